@@ -1,0 +1,117 @@
+import type * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { ContainerSpec, DockerHostSpec } from "../../config/docker";
+import { isSecretRef, type Value } from "../../config/values";
+import { LABELS } from "./labels";
+
+/** What a container's arguments refer to outside its own spec. */
+export interface ContainerContext {
+  hostName: string;
+  stackName: string;
+  host: DockerHostSpec;
+  /** The pulled image's id, so a new pull replaces the container. */
+  image: pulumi.Input<string>;
+  network(name: string): pulumi.Input<string>;
+  volume(name: string): pulumi.Input<string>;
+  /** Name of another container on the host (for `network_mode: container:<name>`). */
+  container(name: string): pulumi.Input<string>;
+  resolve(value: Value): pulumi.Input<string>;
+  /** Another container waits for this one to be healthy: creation blocks until it is. */
+  waitForHealthy: boolean;
+}
+
+/** Translates one inventory container into the Docker provider's arguments. */
+export function containerArgs(spec: ContainerSpec, context: ContainerContext): docker.ContainerArgs {
+  return {
+    name: spec.name,
+    image: context.image,
+    restart: context.host.restart,
+    logDriver: context.host.logging.driver,
+    logOpts: context.host.logging.options,
+    memory: spec.memoryMb,
+    memoryReservation: spec.memoryReservationMb,
+    labels: containerLabels(spec, context),
+    ...networking(spec, context),
+    ports: spec.ports.map((port) => ({ internal: port.internal, external: port.external, ip: port.ip, protocol: port.protocol })),
+    envs: secretAware(
+      Object.entries(spec.env).map(([name, value]) => [name, value] as const),
+      ([, value]) => value,
+      ([name], resolved) => `${name}=${resolved}`,
+      context,
+    ),
+    uploads: secretAware(
+      spec.files,
+      (file) => file.content,
+      (file, resolved) => ({ file: file.path, content: resolved }),
+      context,
+    ),
+    volumes: spec.mounts.map((mount) =>
+      mount.kind === "volume"
+        ? { volumeName: context.volume(mount.source), containerPath: mount.target, readOnly: mount.readOnly }
+        : { hostPath: mount.source, containerPath: mount.target, readOnly: mount.readOnly },
+    ),
+    devices: spec.devices.map((device) => {
+      const [hostPath, containerPath = hostPath, permissions = "rwm"] = device.split(":");
+      return { hostPath, containerPath, permissions };
+    }),
+    capabilities: spec.capAdd.length + spec.capDrop.length > 0 ? { adds: spec.capAdd, drops: spec.capDrop } : undefined,
+    privileged: spec.privileged || undefined,
+    command: spec.command,
+    user: spec.user,
+    healthcheck: spec.healthcheck && {
+      tests: spec.healthcheck.test,
+      interval: spec.healthcheck.interval,
+      timeout: spec.healthcheck.timeout,
+      retries: spec.healthcheck.retries,
+      startPeriod: spec.healthcheck.startPeriod,
+    },
+    wait: context.waitForHealthy || undefined,
+  };
+}
+
+function containerLabels(spec: ContainerSpec, context: ContainerContext): docker.types.input.ContainerLabel[] {
+  const labels: [string, string][] = [
+    [LABELS.host, context.hostName],
+    [LABELS.stack, context.stackName],
+    [LABELS.zone, spec.zone],
+  ];
+  if (spec.reachableFrom.length > 0) labels.push([LABELS.reachableFrom, spec.reachableFrom.join(",")]);
+  if (spec.netnsSharedWith.length > 0) labels.push([LABELS.netnsSharedWith, spec.netnsSharedWith.join(",")]);
+  return labels.map(([label, value]) => ({ label, value }));
+}
+
+/**
+ * Docker attaches a container to the default bridge unless its network mode names a
+ * network, so the first declared network is the mode (as compose does) and all of them
+ * are listed: no container lands on the shared default bridge by accident.
+ */
+function networking(spec: ContainerSpec, context: ContainerContext): Pick<docker.ContainerArgs, "networkMode" | "networksAdvanced"> {
+  if (spec.networkMode === "host") return { networkMode: "host" };
+  if (spec.networkMode) {
+    const owner = spec.networkMode.slice("container:".length);
+    return { networkMode: pulumi.interpolate`container:${context.container(owner)}` };
+  }
+  if (spec.networks.length === 0) return {};
+  return {
+    networkMode: context.network(spec.networks[0]),
+    networksAdvanced: spec.networks.map((network) => ({ name: context.network(network), aliases: [spec.name] })),
+  };
+}
+
+/**
+ * Builds a list whose entries may carry secrets. With any secret among them, the whole
+ * list becomes one secret Output, so no part of it is stored or shown in plaintext.
+ */
+function secretAware<Item, Result>(
+  items: readonly Item[],
+  valueOf: (item: Item) => Value,
+  build: (item: Item, resolved: string) => Result,
+  context: ContainerContext,
+): pulumi.Input<Result[]> | undefined {
+  if (items.length === 0) return undefined;
+  if (!items.some((item) => isSecretRef(valueOf(item)))) return items.map((item) => build(item, valueOf(item) as string));
+  const resolved = pulumi.all(items.map((item) => context.resolve(valueOf(item))));
+  const built = resolved.apply((values) => items.map((item, index) => build(item, values[index])));
+  // Result holds no Outputs, so the unwrapped type apply reports is Result itself.
+  return pulumi.secret(built) as pulumi.Output<Result[]>;
+}

@@ -1,0 +1,83 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { startAfter } from "../../config/checks/docker";
+import type { DockerStackSpec } from "../../config/docker";
+import type { DockerHost } from "../docker-host/dockerHost";
+import type { StackSecrets } from "../secrets/stackSecrets";
+import { containerArgs } from "./containerArgs";
+import { containerCreationOrder } from "./order";
+
+export interface DockerStackArgs {
+  host: DockerHost;
+  spec: DockerStackSpec;
+  /** The host's user-defined networks by name. */
+  networks: Record<string, docker.Network>;
+  secrets: StackSecrets;
+  /** Containers already created on this host, shared by its stacks for dependencies. */
+  hostContainers: Map<string, docker.Container>;
+  /** Containers another one waits for in the healthy state. */
+  awaitedHealthy: ReadonlySet<string>;
+}
+
+/**
+ * A named group of containers and volumes on one host: what a compose project is in the
+ * original. Images are pulled and pinned; data volumes are protected and outlive the stack.
+ */
+export class DockerStack extends pulumi.ComponentResource {
+  readonly containers: Record<string, docker.Container> = {};
+
+  constructor(name: string, args: DockerStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:docker:Stack", name, {}, { parent: args.host, ...opts });
+    const { host, spec } = args;
+    const onHost = { parent: this, provider: host.provider };
+
+    const volumes = Object.fromEntries(
+      Object.entries(spec.volumes).map(([volumeName, volume]) => {
+        // The running estate's volume name (compose's `<stack>_<volume>` unless given), so
+        // `pulumi import` adopts the existing data.
+        const dockerName = volume.dockerName ?? `${spec.name}_${volumeName}`;
+        const created = new docker.Volume(
+          host.resourceName(dockerName),
+          { name: dockerName },
+          // Labels are set by whoever created the volume (compose); changing them would
+          // replace the volume and its data.
+          { ...onHost, protect: true, retainOnDelete: true, ignoreChanges: ["labels"] },
+        );
+        return [volumeName, created];
+      }),
+    );
+
+    for (const container of containerCreationOrder(spec)) {
+      const resolveContainer = (needed: string) => {
+        const found = args.hostContainers.get(needed);
+        if (!found) throw new Error(`container ${container.name} needs ${needed}, which is not created before it on ${host.hostName}`);
+        return found;
+      };
+      const created = new docker.Container(
+        host.resourceName(container.name),
+        containerArgs(container, {
+          hostName: host.hostName,
+          stackName: spec.name,
+          host: host.spec,
+          image: host.pull(container.image, container.digest).imageId,
+          network: (network) => args.networks[network].name,
+          volume: (volume) => volumes[volume].name,
+          container: (other) => resolveContainer(other).name,
+          resolve: (value) => args.secrets.resolve(value),
+          waitForHealthy: args.awaitedHealthy.has(container.name),
+        }),
+        {
+          ...onHost,
+          dependsOn: startAfter(container).map(resolveContainer),
+          // The container name is fixed, so the old one must go before its replacement starts.
+          deleteBeforeReplace: true,
+          // A tunnel-critical container is replaced only after `pulumi state unprotect`.
+          protect: spec.tunnelCritical,
+        },
+      );
+      this.containers[container.name] = created;
+      args.hostContainers.set(container.name, created);
+    }
+    this.registerOutputs({ containers: Object.keys(this.containers) });
+  }
+}

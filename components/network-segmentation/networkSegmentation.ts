@@ -1,0 +1,31 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { NETWORK_LABELS } from "../docker-stack/labels";
+import type { DockerHost } from "../docker-host/dockerHost";
+
+/**
+ * The user-defined Docker networks of one host: the segmentation that decides which
+ * containers can reach each other (seed L3). Networks are resources here, where the
+ * original created them by hand, so `internal` is declared and checked by the policy pack.
+ */
+export class NetworkSegmentation extends pulumi.ComponentResource {
+  readonly networks: Record<string, docker.Network> = {};
+
+  constructor(host: DockerHost, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:docker:NetworkSegmentation", host.hostName, {}, { parent: host, ...opts });
+    for (const [networkName, spec] of Object.entries(host.spec.networks)) {
+      const labels = [
+        { label: NETWORK_LABELS.host, value: host.hostName },
+        ...(spec.egressReason ? [{ label: NETWORK_LABELS.egressReason, value: spec.egressReason }] : []),
+      ];
+      this.networks[networkName] = new docker.Network(
+        host.resourceName(networkName),
+        { name: networkName, driver: "bridge", internal: spec.internal, labels },
+        // The name is fixed (containers and compose files refer to it), so a replacement
+        // must remove the old network first.
+        { parent: this, provider: host.provider, deleteBeforeReplace: true },
+      );
+    }
+    this.registerOutputs({ networks: Object.keys(this.networks) });
+  }
+}

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { TRUST_ZONES } from "../components/docker-stack/labels";
+import { valueSchema } from "./values";
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')");
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, "must be an IPv4 address or a DNS name");
+const duration = z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, "must be a Go duration like 30s or 1m30s");
+
+/** A published port, compose style: `[ip:][external:]internal[/tcp|udp]`. */
+export interface PublishedPort {
+  ip: string;
+  external: number;
+  internal: number;
+  protocol: "tcp" | "udp";
+}
+const PORT = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
+export const portSchema = z.string().transform((text, ctx): PublishedPort => {
+  const match = PORT.exec(text);
+  const internal = Number(match?.[3]);
+  const external = match?.[2] ? Number(match[2]) : internal;
+  if (!match || [internal, external].some((port) => port < 1 || port > 65535)) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not a port; use [ip:][external:]internal[/tcp|udp] with ports 1-65535` });
+    return z.NEVER;
+  }
+  return { ip: match[1] ?? "0.0.0.0", external, internal, protocol: (match[4] as "tcp" | "udp" | undefined) ?? "tcp" };
+});
+
+/** A mount, compose style: `source:target[:ro]`; source is a stack volume name or an absolute host path. */
+export interface Mount {
+  source: string;
+  kind: "volume" | "bind";
+  target: string;
+  readOnly: boolean;
+}
+export const mountSchema = z.string().transform((text, ctx): Mount => {
+  const [source, target, mode, ...rest] = text.split(":");
+  if (!source || !target?.startsWith("/") || rest.length > 0 || (mode !== undefined && mode !== "ro" && mode !== "rw")) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not a mount; use <volume or /host/path>:/container/path[:ro]` });
+    return z.NEVER;
+  }
+  return { source, kind: source.startsWith("/") ? "bind" : "volume", target, readOnly: mode === "ro" };
+});
+
+/** A device, compose style: `/dev/host[:/dev/container[:rwm]]`. */
+export const deviceSchema = z.string().regex(/^\/dev\/[^:]+(:\/dev\/[^:]+(:[rwm]+)?)?$/, "must be /dev/host[:/dev/container[:rwm]]");
+
+export const healthcheckSchema = z
+  .object({
+    test: z.array(z.string()).min(1),
+    interval: duration.default("30s"),
+    timeout: duration.default("10s"),
+    retries: z.number().int().min(1).default(3),
+    startPeriod: duration.default("10s"),
+  })
+  .strict();
+
+export const containerSchema = z
+  .object({
+    name: dnsLabel,
+    /** `repository:tag`, pinned: `latest` or a missing tag is refused. */
+    image: z
+      .string()
+      .regex(/^[a-z0-9./_-]+(:[0-9]+)?\/?[a-z0-9./_-]*:[A-Za-z0-9_.-]+$/, "must be repository:tag with an explicit tag")
+      .refine((image) => !image.endsWith(":latest"), "must pin a version, not :latest"),
+    /** Optional content digest (`sha256:...`) pinning the image further. */
+    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 hex>").optional(),
+    zone: z.enum(TRUST_ZONES),
+    /** Networks on this host the container joins (mutually exclusive with networkMode). */
+    networks: z.array(z.string()).default([]),
+    /** `host`, or `container:<name>` to share another container's network namespace. */
+    networkMode: z.union([z.literal("host"), z.string().regex(/^container:[a-z0-9-]+$/, "must be host or container:<name>")]).optional(),
+    ports: z.array(portSchema).default([]),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), valueSchema).default({}),
+    /** Files written into the container before it starts (content may be a secret). */
+    files: z.array(z.object({ path: z.string().startsWith("/"), content: valueSchema }).strict()).default([]),
+    mounts: z.array(mountSchema).default([]),
+    devices: z.array(deviceSchema).default([]),
+    capAdd: z.array(z.string().regex(/^[A-Z_]+$/)).default([]),
+    capDrop: z.array(z.string().regex(/^[A-Z_]+$/)).default([]),
+    privileged: z.boolean().default(false),
+    command: z.array(z.string()).optional(),
+    user: z.string().optional(),
+    healthcheck: healthcheckSchema.optional(),
+    /** Memory limit in MB: required for every container (policy and capacity check). */
+    memoryMb: z.number().int().positive(),
+    memoryReservationMb: z.number().int().positive().optional(),
+    /** Containers on the same host this one needs, and whether started or healthy. */
+    dependsOn: z.record(z.string(), z.enum(["started", "healthy"])).default({}),
+    /** Containers the estate explicitly allows to reach this one across trust zones. */
+    reachableFrom: z.array(z.string()).default([]),
+    /** Containers allowed to join this container's network namespace. */
+    netnsSharedWith: z.array(z.string()).default([]),
+  })
+  .strict()
+  .refine((c) => !(c.networkMode && c.networks.length > 0), {
+    message: "networks and networkMode exclude each other",
+    path: ["networkMode"],
+  });
+export type ContainerSpec = z.infer<typeof containerSchema>;
+
+export const dockerStackSchema = z
+  .object({
+    name: dnsLabel,
+    host: z.string(),
+    /**
+     * Restarting this stack's containers cuts a tunnel (the seed never batch-redeploys
+     * it): its containers are protected, so replacing one is a deliberate act.
+     */
+    tunnelCritical: z.boolean().default(false),
+    /** Named volumes; data in them is protected and kept on delete. */
+    volumes: z
+      .record(
+        dnsLabel,
+        z
+          .object({
+            /** The Docker volume name on the host; defaults to compose's `<stack>_<volume>`. */
+            dockerName: z.string().optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    containers: z.array(containerSchema).min(1),
+  })
+  .strict();
+export type DockerStackSpec = z.infer<typeof dockerStackSchema>;
+
+export const dockerNetworkSchema = z
+  .object({
+    purpose: z.string(),
+    /** No route out of the host: for networks whose members need no egress. */
+    internal: z.boolean().default(false),
+    /** Why a network holding identity or management containers is not internal. */
+    egressReason: z.string().optional(),
+  })
+  .strict();
+
+export const dockerHostSchema = z
+  .object({
+    address: z.union([z.ipv4(), hostname]),
+    sshUser: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a Unix user name"),
+    sshPort: z.number().int().min(1).max(65535).default(22),
+    /** Extra options for the ssh client the Docker provider runs, e.g. ["-i", "~/.ssh/id_ed25519"]. */
+    sshOptions: z.array(z.string()).default([]),
+    /** Memory the host can give its containers, in MB; container limits must fit in it. */
+    memoryMb: z.number().int().positive(),
+    /** Ports that may be published on public addresses, as `port/protocol`. */
+    publicPorts: z.array(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "must be port/tcp or port/udp")).optional(),
+    networks: z.record(dnsLabel, dockerNetworkSchema).default({}),
+    /** Defaults every container on this host gets. */
+    restart: z.enum(["no", "always", "unless-stopped", "on-failure"]).default("unless-stopped"),
+    logging: z
+      .object({ driver: z.string(), options: z.record(z.string(), z.string()) })
+      .strict()
+      .default({ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }),
+  })
+  .strict();
+export type DockerHostSpec = z.infer<typeof dockerHostSchema>;
+
+export const dockerHostsSchema = z.record(dnsLabel, dockerHostSchema);
+export const dockerStacksSchema = z.array(dockerStackSchema);

@@ -1,0 +1,53 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ConfigError, keyPath, type ConfigIssue } from "./errors";
+
+export const CONFIG_NAMESPACE = "homeops";
+
+/**
+ * Reads every key of `shape` from the stack's `homeops:` config (structured values arrive
+ * as JSON), validates them with the schema, then runs the cross-field `checks`. Throws a
+ * ConfigError listing every problem by config key; nothing is registered before that.
+ */
+export function loadStackConfig<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  checks: (parsed: z.infer<z.ZodObject<Shape>>) => ConfigIssue[],
+): z.infer<z.ZodObject<Shape>> {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const raw = Object.fromEntries(Object.keys(shape).map((key) => [key, readValue(config.get(key))]));
+  const parsed = z.object(shape).safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const [top, ...rest] = issue.path;
+        return { key: keyPath(`${CONFIG_NAMESPACE}:${String(top ?? "")}`, rest), message: describe(issue) };
+      }),
+    );
+  }
+  const issues = checks(parsed.data);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return parsed.data;
+}
+
+function readValue(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.message.includes("received undefined")) return "is required but not set";
+  return issue.message;
+}
+
+/**
+ * Whether the stack stores `key` encrypted (`pulumi config set --secret`). The engine passes
+ * that list to the program; the SDK's reader for it is not in its public typings.
+ */
+export function isStoredAsSecret(key: string): boolean {
+  const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(fullKey: string): boolean };
+  return isConfigSecret(`${CONFIG_NAMESPACE}:${key}`);
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { checkDockerInventory } from "./checks/docker";
+import { dockerHostsSchema, dockerStacksSchema } from "./docker";
+import { loadStackConfig } from "./load";
+import { generatedSecretsSchema } from "./values";
+
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a DNS domain like example.com");
+
+/** The `vps` stack's configuration: one Docker host and its stacks. */
+export const vpsConfigShape = {
+  domain,
+  dockerHosts: dockerHostsSchema,
+  dockerStacks: dockerStacksSchema,
+  generatedSecrets: generatedSecretsSchema.default({}),
+};
+export type VpsConfig = z.infer<z.ZodObject<typeof vpsConfigShape>>;
+
+export function loadVpsConfig(): VpsConfig {
+  return loadStackConfig(vpsConfigShape, checkDockerInventory);
+}

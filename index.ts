@@ -1,0 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
+import { compositionFor } from "./stacks";
+
+export = compositionFor(pulumi.getStack())();

@@ -1,0 +1,36 @@
+/**
+ * The offline preview's record of one registered resource: what the engine would see in
+ * the RegisterResourceRequest. Written by `npm run plan -- <stack> --json`, read by the
+ * policy checker and the diagram generator.
+ */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** true for provider-managed (custom) resources, false for components and the Stack. */
+  custom: boolean;
+  /** URN of the parent resource ("" for the Stack itself). */
+  parent: string;
+  /** URN of the provider resource (custom resources only; "" when the default provider is used). */
+  provider: string;
+  /** Inputs as registered; secret values are the string "[secret]", unknowns "[unknown]". */
+  inputs: Record<string, unknown>;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+}
+
+export interface Plan {
+  project: string;
+  stack: string;
+  resources: PlannedResource[];
+}
+
+/** What a secret value is replaced by in a recorded plan. */
+export const SECRET_PLACEHOLDER = "[secret]";
+/** What a value unknown during preview is replaced by in a recorded plan. */
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
