@@ -6,8 +6,8 @@ export const CONFIG_NAMESPACE = "homeops";
 
 /**
  * Reads every key of `shape` from the stack's `homeops:` config (structured values arrive
- * as JSON), validates them with the schema, then runs the cross-field `checks`. Throws a
- * ConfigError listing every problem by config key; nothing is registered before that.
+ * as JSON) and validates it. Throws a ConfigError listing every problem by config key;
+ * nothing is registered before that.
  */
 export function loadStackConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
@@ -15,18 +15,28 @@ export function loadStackConfig<Shape extends z.ZodRawShape>(
 ): z.infer<z.ZodObject<Shape>> {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const raw = Object.fromEntries(Object.keys(shape).map((key) => [key, readValue(config.get(key))]));
+  const result = validateStackConfig(shape, checks, raw);
+  if ("issues" in result) throw new ConfigError(result.issues);
+  return result.config;
+}
+
+/** Schema first, then the cross-field `checks` on what parsed. */
+export function validateStackConfig<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  checks: (parsed: z.infer<z.ZodObject<Shape>>) => ConfigIssue[],
+  raw: Record<string, unknown>,
+): { config: z.infer<z.ZodObject<Shape>> } | { issues: ConfigIssue[] } {
   const parsed = z.object(shape).safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
+    return {
+      issues: parsed.error.issues.map((issue) => {
         const [top, ...rest] = issue.path;
         return { key: keyPath(`${CONFIG_NAMESPACE}:${String(top ?? "")}`, rest), message: describe(issue) };
       }),
-    );
+    };
   }
   const issues = checks(parsed.data);
-  if (issues.length > 0) throw new ConfigError(issues);
-  return parsed.data;
+  return issues.length > 0 ? { issues } : { config: parsed.data };
 }
 
 function readValue(text: string | undefined): unknown {

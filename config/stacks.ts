@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { checkDockerInventory } from "./checks/docker";
 import { dockerHostsSchema, dockerStacksSchema } from "./docker";
-import { loadStackConfig } from "./load";
+import { loadStackConfig, validateStackConfig } from "./load";
 import { generatedSecretsSchema } from "./values";
 
 const domain = z
@@ -19,4 +19,8 @@ export type VpsConfig = z.infer<z.ZodObject<typeof vpsConfigShape>>;
 
 export function loadVpsConfig(): VpsConfig {
   return loadStackConfig(vpsConfigShape, checkDockerInventory);
+}
+
+export function validateVpsConfig(raw: Record<string, unknown>) {
+  return validateStackConfig(vpsConfigShape, checkDockerInventory, raw);
 }

@@ -24,12 +24,12 @@ export const REPOSITORY_ROOT = join(__dirname, "..", "..");
  * Pulumi runtime is global state.
  */
 export async function runOfflinePreview(options: OfflinePreviewOptions): Promise<Plan> {
+  const compose = compositionFor(options.stack);
   const projectDir = options.projectDir ?? REPOSITORY_ROOT;
   const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
   const config = readOfflineConfig(options.configFile ?? join(projectDir, `Pulumi.${options.stack}.yaml`), project);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = installRecordingMocks(offlineMocks, project, options.stack);
-  const compose = compositionFor(options.stack);
   await pulumi.runtime.runInPulumiStack(async () => compose());
   // Registrations still in flight (inputs waiting on other resources) finish here.
   await pulumi.runtime.disconnect();

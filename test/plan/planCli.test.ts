@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runTool, tempDir, writeStackFile } from "../support/runCli";
+import { containerIn, copy, stackConfigData } from "../support/vpsConfig";
+
+const plan = (...args: string[]) => runTool("tools/plan/cli.ts", args);
+const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+
+test("prints the VPS tree with a summary, and two runs write byte-identical plans", () => {
+  const dir = tempDir();
+  const first = plan("vps", "--json", join(dir, "a.json"));
+  const second = plan("vps", "--json", join(dir, "b.json"));
+  expect(first.status).toBe(0);
+  expect(first.stdout).toMatch(/^\+ pulumi:pulumi:Stack\s+homeops-vps\s+create$/m);
+  expect(first.stdout).toMatch(/^\+ .*└─ docker:index\/container:Container\s+racknerd-aegis\/periphery\s+create\s+\[protect\]$/m);
+  expect(first.stdout).toMatch(/Resources:\n\s+\+ 47 to create \(16 protected\)/);
+  expect(second.stdout.replace("b.json", "a.json")).toBe(first.stdout);
+  expect(readFileSync(join(dir, "b.json"), "utf8")).toBe(readFileSync(join(dir, "a.json"), "utf8"));
+});
+
+test("bad config fails with the key and the rule, exit 1, no stack trace", () => {
+  const config = copy(stackConfigData("vps"));
+  containerIn(config, "lldap").networks = ["traefik-publik"];
+  config.dockerHosts["racknerd-aegis"].memoryMb = 1024;
+  const result = plan("vps", "--config-file", writeStackFile(tempDir(), config));
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain("Invalid stack configuration (2 problems):");
+  expect(result.stderr).toContain('homeops:dockerStacks[2].containers[0].networks[0]: unknown network "traefik-publik" on host racknerd-aegis');
+  expect(result.stderr).toContain("homeops:dockerHosts.racknerd-aegis.memoryMb: containers on racknerd-aegis are limited to 3328 MB in total");
+  expect(result.stdout).not.toContain("docker:index");
+  noStackTrace(result.stderr);
+});
+
+test("a credential stored in plaintext in the stack file is refused", () => {
+  const result = plan("vps", "--config-file", writeStackFile(tempDir(), stackConfigData("vps"), { "homeops:vpsNewtSecret": "plain-text-secret" }));
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain("homeops:vpsNewtSecret: is stored in plaintext; set it with `pulumi config set --secret vpsNewtSecret <value>`");
+  expect(result.stdout + result.stderr).not.toContain("plain-text-secret");
+  noStackTrace(result.stderr);
+});
+
+test("an unknown stack and bad usage are reported plainly", () => {
+  const unknown = plan("staging");
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toContain('No composition for stack "staging"');
+  noStackTrace(unknown.stderr);
+  expect(plan().status).toBe(2);
+});

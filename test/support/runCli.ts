@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { ROOT } from "./vpsConfig";
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process. */
+export function runTool(script: string, args: string[], input?: string): CliRun {
+  const result = spawnSync(TSX, [join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", input, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "homeops-test-"));
+}
+
+/** Writes a stack settings file with the given `homeops:` keys. */
+export function writeStackFile(dir: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  const file = join(dir, "Pulumi.test.yaml");
+  const namespaced = Object.fromEntries(Object.entries(config).map(([key, value]) => [`homeops:${key}`, value]));
+  writeFileSync(file, stringify({ config: { ...namespaced, ...extra } }));
+  return file;
+}

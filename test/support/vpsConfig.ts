@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+export const ROOT = join(__dirname, "..", "..");
+
+/** The `homeops:` keys of a stack settings file, as plain data without the namespace. */
+export function stackConfigData(stack: string): Record<string, any> {
+  const settings = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(settings.config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
+}
+
+/** A deep copy to mutate in a test. */
+export function copy<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** The container named `name` in a config's dockerStacks. */
+export function containerIn(config: Record<string, any>, name: string): Record<string, any> {
+  for (const stack of config.dockerStacks) {
+    const found = stack.containers.find((container: { name: string }) => container.name === name);
+    if (found) return found;
+  }
+  throw new Error(`no container ${name} in the test config`);
+}

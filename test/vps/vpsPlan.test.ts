@@ -1,0 +1,148 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { runOfflinePreview } from "../../tools/plan/offlinePreview";
+import { readOfflineConfig } from "../../tools/plan/stackConfig";
+import type { Plan, PlannedResource } from "../../tools/plan/types";
+import { specTable } from "../support/specTables";
+import { ROOT } from "../support/vpsConfig";
+
+let plan: Plan;
+beforeAll(async () => {
+  plan = await runOfflinePreview({ stack: "vps" });
+});
+
+const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
+const containers = () => ofType("docker:index/container:Container");
+const container = (name: string) => {
+  const found = containers().find((resource) => resource.inputs.name === name);
+  if (!found) throw new Error(`no container ${name} in the plan`);
+  return found;
+};
+const byUrn = (urn: string) => plan.resources.find((resource) => resource.urn === urn)!;
+// The spec's stacks table calls the VPS Alloy container by its service name.
+const planName = (specName: string) => (specName === "alloy" ? "racknerd-aegis-alloy" : specName);
+
+describe("the VPS matches the spec", () => {
+  test("every container of the network matrix, on exactly its networks", () => {
+    const [header, ...rows] = [["container", "traefik-public", "pangolin-internal", "identity-internal", "newt-periphery", "host"], ...specTable("### Container to network matrix (seed L3, authoritative)")];
+    expect(rows).toHaveLength(11);
+    expect(containers()).toHaveLength(11);
+    for (const [name, ...cells] of rows) {
+      const inputs = container(name).inputs as { networkMode?: string; networksAdvanced?: { name: string }[] };
+      const marked = header.slice(1).filter((_, index) => cells[index] === "X");
+      if (cells.some((cell) => cell.includes("via gerbil"))) {
+        expect(inputs.networkMode).toBe("container:gerbil");
+        expect(inputs.networksAdvanced).toBeUndefined();
+      } else if (marked.includes("host")) {
+        expect(inputs.networkMode).toBe("host");
+        expect(inputs.networksAdvanced).toBeUndefined();
+      } else {
+        expect({ name, networks: (inputs.networksAdvanced ?? []).map((network) => network.name).sort() }).toEqual({ name, networks: marked.sort() });
+      }
+    }
+  });
+
+  test("images pinned to the spec's tags, ports published as the spec says", () => {
+    const rows = specTable("### Stacks and containers");
+    expect(rows).toHaveLength(11);
+    for (const [stack, specName, image, ports] of rows) {
+      const resource = container(planName(specName));
+      expect(byUrn(resource.parent).name).toBe(stack);
+      const pulled = byUrn(resource.propertyDependencies.image[0]);
+      expect(pulled.inputs.name).toBe(image.replace(/`/g, ""));
+      const expected = [...ports.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+      const published = ((resource.inputs.ports ?? []) as { ip: string; external: number; protocol: string }[]).map(
+        (port) => `${port.ip === "0.0.0.0" ? "" : `${port.ip}:`}${port.external}${port.protocol === "udp" ? "/udp" : ""}`,
+      );
+      expect({ container: specName, published: published.sort() }).toEqual({ container: specName, published: expected.sort() });
+    }
+  });
+
+  test("every container restarts unless stopped, logs json-file 10m x 3, and has a memory limit", () => {
+    for (const resource of containers()) {
+      expect(resource.inputs).toMatchObject({ restart: "unless-stopped", logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" } });
+      expect(resource.inputs.memory).toBeGreaterThan(0);
+    }
+    expect(container("racknerd-aegis-alloy").inputs).toMatchObject({ memory: 768, memoryReservation: 384 });
+  });
+
+  test("the networks: identity-internal has no egress, the others say why they need it", () => {
+    const networks = Object.fromEntries(ofType("docker:index/network:Network").map((network) => [network.inputs.name, network.inputs]));
+    expect(Object.keys(networks).sort()).toEqual(["identity-internal", "newt-periphery", "pangolin-internal", "traefik-public"]);
+    expect(networks["identity-internal"].internal).toBe(true);
+    expect(networks["traefik-public"].internal).toBe(false);
+  });
+
+  test("the Docker daemon is reached over SSH on port 2244, and every resource on it uses that provider", () => {
+    const [provider] = ofType("pulumi:providers:docker");
+    expect(provider.inputs.host).toBe("ssh://root@23.94.73.98:2244");
+    for (const resource of plan.resources.filter((r) => r.type.startsWith("docker:"))) expect(resource.provider).toBe(provider.urn);
+  });
+
+  test("notable settings of the spec: capabilities, devices, docker socket, netns sharing", () => {
+    expect(container("gerbil").inputs.capabilities).toEqual({ adds: ["NET_ADMIN", "SYS_MODULE"], drops: [] });
+    expect(container("racknerd-aegis-alloy").inputs.capabilities).toEqual({ adds: ["DAC_OVERRIDE", "DAC_READ_SEARCH", "SYS_PTRACE"], drops: ["ALL"] });
+    expect(container("pangolin-client-obs").inputs.devices).toEqual([{ hostPath: "/dev/net/tun", containerPath: "/dev/net/tun", permissions: "rwm" }]);
+    const socket = (name: string) => (container(name).inputs.volumes as { hostPath?: string; readOnly: boolean }[]).find((v) => v.hostPath === "/var/run/docker.sock");
+    expect(socket("aegis-traefik")?.readOnly).toBe(true);
+    expect(socket("racknerd-aegis-alloy")?.readOnly).toBe(true);
+    expect(socket("periphery")).toBeDefined();
+    expect(socket("pocketid")).toBeUndefined();
+  });
+});
+
+describe("safety", () => {
+  test("data volumes keep the estate's names and are protected and retained", () => {
+    const volumes = ofType("docker:index/volume:Volume");
+    expect(volumes.map((volume) => volume.inputs.name).sort()).toEqual([
+      "aegis-gateway_crowdsec-config",
+      "aegis-gateway_crowdsec-data",
+      "aegis-gateway_traefik-acme",
+      "aegis-gateway_traefik-logs",
+      "aegis-identity_lldap-data",
+      "aegis-identity_pocketid-data",
+    ]);
+    for (const volume of volumes) expect(volume).toMatchObject({ protect: true, retainOnDelete: true });
+  });
+
+  test("containers of the stacks that carry the tunnels are replaced only deliberately", () => {
+    const protectedNames = containers().filter((resource) => resource.protect).map((resource) => resource.inputs.name);
+    expect(protectedNames.sort()).toEqual(["gerbil", "pangolin", "pangolin-client-obs", "pangolin-newt", "pangolin-traefik", "periphery"]);
+    for (const resource of containers()) expect(resource.deleteBeforeReplace).toBe(true);
+  });
+
+  test("no secret value appears in the plan, and every input that carries one is secret", () => {
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+    const generated = [...monitor.resources.values()].filter((r) => r.urn.includes("randomPassword")).map((r) => r.state.result as string);
+    const placeholders = Object.entries(readOfflineConfig(`${ROOT}/Pulumi.vps.yaml`, "homeops").values)
+      .filter(([key]) => key !== "homeops:domain" && !key.startsWith("homeops:docker") && key !== "homeops:generatedSecrets")
+      .map(([, value]) => value);
+    expect(generated).toHaveLength(4);
+    expect(placeholders.length).toBeGreaterThanOrEqual(7);
+    const text = JSON.stringify(plan);
+    for (const secret of [...generated, ...placeholders]) expect(text).not.toContain(secret);
+    for (const name of ["aegis-crowdsec", "aegis-traefik", "lldap", "pocketid", "pangolin-newt", "pangolin-client-obs"]) {
+      expect(container(name).inputs.envs).toBe("[secret]");
+    }
+    expect(container("aegis-traefik").inputs.uploads).toBe("[secret]");
+    expect(container("racknerd-aegis-alloy").inputs.envs).toContain("INSTANCE_NAME=racknerd-aegis");
+  });
+});
+
+describe("dependencies are the real ones", () => {
+  const dependsOn = (resource: PlannedResource, name: string) => resource.dependencies.some((urn) => urn.endsWith(`::racknerd-aegis/${name}`));
+
+  test("containers start after those they need, and those are awaited healthy", () => {
+    expect(dependsOn(container("aegis-traefik"), "aegis-crowdsec")).toBe(true);
+    expect(container("aegis-crowdsec").inputs.wait).toBe(true);
+    expect(dependsOn(container("pocketid"), "lldap")).toBe(true);
+    expect(container("lldap").inputs.wait).toBe(true);
+    expect(container("pangolin-traefik").propertyDependencies.networkMode).toEqual([container("gerbil").urn]);
+  });
+
+  test("stacks with no need of each other are not ordered", () => {
+    for (const independent of ["periphery", "pangolin-newt", "pangolin-client-obs", "racknerd-aegis-alloy", "lldap"]) {
+      expect(container(independent).dependencies.filter((urn) => urn.includes("container:Container"))).toEqual([]);
+    }
+  });
+});
