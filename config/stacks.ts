@@ -24,3 +24,28 @@ export function loadVpsConfig(): VpsConfig {
 export function validateVpsConfig(raw: Record<string, unknown>) {
   return validateStackConfig(vpsConfigShape, checkDockerInventory, raw);
 }
+
+/**
+ * The `homelab` stack's configuration. Each area adds its keys and checks here:
+ * Docker hosts on the LAN, Proxmox guests and the Talos cluster, the Kubernetes
+ * platform, DNS.
+ */
+export const homelabConfigShape = {
+  domain,
+  dockerHosts: dockerHostsSchema.default({}),
+  dockerStacks: dockerStacksSchema.default([]),
+  generatedSecrets: generatedSecretsSchema.default({}),
+};
+export type HomelabConfig = z.infer<z.ZodObject<typeof homelabConfigShape>>;
+
+function checkHomelab(config: HomelabConfig) {
+  return [...checkDockerInventory(config)];
+}
+
+export function loadHomelabConfig(): HomelabConfig {
+  return loadStackConfig(homelabConfigShape, checkHomelab);
+}
+
+export function validateHomelabConfig(raw: Record<string, unknown>) {
+  return validateStackConfig(homelabConfigShape, checkHomelab, raw);
+}

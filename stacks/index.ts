@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { homelab } from "./homelab";
 import { vps } from "./vps";
 
 /** Each Pulumi stack of this project is one composition. */
 const compositions: Record<string, () => Record<string, unknown>> = {
+  homelab,
   vps,
 };
 

@@ -1,6 +1,7 @@
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
 import { deployDockerEstate } from "../components/docker-stack/dockerEstate";
 import { loadVpsConfig } from "../config/stacks";
+import { inventoryValues } from "./inventoryValues";
 
 /**
  * The VPS `racknerd-aegis` (seed L1 and L3): one Docker host reached over SSH on its own
@@ -10,12 +11,9 @@ import { loadVpsConfig } from "../config/stacks";
 export function vps() {
   const config = loadVpsConfig();
 
-  const envValues = config.dockerStacks.flatMap((stack) =>
-    stack.containers.flatMap((container) => [...Object.values(container.env), ...container.files.map((file) => file.content)]),
-  );
   const secrets = new StackSecrets("vps", {
     generated: config.generatedSecrets,
-    configSecretKeys: configSecretKeysIn(envValues),
+    configSecretKeys: configSecretKeysIn(inventoryValues(config.dockerStacks)),
   });
 
   const estate = deployDockerEstate(config.dockerHosts, config.dockerStacks, secrets);
