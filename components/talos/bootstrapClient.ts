@@ -1,0 +1,198 @@
+/**
+ * The one Talos API call this program makes itself: etcd bootstrap of the first control
+ * plane, `machine.MachineService/Bootstrap`, gRPC over mutual TLS on port 50000.
+ *
+ * The TalosBootstrap dynamic provider captures this module through Pulumi's closure
+ * serialization and runs it in the dynamic provider process. Hence no run-time imports at
+ * module level (a captured module object would be serialized by value): packages are
+ * `require`d inside the functions, and the protobuf contract is inline because users do
+ * not have Talos' .proto files.
+ */
+import type * as grpcJs from "@grpc/grpc-js";
+import type * as protoLoader from "@grpc/proto-loader";
+
+export const TALOS_API_PORT = 50000;
+
+/** A node that has just been created needs minutes to install and boot Talos. */
+export const DEFAULT_BOOTSTRAP_TIMEOUT_MS = 10 * 60 * 1000;
+const DEFAULT_RETRY_INTERVAL_MS = 5000;
+
+export interface TalosBootstrapOptions {
+  /** The control plane's Talos API: "10.0.0.10:50000", "10.0.0.10" or a host name (port 50000 then). */
+  endpoint: string;
+  /** Talos OS CA certificate (PEM); the node's API certificate must be signed by it. */
+  caPem: string;
+  /** An `os:admin` client certificate (PEM) signed by the OS CA. */
+  clientCertPem: string;
+  /** Its private key (PEM); Talos' `ED25519 PRIVATE KEY` label is accepted. */
+  clientKeyPem: string;
+  /** How long to keep trying while the node is unreachable or not ready yet. */
+  timeoutMs?: number;
+  /** Pause between two attempts. */
+  retryIntervalMs?: number;
+}
+
+/** "already-bootstrapped": etcd had data, so there was nothing to do. */
+export type TalosBootstrapOutcome = "bootstrapped" | "already-bootstrapped";
+
+interface BootstrapRequest {
+  recover_etcd: boolean;
+  recover_skip_hash_check: boolean;
+}
+
+interface BootstrapResponse {
+  messages?: { metadata?: { hostname?: string; error?: string } }[];
+}
+
+/**
+ * The slice of Talos' api/machine/machine.proto and api/common/common.proto that Bootstrap
+ * needs, as a protobufjs JSON descriptor: same packages, names and field numbers.
+ */
+const BOOTSTRAP_CONTRACT: Parameters<typeof protoLoader.fromJSON>[0] = {
+  nested: {
+    common: {
+      nested: {
+        Metadata: {
+          fields: { hostname: { type: "string", id: 1 }, error: { type: "string", id: 2 } },
+        },
+      },
+    },
+    machine: {
+      nested: {
+        MachineService: {
+          methods: {
+            Bootstrap: {
+              requestType: "BootstrapRequest",
+              responseType: "BootstrapResponse",
+              comment: "Makes a control plane node create a single-node etcd cluster.",
+            },
+          },
+        },
+        BootstrapRequest: {
+          fields: {
+            recover_etcd: { type: "bool", id: 1 },
+            recover_skip_hash_check: { type: "bool", id: 2 },
+          },
+        },
+        Bootstrap: { fields: { metadata: { type: "common.Metadata", id: 1 } } },
+        BootstrapResponse: { fields: { messages: { rule: "repeated", type: "Bootstrap", id: 1 } } },
+      },
+    },
+  },
+};
+
+/**
+ * Bootstraps etcd on the node at `endpoint`, retrying while the node is unreachable or not
+ * ready (Talos answers FAILED_PRECONDITION while it boots or waits for time sync). A node
+ * whose etcd already has data answers ALREADY_EXISTS, which counts as done.
+ */
+export async function bootstrapTalos(options: TalosBootstrapOptions): Promise<TalosBootstrapOutcome> {
+  const grpc: typeof grpcJs = require("@grpc/grpc-js");
+  const target = talosApiTarget(options.endpoint);
+  const credentials = mutualTlsCredentials(target, options);
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_BOOTSTRAP_TIMEOUT_MS);
+  const retryIntervalMs = options.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
+  let previousError: unknown;
+  for (;;) {
+    try {
+      await callBootstrap(target, credentials, deadline);
+      return "bootstrapped";
+    } catch (error) {
+      const code = (error as Partial<grpcJs.ServiceError>).code;
+      if (code === grpc.status.ALREADY_EXISTS) return "already-bootstrapped";
+      const retryable = code === grpc.status.UNAVAILABLE || code === grpc.status.FAILED_PRECONDITION;
+      if (!retryable || Date.now() + retryIntervalMs >= deadline) {
+        // A last attempt cut short by the deadline says less than the attempts before it.
+        const telling = code === grpc.status.DEADLINE_EXCEEDED && previousError ? previousError : error;
+        throw explainFailure(target, telling);
+      }
+      previousError = error;
+      await new Promise((resolve) => setTimeout(resolve, retryIntervalMs));
+    }
+  }
+}
+
+/** The gRPC target for an endpoint given with or without a port. */
+export function talosApiTarget(endpoint: string): string {
+  const net: typeof import("node:net") = require("node:net");
+  const hasPort = !net.isIPv6(endpoint) && /:\d+$/.test(endpoint);
+  return hasPort ? endpoint : talosApiEndpoint(endpoint, TALOS_API_PORT);
+}
+
+/** "host:port", with an IPv6 literal in brackets. */
+export function talosApiEndpoint(host: string, port: number): string {
+  const net: typeof import("node:net") = require("node:net");
+  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function mutualTlsCredentials(target: string, options: TalosBootstrapOptions): grpcJs.ChannelCredentials {
+  const grpc: typeof grpcJs = require("@grpc/grpc-js");
+  try {
+    return grpc.credentials.createSsl(
+      Buffer.from(options.caPem),
+      Buffer.from(withOpenSslKeyLabel(options.clientKeyPem)),
+      Buffer.from(options.clientCertPem),
+    );
+  } catch (error) {
+    throw new Error(
+      `Talos bootstrap of ${target}: the TLS credentials are unusable (${(error as Error).message}). ` +
+        "Expected PEM: the Talos OS CA certificate, an os:admin client certificate signed by it, and that certificate's private key.",
+      { cause: error },
+    );
+  }
+}
+
+/** Talos labels Ed25519 keys `ED25519 PRIVATE KEY`; the DER is PKCS#8, which OpenSSL reads only as `PRIVATE KEY`. */
+function withOpenSslKeyLabel(keyPem: string): string {
+  return keyPem.replace(/-----(BEGIN|END) ED25519 PRIVATE KEY-----/g, "-----$1 PRIVATE KEY-----");
+}
+
+/** One attempt on a fresh channel, so that grpc-js' reconnect backoff does not stretch the retries. */
+function callBootstrap(target: string, credentials: grpcJs.ChannelCredentials, deadline: number): Promise<void> {
+  const grpc: typeof grpcJs = require("@grpc/grpc-js");
+  const method = bootstrapMethod();
+  const client = new grpc.Client(target, credentials);
+  const request: BootstrapRequest = { recover_etcd: false, recover_skip_hash_check: false };
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, { deadline }, (error, response) => {
+      client.close();
+      const nodeError = response?.messages?.map((message) => message.metadata?.error).find(Boolean);
+      if (error) reject(error);
+      else if (nodeError) reject(new Error(`the node answered with an error: ${nodeError}`));
+      else resolve();
+    });
+  });
+}
+
+function bootstrapMethod(): protoLoader.MethodDefinition<BootstrapRequest, BootstrapResponse> {
+  const loader: typeof protoLoader = require("@grpc/proto-loader");
+  const definition = loader.fromJSON(BOOTSTRAP_CONTRACT, { keepCase: true });
+  const service = definition["machine.MachineService"] as protoLoader.ServiceDefinition;
+  return service.Bootstrap as protoLoader.MethodDefinition<BootstrapRequest, BootstrapResponse>;
+}
+
+/** Names the node, what went wrong and what to check. */
+function explainFailure(target: string, error: unknown): Error {
+  const grpc: typeof grpcJs = require("@grpc/grpc-js");
+  const { code, message } = error as Partial<grpcJs.ServiceError>;
+  // grpc-js ends connection errors with an empty "Resolution note:".
+  const reason = message?.replace(/\s*Resolution note:\s*$/, "");
+  const prefix = `Talos bootstrap of ${target} failed: ${reason}.`;
+  switch (code) {
+    case grpc.status.UNAVAILABLE:
+    case grpc.status.DEADLINE_EXCEEDED:
+      return new Error(
+        `${prefix} Check that the node is up and has booted its machine config, that ${target} is reachable ` +
+          "from this machine, that the node's API certificate is signed by the given Talos OS CA, and that the " +
+          "client certificate is an os:admin certificate signed by the same CA.",
+        { cause: error },
+      );
+    case grpc.status.FAILED_PRECONDITION:
+      return new Error(`${prefix} Check that this node is a control plane and that its clock is in sync.`, { cause: error });
+    case grpc.status.PERMISSION_DENIED:
+    case grpc.status.UNAUTHENTICATED:
+      return new Error(`${prefix} The client certificate must carry the os:admin role (O=os:admin).`, { cause: error });
+    default:
+      return new Error(prefix, { cause: error });
+  }
+}
