@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { derivedBytes, randomMockState } from "./random";
+import { tlsMockState } from "./tls";
 
 /**
  * Stand-ins for the providers during the offline preview. Each resource echoes its
@@ -10,7 +11,7 @@ import { derivedBytes, randomMockState } from "./random";
 export const offlineMocks: pulumi.runtime.Mocks = {
   newResource({ type, name, inputs }) {
     const seed = `${type}::${name}`;
-    const computed = randomMockState(type, seed, inputs) ?? providerOutputs(type, seed, inputs);
+    const computed = randomMockState(type, seed, inputs) ?? tlsMockState(type, name, inputs) ?? providerOutputs(type, seed, inputs);
     return { id: `${name}-${derivedBytes(seed, 4).toString("hex")}`, state: { ...inputs, ...computed } };
   },
   call({ token }) {
