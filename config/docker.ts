@@ -150,6 +150,10 @@ export const dockerHostSchema = z
     /** Ports that may be published on public addresses, as `port/protocol`. */
     publicPorts: z.array(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "must be port/tcp or port/udp")).optional(),
     networks: z.record(dnsLabel, dockerNetworkSchema).default({}),
+    /** Containers allowed the host's network stack; the policy pack refuses any other. */
+    hostNetworkAllowed: z.array(z.string()).default([]),
+    /** Containers allowed to mount the Docker socket (control of the whole host). */
+    dockerSocketAllowed: z.array(z.string()).default([]),
     /** Defaults every container on this host gets. */
     restart: z.enum(["no", "always", "unless-stopped", "on-failure"]).default("unless-stopped"),
     logging: z

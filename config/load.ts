@@ -14,7 +14,7 @@ export function loadStackConfig<Shape extends z.ZodRawShape>(
   checks: (parsed: z.infer<z.ZodObject<Shape>>) => ConfigIssue[],
 ): z.infer<z.ZodObject<Shape>> {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
-  const raw = Object.fromEntries(Object.keys(shape).map((key) => [key, readValue(config.get(key))]));
+  const raw = Object.fromEntries(Object.keys(shape).map((key) => [key, parseConfigValue(config.get(key))]));
   const result = validateStackConfig(shape, checks, raw);
   if ("issues" in result) throw new ConfigError(result.issues);
   return result.config;
@@ -39,7 +39,8 @@ export function validateStackConfig<Shape extends z.ZodRawShape>(
   return issues.length > 0 ? { issues } : { config: parsed.data };
 }
 
-function readValue(text: string | undefined): unknown {
+/** A config value as the engine passes it: structured values arrive as JSON text. */
+export function parseConfigValue(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);

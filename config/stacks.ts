@@ -1,7 +1,14 @@
 import { z } from "zod";
+import { checkDns } from "./checks/dns";
 import { checkDockerInventory } from "./checks/docker";
+import { checkPlatform, reservedAddresses } from "./checks/platform";
+import { checkCompute } from "./checks/proxmox";
+import { dnsSchema } from "./dns";
 import { dockerHostsSchema, dockerStacksSchema } from "./docker";
 import { loadStackConfig, validateStackConfig } from "./load";
+import { platformSchema } from "./platform";
+import { containersSchema, proxmoxSchema } from "./proxmox";
+import { talosClusterSchema } from "./talos";
 import { generatedSecretsSchema } from "./values";
 
 const domain = z
@@ -35,11 +42,21 @@ export const homelabConfigShape = {
   dockerHosts: dockerHostsSchema.default({}),
   dockerStacks: dockerStacksSchema.default([]),
   generatedSecrets: generatedSecretsSchema.default({}),
+  proxmox: proxmoxSchema,
+  proxmoxContainers: containersSchema.default({}),
+  talos: talosClusterSchema,
+  platform: platformSchema,
+  dns: dnsSchema,
 };
 export type HomelabConfig = z.infer<z.ZodObject<typeof homelabConfigShape>>;
 
 function checkHomelab(config: HomelabConfig) {
-  return [...checkDockerInventory(config)];
+  return [
+    ...checkDockerInventory(config),
+    ...checkCompute(config),
+    ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config) }),
+    ...checkDns(config.dns, config),
+  ];
 }
 
 export function loadHomelabConfig(): HomelabConfig {
@@ -49,3 +66,9 @@ export function loadHomelabConfig(): HomelabConfig {
 export function validateHomelabConfig(raw: Record<string, unknown>) {
   return validateStackConfig(homelabConfigShape, checkHomelab, raw);
 }
+
+/** Validation of each stack's raw config, for tools that read the config without running the program. */
+export const stackConfigValidators: Record<string, (raw: Record<string, unknown>) => ReturnType<typeof validateVpsConfig | typeof validateHomelabConfig>> = {
+  homelab: validateHomelabConfig,
+  vps: validateVpsConfig,
+};

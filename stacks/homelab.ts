@@ -1,5 +1,12 @@
+import { deployDnsEstate } from "../components/dns/dnsEstate";
 import { deployDockerEstate } from "../components/docker-stack/dockerEstate";
+import { deployKubernetesPlatform } from "../components/kubernetes-platform/deployPlatform";
+import { deployContainers } from "../components/proxmox/inventory";
+import { ProxmoxCluster, proxmoxSecretValues } from "../components/proxmox/proxmoxCluster";
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
+import { TalosCluster } from "../components/talos/talosCluster";
+import { dnsValues } from "../config/dns";
+import { platformValues } from "../config/platform";
 import { loadHomelabConfig } from "../config/stacks";
 import { inventoryValues } from "./inventoryValues";
 
@@ -11,12 +18,53 @@ export function homelab() {
   const config = loadHomelabConfig();
   const secrets = new StackSecrets("homelab", {
     generated: config.generatedSecrets,
-    configSecretKeys: configSecretKeysIn(inventoryValues(config.dockerStacks)),
+    configSecretKeys: configSecretKeysIn([
+      ...inventoryValues(config.dockerStacks),
+      ...proxmoxSecretValues(config.proxmox),
+      ...platformValues(config.platform),
+      ...dnsValues(config.dns),
+    ]),
   });
 
+  // Compute (seed L0, L1, L2): the Proxmox cluster, the LXCs that host Docker (komodo CT200,
+  // nvr, omni), and the Talos cluster on Proxmox VMs. `cluster.kubernetesProvider` is the
+  // platform layer's Kubernetes provider.
+  const proxmox = new ProxmoxCluster("proxmox", {
+    settings: config.proxmox,
+    apiToken: secrets.resolve(config.proxmox.apiToken),
+    sshPrivateKey: config.proxmox.ssh.privateKey && secrets.resolve(config.proxmox.ssh.privateKey),
+  });
+  const containers = deployContainers(proxmox, config.proxmoxContainers);
+  const cluster = new TalosCluster(config.talos.clusterName, { proxmox, spec: config.talos });
+
+  // LAN Docker hosts (seed L1): six hosts over SSH, each with the shared Alloy stack.
   const docker = deployDockerEstate(config.dockerHosts, config.dockerStacks, secrets);
 
+  // DNS: the zone and its records, and the ACME DNS-01 identities of cert-manager and the VPS Traefik.
+  const dns = deployDnsEstate(config.dns, secrets);
+
+  // Platform (seed L2): the Helm releases on the cluster, cert-manager solving DNS-01 in the zone.
+  const platform = deployKubernetesPlatform(config.platform, {
+    domain: config.domain,
+    secrets,
+    acme: dns.certManager,
+    talosProvider: cluster.kubernetesProvider,
+  });
+
   return {
+    proxmoxContainers: Object.keys(containers),
+    talosNodes: Object.keys(cluster.vms),
+    // `pulumi stack output kubeconfig --show-secrets > ~/.kube/homeops` (README).
+    kubeconfig: cluster.kubeconfig,
+    talosconfig: cluster.talosconfig,
     dockerHosts: Object.keys(docker.hosts),
+    platformReleases: Object.keys(platform.releases),
+    dns: { zone: config.dns.zone, zoneId: dns.zone.zoneId, nameServers: dns.zone.nameServers },
+    // For the vps stack's aegis-traefik (README, "DNS"): Route53 only.
+    vpsAcme: dns.vpsTraefik && {
+      awsAccessKeyId: dns.vpsTraefik.accessKeyId,
+      awsSecretAccessKey: dns.vpsTraefik.secretAccessKey,
+      awsHostedZoneId: dns.vpsTraefik.hostedZoneId,
+    },
   };
 }

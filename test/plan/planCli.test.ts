@@ -46,3 +46,24 @@ test("an unknown stack and bad usage are reported plainly", () => {
   noStackTrace(unknown.stderr);
   expect(plan().status).toBe(2);
 });
+
+describe("the offline preview enforces the policy pack", () => {
+  test("LLDAP attached to traefik-public fails, naming both containers and the network", () => {
+    const config = copy(stackConfigData("vps"));
+    containerIn(config, "lldap").networks.push("traefik-public");
+    const result = plan("vps", "--config-file", writeStackFile(tempDir(), config));
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("[mandatory]  docker-isolation-boundaries");
+    expect(result.stdout).toMatch(/lldap \(zone identity\) is reachable over network traefik-public from internet-facing aegis-crowdsec, gerbil/);
+    expect(result.stdout).toMatch(/Policies: [1-9]\d* mandatory/);
+  });
+
+  test("writes the pack configuration the CLI needs, derived from the inventory", () => {
+    const file = join(tempDir(), "policy-config.json");
+    expect(plan("vps", "--policy-config", file).status).toBe(0);
+    const config = JSON.parse(readFileSync(file, "utf8"));
+    expect(config["docker-host-memory-capacity"]).toEqual({ capacityMb: { "racknerd-aegis": 4096 } });
+    expect(config["docker-published-ports-allowed"].allowedPorts["racknerd-aegis"]).toEqual(["80/tcp", "443/tcp", "51820/udp", "21820/udp"]);
+    expect(config["host-network-allowed"].dockerContainers).toEqual(["pangolin-client-obs", "racknerd-aegis-alloy"]);
+  });
+});

@@ -1,21 +1,28 @@
 /**
- * Offline preview: `npm run plan -- <stack> [--config-file <path>] [--json <out.json>]`.
- * Runs the stack's program under Pulumi's mocks, prints the resource tree as
- * `pulumi preview` would, and optionally writes the recorded plan as JSON.
+ * Offline preview: `npm run plan -- <stack> [--config-file <path>] [--json <out.json>]
+ * [--policy-config <out.json>] [--talos-configs <dir>]`. Runs the stack's program under
+ * Pulumi's mocks, prints the resource tree as `pulumi preview` would, evaluates the policy
+ * pack on it (exit 1 on a mandatory violation), and optionally writes the recorded plan,
+ * the pack configuration for `pulumi preview --policy-pack-config`, and each Talos node's
+ * generated machine config as `<dir>/<node>.yaml`.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { runOfflinePreview } from "./offlinePreview";
+import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
+import { runOfflinePreview, stackFileOf } from "./offlinePreview";
+import { policyConfigForStack } from "./policyConfig";
+import { renderViolations } from "./violations";
+import { offlineMachineConfigs, writeTalosConfigs } from "./talosConfigs";
 import { renderTree } from "./tree";
 
-const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>]";
+const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>] [--policy-config <out.json>] [--talos-configs <dir>]";
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "config-file": { type: "string" }, json: { type: "string" } },
+    options: { "config-file": { type: "string" }, json: { type: "string" }, "policy-config": { type: "string" }, "talos-configs": { type: "string" } },
   });
   if (positionals.length !== 1) {
     console.error(USAGE);
@@ -23,7 +30,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const [stack] = positionals;
   console.log(`Previewing stack "${stack}" offline: Pulumi mocks stand in for every provider, nothing is contacted.\n`);
-  const plan = await runOfflinePreview({ stack, configFile: values["config-file"] });
+  const options = { stack, configFile: values["config-file"] };
+  const plan = await runOfflinePreview(options);
+  const policyConfig = policyConfigForStack(stack, stackFileOf(options));
   console.log(renderTree(plan.resources).join("\n"));
   const protectedCount = plan.resources.filter((resource) => resource.protect).length;
   console.log(`\nResources:\n    + ${plan.resources.length} to create (${protectedCount} protected)`);
@@ -31,7 +40,18 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(values.json, `${JSON.stringify(plan, null, 2)}\n`);
     console.log(`\nPlan written to ${values.json}`);
   }
-  return 0;
+  if (values["policy-config"]) {
+    writeFileSync(values["policy-config"], `${JSON.stringify(policyConfig, null, 2)}\n`);
+    console.log(`\nPolicy pack configuration written to ${values["policy-config"]}`);
+  }
+  if (values["talos-configs"]) {
+    const files = writeTalosConfigs(values["talos-configs"], offlineMachineConfigs());
+    if (files.length === 0) throw new pulumi.RunError(`stack "${stack}" declares no Talos cluster, so there are no machine configs to write`);
+    console.log(`\nTalos machine configs (from the offline stand-in PKI, not a secret) written to:\n${files.map((file) => `    ${file}`).join("\n")}`);
+  }
+  const report = await evaluatePlan(plan, policyConfig);
+  console.log(`\n${renderViolations(report).join("\n")}`);
+  return hasMandatoryViolation(report) ? 1 : 0;
 }
 
 /** Errors the user can act on are printed as their message alone, never as a stack trace. */

@@ -18,6 +18,10 @@ export interface OfflinePreviewOptions {
 
 export const REPOSITORY_ROOT = join(__dirname, "..", "..");
 
+export function stackFileOf(options: OfflinePreviewOptions): string {
+  return options.configFile ?? join(options.projectDir ?? REPOSITORY_ROOT, `Pulumi.${options.stack}.yaml`);
+}
+
 /**
  * Runs a stack's program under Pulumi's mocks with its stack config (secrets replaced by
  * placeholders) and returns every resource it registered. Runs once per process: the
@@ -27,7 +31,7 @@ export async function runOfflinePreview(options: OfflinePreviewOptions): Promise
   const compose = compositionFor(options.stack);
   const projectDir = options.projectDir ?? REPOSITORY_ROOT;
   const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-  const config = readOfflineConfig(options.configFile ?? join(projectDir, `Pulumi.${options.stack}.yaml`), project);
+  const config = readOfflineConfig(stackFileOf(options), project);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   const resources = installRecordingMocks(offlineMocks, project, options.stack);
   await pulumi.runtime.runInPulumiStack(async () => compose());

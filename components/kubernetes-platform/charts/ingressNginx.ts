@@ -1,0 +1,37 @@
+import type { PlatformSettings } from "../settings";
+import { SECRETS } from "../settings";
+import { memory, type ContainerResources } from "./common";
+
+/** The annotation MetalLB (0.13 and later) reads a Service's requested address from. */
+export const METALLB_ADDRESS_ANNOTATION = "metallb.io/loadBalancerIPs";
+
+/** The ingress-nginx chart values this program sets (chart 4.x; upstream retired the project in March 2026). */
+export interface IngressNginxValues {
+  controller: {
+    replicaCount: number;
+    ingressClassResource: { default: boolean };
+    extraArgs: { "default-ssl-certificate": string };
+    service: { type: "LoadBalancer"; annotations: Record<string, string> };
+    /**
+     * The webhook's certificate comes from Helm hook Jobs, which Pulumi applies as ordinary
+     * objects without their ordering; the estate runs with it off, as here.
+     */
+    admissionWebhooks: { enabled: boolean };
+    resources: ContainerResources;
+  };
+  defaultBackend: { enabled: boolean };
+}
+
+export function ingressNginxValues(settings: PlatformSettings): IngressNginxValues {
+  return {
+    controller: {
+      replicaCount: 2,
+      ingressClassResource: { default: true },
+      extraArgs: { "default-ssl-certificate": `${settings.ingress.namespace}/${SECRETS.wildcardCertificate}` },
+      service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: settings.ingress.address } },
+      admissionWebhooks: { enabled: false },
+      resources: memory("512Mi", "128Mi", "100m"),
+    },
+    defaultBackend: { enabled: false },
+  };
+}

@@ -1,0 +1,52 @@
+import { Chart } from "@pulumi/kubernetes/helm/v4";
+import type { Provider } from "@pulumi/kubernetes/provider";
+import * as pulumi from "@pulumi/pulumi";
+import type { ChartSource } from "../../config/platform";
+import type { PlatformNamespace } from "./platformNamespace";
+
+/** How the Helm resource is told where the chart is: a repository URL, or the chart's own OCI reference. */
+export function chartReference(source: ChartSource): { chart: string; repositoryOpts?: { repo: string } } {
+  if (source.repository.startsWith("oci://")) return { chart: `${source.repository}/${source.chart}` };
+  return { chart: source.chart, repositoryOpts: { repo: source.repository } };
+}
+
+export interface HelmReleaseArgs<Values extends object> {
+  source: ChartSource;
+  namespace: PlatformNamespace;
+  /** The chart's values, typed per chart (./charts): a misspelt key does not compile. */
+  values: Values;
+  /** Releases and objects that must be ready before this chart's objects are applied. */
+  dependsOn?: pulumi.Resource[];
+  provider: Provider;
+}
+
+/**
+ * One Helm chart installed at a pinned version into a namespace of the platform.
+ *
+ * It is a `helm.v4.Chart`, not a `helm.v3.Release`: the Chart renders the templates in the
+ * program and registers every object as its own Pulumi resource, so `pulumi preview
+ * --policy-pack` sees each Deployment, DaemonSet and StatefulSet with its memory limits
+ * and namespace; a Release is one opaque resource whose workloads no policy can inspect.
+ * Under the offline preview's mocks the Chart is a remote component that renders nothing,
+ * so there the policies see the namespaces and policies this program writes, not the
+ * charts' workloads.
+ */
+export class HelmRelease<Values extends object> extends pulumi.ComponentResource {
+  readonly chart: Chart;
+
+  constructor(releaseName: string, args: HelmReleaseArgs<Values>, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:kubernetes:HelmRelease", releaseName, {}, opts);
+    this.chart = new Chart(
+      releaseName,
+      {
+        name: releaseName,
+        namespace: args.namespace.name,
+        ...chartReference(args.source),
+        version: args.source.version,
+        values: args.values,
+      },
+      { parent: this, provider: args.provider, dependsOn: [args.namespace, ...(args.dependsOn ?? [])] },
+    );
+    this.registerOutputs({ chart: args.source.chart, version: args.source.version });
+  }
+}

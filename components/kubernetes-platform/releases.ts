@@ -1,0 +1,98 @@
+/**
+ * The platform's releases and configuration objects as steps, each with its namespace,
+ * values and the steps it needs ready first: the seed's order (controllers, then configs,
+ * then the monitoring waves, then apps), reduced to the dependencies that are real.
+ */
+import type { PlatformRelease } from "../../config/platform";
+import { topologicalOrder } from "../docker-stack/order";
+import { alloyValues } from "./charts/alloy";
+import { argoCdValues } from "./charts/argoCd";
+import { certManagerValues } from "./charts/certManager";
+import { ingressNginxValues } from "./charts/ingressNginx";
+import { kubePrometheusStackValues } from "./charts/kubePrometheusStack";
+import { lokiValues } from "./charts/loki";
+import { metallbValues } from "./charts/metallb";
+import { newtValues } from "./charts/newt";
+import { rookCephClusterValues, rookCephValues } from "./charts/rookCeph";
+import { tempoValues } from "./charts/tempo";
+import { thanosValues } from "./charts/thanos";
+import { traefikValues } from "./charts/traefik";
+import { NAMESPACES, type PlatformSettings } from "./settings";
+
+/** Configuration objects that are not charts. */
+export type ConfigStep = "acme-issuer" | "wildcard-certificate" | "address-pool" | "push-endpoints";
+export type Step = PlatformRelease | ConfigStep;
+
+export interface ReleasePlan {
+  kind: "release";
+  step: PlatformRelease;
+  namespace: string;
+  values: object;
+  needs: Step[];
+}
+
+export interface ConfigPlan {
+  kind: "config";
+  step: ConfigStep;
+  needs: Step[];
+}
+
+export type PlatformStep = ReleasePlan | ConfigPlan;
+
+/** The seed's waves, for reading and for the tests that hold the order to them. */
+export const WAVES: Record<string, Step[]> = {
+  controllers: ["cert-manager", "metallb", "ingress-nginx", "traefik", "rook-ceph"],
+  configs: ["acme-issuer", "wildcard-certificate", "address-pool", "rook-ceph-cluster"],
+  "monitoring 1": ["kube-prometheus-stack"],
+  "monitoring 2": ["loki", "thanos", "tempo"],
+  "monitoring 3": ["alloy"],
+  apps: ["newt", "argo-cd", "push-endpoints"],
+};
+
+/** What each configuration object needs: the CRDs and webhooks of its controller. */
+export function configStepNeeds(ingressController: PlatformRelease): Record<ConfigStep, Step[]> {
+  return {
+    "acme-issuer": ["cert-manager"],
+    "address-pool": ["metallb"],
+    "wildcard-certificate": ["acme-issuer"],
+    // Traefik's basic-auth Middleware is one of its CRDs; the backends are monitoring's.
+    "push-endpoints": [ingressController, "kube-prometheus-stack", "loki"],
+  };
+}
+
+/**
+ * Every step of the platform, each after the steps it needs and otherwise in the seed's
+ * order. Where a real dependency crosses the waves it wins: the ingress controller's
+ * LoadBalancer Service waits for an address, so the address pool comes before it.
+ */
+export function platformSteps(settings: PlatformSettings): PlatformStep[] {
+  const configs = Object.entries(configStepNeeds(settings.ingress.controller)).map(([step, needs]): ConfigPlan => ({ kind: "config", step: step as ConfigStep, needs }));
+  const seedOrder = Object.values(WAVES).flat();
+  const steps = [...platformReleases(settings), ...configs].sort((a, b) => seedOrder.indexOf(a.step) - seedOrder.indexOf(b.step));
+  return topologicalOrder(steps, (step) => step.step, (step) => step.needs);
+}
+
+/** Every release of the platform, the unchosen ingress controller left out. */
+export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
+  const ingress = settings.ingress.controller;
+  const release = (step: PlatformRelease, namespace: string, values: object, needs: Step[]): ReleasePlan => ({ kind: "release", step, namespace, values, needs });
+  return [
+    release("cert-manager", NAMESPACES.certManager, certManagerValues(), []),
+    release("metallb", NAMESPACES.metallb, metallbValues(), []),
+    // Pulumi waits for the LoadBalancer Service to get its address, which needs the pool.
+    ingress === "traefik"
+      ? release("traefik", settings.ingress.namespace, traefikValues(settings), ["address-pool"])
+      : release("ingress-nginx", settings.ingress.namespace, ingressNginxValues(settings), ["address-pool"]),
+    release("rook-ceph", NAMESPACES.rookCeph, rookCephValues(), []),
+    release("rook-ceph-cluster", NAMESPACES.rookCeph, rookCephClusterValues(), ["rook-ceph"]),
+    // Volumes on ceph-block; the operator's webhook certificate from cert-manager; Grafana's ingress.
+    release("kube-prometheus-stack", NAMESPACES.monitoring, kubePrometheusStackValues(settings), ["rook-ceph-cluster", "cert-manager", ingress]),
+    // ServiceMonitor CRDs come with kube-prometheus-stack; Thanos discovers its sidecar.
+    release("loki", NAMESPACES.monitoring, lokiValues(settings), ["kube-prometheus-stack"]),
+    release("thanos", NAMESPACES.monitoring, thanosValues(), ["kube-prometheus-stack"]),
+    release("tempo", NAMESPACES.monitoring, tempoValues(settings), ["kube-prometheus-stack"]),
+    release("alloy", NAMESPACES.monitoring, alloyValues(), ["loki", "tempo"]),
+    release("newt", NAMESPACES.newt, newtValues(), []),
+    release("argo-cd", NAMESPACES.argocd, argoCdValues(settings), [ingress, "wildcard-certificate"]),
+  ];
+}

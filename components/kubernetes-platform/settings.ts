@@ -1,0 +1,99 @@
+import type { IngressController, PlatformSpec } from "../../config/platform";
+
+/** The non-secret facts the chart values and manifests are built from. */
+export interface PlatformSettings {
+  domain: string;
+  nodeCidr: string;
+  ingress: {
+    controller: IngressController;
+    /** The controller's namespace, also where the wildcard certificate's Secret lives. */
+    namespace: string;
+    className: string;
+    address: string;
+  };
+  loadBalancerPool: { name: string; addresses: string[] };
+  acme: { email: string; server: string; issuerName: string };
+  objectStore: { endpoint: string; address: string; port: number; region: string; buckets: PlatformSpec["objectStore"]["buckets"] };
+  argocdOidc: { name: string; issuer: string; clientId: string };
+  newtEndpoint: string;
+}
+
+/** The ingress class each controller's chart creates by default. */
+const INGRESS_CLASS: Record<IngressController, string> = { "ingress-nginx": "nginx", traefik: "traefik" };
+
+export function platformSettings(spec: PlatformSpec, domain: string): PlatformSettings {
+  return {
+    domain,
+    nodeCidr: spec.nodeCidr,
+    ingress: {
+      controller: spec.ingressController,
+      namespace: spec.ingressController,
+      className: INGRESS_CLASS[spec.ingressController],
+      address: spec.loadBalancer.ingressAddress,
+    },
+    loadBalancerPool: { name: spec.loadBalancer.poolName, addresses: spec.loadBalancer.addresses },
+    acme: spec.acme,
+    objectStore: {
+      endpoint: spec.objectStore.endpoint,
+      address: spec.objectStore.address,
+      port: Number(spec.objectStore.endpoint.split(":")[1]),
+      region: spec.objectStore.region,
+      buckets: spec.objectStore.buckets,
+    },
+    argocdOidc: { name: spec.argocd.oidc.name, issuer: spec.argocd.oidc.issuer, clientId: spec.argocd.oidc.clientId },
+    newtEndpoint: spec.newt.endpoint,
+  };
+}
+
+/** Host names the platform serves under the domain. */
+export function hostnames(domain: string) {
+  return {
+    grafana: `grafana.${domain}`,
+    argocd: `argocd.${domain}`,
+    /** Remote write for the Docker hosts' Alloy (basic auth). */
+    prometheusPush: `prometheus.${domain}`,
+    /** Log push for the Docker hosts' Alloy (basic auth). */
+    lokiPush: `loki.${domain}`,
+  };
+}
+
+/** Namespaces of the platform's releases (the spec's table). */
+export const NAMESPACES = {
+  certManager: "cert-manager",
+  metallb: "metallb-system",
+  rookCeph: "rook-ceph",
+  monitoring: "monitoring",
+  argocd: "argocd",
+  newt: "pangolin",
+} as const;
+
+/** Secrets the platform creates from config secrets and the DNS identities; charts refer to them by name. */
+export const SECRETS = {
+  acmeDns01: "acme-dns01-credentials",
+  objectStore: "object-store-credentials",
+  thanosObjectStore: "thanos-objstore",
+  grafanaAdmin: "grafana-admin",
+  pushAuth: "monitoring-push-auth",
+  argocdOidc: "argocd-oidc",
+  newt: "newt-credentials",
+  wildcardCertificate: "default-tls-cert",
+} as const;
+
+/** In-cluster services the values and ingresses point at (names follow the release names). */
+export const SERVICES = {
+  prometheus: { name: "kube-prometheus-stack-prometheus", port: 9090 },
+  thanosSidecarDiscovery: "kube-prometheus-stack-thanos-discovery",
+  thanosQuery: { name: "thanos-query", port: 9090 },
+  loki: { name: "loki", port: 3100 },
+  tempo: { name: "tempo", queryPort: 3100, otlpGrpcPort: 4317 },
+} as const;
+
+/** Container ports behind the ingresses, which NetworkPolicies open (policies match pod ports, not Service ports). */
+export const BACKEND_PORTS = {
+  grafana: 3000,
+  prometheus: 9090,
+  loki: 3100,
+  argocdServer: 8080,
+  alloyOtlpGrpc: 4317,
+  alloyOtlpHttp: 4318,
+} as const;

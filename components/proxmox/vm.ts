@@ -1,0 +1,164 @@
+import * as proxmox from "@muhlba91/pulumi-proxmoxve";
+import * as pulumi from "@pulumi/pulumi";
+import { guestOptions, proxmoxTags } from "./guest";
+
+export interface VmDisk {
+  /** `scsi0`, `scsi1`, `virtio0`, ...; defaults to `scsi<position>`. */
+  interface?: string;
+  datastore: string;
+  sizeGb: number;
+  /**
+   * A disk image (the id of a downloaded file, `local:iso/x.img`) the disk is written from
+   * when the VM is created. Only creation reads it: see `vmIgnoreChanges`.
+   */
+  imageFileId?: pulumi.Input<string>;
+}
+
+export interface VmNetworkDevice {
+  /** The Linux bridge on the node, e.g. `vmbr0`. */
+  bridge: string;
+  /** VLAN tag on a VLAN-aware bridge (1-4094). */
+  vlanId?: number;
+  /** A fixed MAC address, so that the guest can select its link by it; Proxmox picks one otherwise. */
+  macAddress?: string;
+  firewall?: boolean;
+}
+
+export interface VmCloudInit {
+  /** The datastore of the cloud-init drive Proxmox generates. */
+  datastore: string;
+  /** One per network device, in order: `address` in CIDR notation. */
+  ipConfigs: { address: string; gateway?: string }[];
+  dns?: { servers: string[]; domain?: string };
+  /** A snippet file (`local:snippets/x.yaml`) whose content is the user-data. */
+  userDataFileId?: pulumi.Input<string>;
+}
+
+/** A PCI device passed through by its cluster resource mapping (Datacenter > Resource Mappings). */
+export interface PciPassthrough {
+  /** The mapping's name, e.g. `gpu`; mappings work with API tokens, raw PCI ids need root@pam. */
+  mapping: string;
+  /** Attach as PCIe (default true; needs the q35 machine type, which every VM here has). */
+  pcie?: boolean;
+  /** The VM's primary display: the emulated VGA is ignored. */
+  primaryGpu?: boolean;
+}
+
+export interface VmSpec {
+  /** The Proxmox node the VM runs on. */
+  node: string;
+  vmId: number;
+  description?: string;
+  cpu: { cores: number; type?: string };
+  /** Dedicated memory in MB (no ballooning: PCI passthrough forbids it, capacity checks count it). */
+  memoryMb: number;
+  disks: VmDisk[];
+  networkDevices: VmNetworkDevice[];
+  cloudInit?: VmCloudInit;
+  /** The guest runs the QEMU guest agent (Proxmox then waits for it and reports its addresses). */
+  guestAgent?: boolean;
+  /** Start when the node boots (default true). */
+  startOnBoot?: boolean;
+  /** UEFI (OVMF with an EFI disk on the first disk's datastore) instead of SeaBIOS; GPUs usually want it. */
+  uefi?: boolean;
+  pciDevices?: PciPassthrough[];
+  tags?: string[];
+  /** The VM's disks hold data that exists nowhere else: it is protected. */
+  holdsData: boolean;
+}
+
+export interface ProxmoxVmArgs extends VmSpec {
+  provider: proxmox.Provider;
+}
+
+/** The VmLegacy arguments for a spec. */
+export function vmLegacyArgs(name: string, spec: VmSpec): proxmox.VmLegacyArgs {
+  if (spec.disks.length === 0) throw new Error(`VM ${name} needs at least one disk`);
+  if ((spec.pciDevices?.length ?? 0) > 16) throw new Error(`VM ${name}: Proxmox allows at most 16 PCI devices`);
+  return {
+    nodeName: spec.node,
+    vmId: spec.vmId,
+    name,
+    description: spec.description,
+    machine: "q35",
+    bios: spec.uefi ? "ovmf" : "seabios",
+    efiDisk: spec.uefi ? { datastoreId: spec.disks[0].datastore, type: "4m", fileFormat: "raw" } : undefined,
+    operatingSystem: { type: "l26" },
+    cpu: { cores: spec.cpu.cores, type: spec.cpu.type ?? "host" },
+    memory: { dedicated: spec.memoryMb },
+    agent: { enabled: spec.guestAgent ?? false, trim: spec.guestAgent ?? false },
+    onBoot: spec.startOnBoot ?? true,
+    started: true,
+    // One I/O thread per disk.
+    scsiHardware: "virtio-scsi-single",
+    disks: spec.disks.map((disk, position) => {
+      const diskInterface = disk.interface ?? `scsi${position}`;
+      return {
+        interface: diskInterface,
+        datastoreId: disk.datastore,
+        size: disk.sizeGb,
+        fileFormat: "raw",
+        fileId: disk.imageFileId,
+        discard: "on",
+        iothread: true,
+        // Proxmox has no SSD emulation on VirtIO block devices.
+        ssd: diskInterface.startsWith("virtio") ? undefined : true,
+      };
+    }),
+    networkDevices: spec.networkDevices.map((device) => ({
+      model: "virtio",
+      bridge: device.bridge,
+      vlanId: device.vlanId,
+      macAddress: device.macAddress,
+      firewall: device.firewall ?? false,
+    })),
+    initialization: spec.cloudInit && {
+      datastoreId: spec.cloudInit.datastore,
+      ipConfigs: spec.cloudInit.ipConfigs.map((ip) => ({ ipv4: { address: ip.address, gateway: ip.gateway } })),
+      dns: spec.cloudInit.dns && { servers: spec.cloudInit.dns.servers, domain: spec.cloudInit.dns.domain },
+      userDataFileId: spec.cloudInit.userDataFileId,
+    },
+    hostpcis: spec.pciDevices?.map((device, index) => ({
+      device: `hostpci${index}`,
+      mapping: device.mapping,
+      pcie: device.pcie ?? true,
+      xvga: device.primaryGpu ?? false,
+    })),
+    tags: proxmoxTags(spec.tags),
+  };
+}
+
+/**
+ * Inputs that only matter when the VM is created, which a change must not turn into a
+ * replacement of a VM and its data:
+ * - `initialization.userDataFileId`: a changed snippet is a replaced file resource, whose
+ *   id is unknown until applied, and the provider replaces any VM whose user-data file id
+ *   changes (bpg/terraform-provider-proxmox#1636, #2071, #2901: the `*_file_id` attributes
+ *   force replacement). The file keeps its name, so the id the VM holds stays valid.
+ * - `disks[i].fileId`: the image a disk was written from. The provider does not read it
+ *   back (bpg/terraform-provider-proxmox#1998: imported VMs are replaced over it), and a
+ *   newer image must not rewrite a disk in use.
+ */
+export function vmIgnoreChanges(spec: VmSpec): string[] {
+  return [
+    ...(spec.cloudInit?.userDataFileId === undefined ? [] : ["initialization.userDataFileId"]),
+    ...spec.disks.flatMap((disk, position) => (disk.imageFileId === undefined ? [] : [`disks[${position}].fileId`])),
+  ];
+}
+
+/** A QEMU virtual machine on a Proxmox node. */
+export class ProxmoxVm extends pulumi.ComponentResource {
+  readonly vm: proxmox.VmLegacy;
+
+  constructor(name: string, args: ProxmoxVmArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:proxmox:Vm", name, {}, opts);
+    const { provider, ...spec } = args;
+    this.vm = new proxmox.VmLegacy(name, vmLegacyArgs(name, spec), {
+      parent: this,
+      provider,
+      ...guestOptions(spec.holdsData),
+      ignoreChanges: vmIgnoreChanges(spec),
+    });
+    this.registerOutputs({ node: spec.node, vmId: this.vm.vmId });
+  }
+}

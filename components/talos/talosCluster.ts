@@ -1,0 +1,146 @@
+/**
+ * A Talos Kubernetes cluster on Proxmox VMs, made by this program alone (no talosctl, no
+ * Talos provider): PKI, one machine config per node, delivered as the VM's nocloud
+ * user-data, the VMs, the etcd bootstrap, and the admin talosconfig and kubeconfig.
+ *
+ * How a change reaches the nodes, and why no VM is ever replaced by one:
+ * - A node's machine config is its user-data snippet. A changed config replaces the snippet
+ *   file under the same name (deleted first, so the new file is not removed with the old
+ *   one), and the VM ignores the changed file id (see ProxmoxVm): the snippet stays what a
+ *   reinstalled node would boot with. The running node gets the change through its API
+ *   (TalosNodeConfiguration), in AUTO mode, so Talos reboots only when the change needs it.
+ * - A node's Talos release and schematic are its installer image. The factory disk image
+ *   only seeds a new VM's system disk (the VM ignores later images), so a new release never
+ *   replaces a VM: the node upgrades itself in place from the new installer image.
+ * - Upgrades are per node and visible: `homeops:talos.nodes[i].talosVersion` (or
+ *   `schematicId`) moves one node, and the preview shows that node's TalosNodeConfiguration
+ *   changing its installerImage, nothing else. Changing the cluster-wide release moves
+ *   every node, still one at a time: each node's configuration waits for the previous
+ *   node's, and a node is done only when it serves its API again on the new release. A
+ *   failing node stops the rollout before the next one.
+ */
+import * as proxmox from "@muhlba91/pulumi-proxmoxve";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { TalosClusterSpec } from "../../config/talos";
+import type { ProxmoxCluster } from "../proxmox/proxmoxCluster";
+import { ProxmoxVm } from "../proxmox/vm";
+import { TalosBootstrap } from "./bootstrap";
+import { clusterConfigInput, planTalosCluster, talosVmSpec } from "./clusterPlan";
+import { generateMachineConfig, toYaml } from "./machineConfig";
+import { TalosNodeConfiguration } from "./nodeConfiguration";
+import { TalosPki } from "./pki";
+
+export interface TalosClusterArgs {
+  /** The Proxmox cluster the nodes' VMs run on. */
+  proxmox: ProxmoxCluster;
+  spec: TalosClusterSpec;
+}
+
+export class TalosCluster extends pulumi.ComponentResource {
+  /** Each node's machine config (all documents, YAML) by node name. Secret. */
+  readonly machineConfigs: Record<string, pulumi.Output<string>>;
+  readonly vms: Record<string, ProxmoxVm>;
+  /** The etcd bootstrap: whatever needs the running cluster waits for it. */
+  readonly bootstrap: TalosBootstrap;
+  /** talosctl's configuration for the os:admin identity. Secret. */
+  readonly talosconfig: pulumi.Output<string>;
+  /** The cluster-admin kubeconfig for the VIP. Secret. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** For the platform layer: usable once etcd is bootstrapped. */
+  readonly kubernetesProvider: k8s.Provider;
+
+  constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:talos:Cluster", name, {}, opts);
+    const { spec } = args;
+    const network = args.proxmox.network(spec.network);
+    const plan = planTalosCluster(spec, network);
+    const onProxmox = { parent: this, provider: args.proxmox.provider };
+
+    const pki = new TalosPki(name, { clusterName: spec.clusterName }, { parent: this });
+    const admin = pki.talosAdmin;
+
+    const images = Object.fromEntries(
+      plan.images.map((image) => [
+        image.key,
+        new proxmox.download.File(
+          image.key,
+          {
+            nodeName: image.proxmoxNode,
+            datastoreId: image.datastore,
+            contentType: "iso",
+            url: image.url,
+            fileName: image.fileName,
+            decompressionAlgorithm: "gz",
+            // A release's image never changes upstream; do not re-download it on a size check.
+            overwrite: false,
+          },
+          onProxmox,
+        ),
+      ]),
+    );
+
+    this.machineConfigs = {};
+    this.vms = {};
+    let previousNode: TalosNodeConfiguration | undefined;
+    for (const node of plan.nodes) {
+      const machineConfig = pulumi.secret(
+        pki.secretsBundle.apply((secrets) => toYaml(generateMachineConfig(clusterConfigInput(spec, secrets), node.config))),
+      );
+      this.machineConfigs[node.name] = machineConfig;
+
+      const userData = new proxmox.FileLegacy(
+        `${node.name}-user-data`,
+        {
+          nodeName: node.proxmoxNode,
+          datastoreId: spec.vm.snippetsDatastore,
+          contentType: "snippets",
+          sourceRaw: { data: machineConfig, fileName: node.snippetFileName },
+        },
+        // A changed config replaces the file under the same name: delete the old one first,
+        // or its deletion would remove the file just written.
+        { ...onProxmox, deleteBeforeReplace: true },
+      );
+
+      const vm = new ProxmoxVm(
+        node.name,
+        { provider: args.proxmox.provider, ...talosVmSpec(spec, node, network, { systemImage: images[node.diskImage].id, userData: userData.id }) },
+        { parent: this },
+      );
+      this.vms[node.name] = vm;
+
+      previousNode = new TalosNodeConfiguration(
+        node.name,
+        {
+          node: node.ip,
+          machineConfig,
+          installerImage: node.installerImage,
+          talosVersion: node.talosVersion,
+          caPem: admin.caCertPem,
+          clientCertPem: admin.certPem,
+          clientKeyPem: admin.keyPem,
+        },
+        // One node at a time, in the inventory's order (see the module comment).
+        { parent: this, dependsOn: [vm, ...(previousNode ? [previousNode] : [])] },
+      );
+    }
+
+    this.bootstrap = new TalosBootstrap(
+      `${name}-bootstrap`,
+      { node: plan.bootstrapNode.ip, caPem: admin.caCertPem, clientCertPem: admin.certPem, clientKeyPem: admin.keyPem },
+      // Once every node exists: the others join the etcd the first one founds.
+      { parent: this, dependsOn: Object.values(this.vms) },
+    );
+
+    this.talosconfig = pki.talosconfig(plan.controlPlaneIps, plan.controlPlaneIps);
+    this.kubeconfig = pki.kubeconfig(plan.endpoint);
+    this.kubernetesProvider = new k8s.Provider(name, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [this.bootstrap] });
+
+    this.registerOutputs({
+      endpoint: plan.endpoint,
+      talosconfig: this.talosconfig,
+      kubeconfig: this.kubeconfig,
+      machineConfigs: this.machineConfigs,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import type { ConfigIssue } from "../errors";
+import { ipv4ToNumber, parseSubnet } from "../ipv4";
+import { INGRESS_CONTROLLERS, PLATFORM_RELEASES, platformSecretRefs, type PlatformSpec } from "../platform";
+
+const KEY = "homeops:platform";
+
+/** An address something else on the LAN already holds. */
+export interface ReservedAddress {
+  address: string;
+  /** Says who holds it, e.g. "Docker host nvr". */
+  owner: string;
+}
+
+export interface PlatformCheckContext {
+  generatedSecrets: Record<string, unknown>;
+  /** Addresses MetalLB must never hand out: hosts, cluster nodes, the API VIP. */
+  reservedAddresses: ReservedAddress[];
+}
+
+/** Cross-field checks of the platform settings. */
+export function checkPlatform(platform: PlatformSpec, context: PlatformCheckContext): ConfigIssue[] {
+  const issues = [...checkCharts(platform), ...checkLoadBalancer(platform, context.reservedAddresses), ...checkGeneratedSecrets(platform, context.generatedSecrets)];
+  if (platform.kubeconfig === "talos" && platform.kubeContext !== undefined) {
+    issues.push({ key: `${KEY}.kubeContext`, message: "applies to a kubeconfig secret or file; the Talos cluster's kubeconfig has one context" });
+  }
+  return issues;
+}
+
+/** The releases this configuration installs: every one but the ingress controller not chosen. */
+export function releasesToInstall(ingressController: PlatformSpec["ingressController"]) {
+  return PLATFORM_RELEASES.filter((release) => !(INGRESS_CONTROLLERS as readonly string[]).includes(release) || release === ingressController);
+}
+
+function checkCharts(platform: PlatformSpec): ConfigIssue[] {
+  return releasesToInstall(platform.ingressController)
+    .filter((release) => !platform.charts[release])
+    .map((release) => ({ key: `${KEY}.charts.${release}`, message: `is required: the chart, repository and pinned version of the ${release} release` }));
+}
+
+/** First and last address of `a.b.c.d-e.f.g.h` or a CIDR, as numbers; undefined when malformed. */
+export function addressRangeBounds(range: string): { first: number; last: number } | undefined {
+  const subnet = parseSubnet(range);
+  if (subnet) return { first: subnet.network, last: subnet.network + 2 ** (32 - subnet.prefixLength) - 1 };
+  const [from, to] = range.split("-");
+  try {
+    const bounds = { first: ipv4ToNumber(from), last: ipv4ToNumber(to) };
+    return bounds.first <= bounds.last ? bounds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkLoadBalancer(platform: PlatformSpec, reserved: ReservedAddress[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { addresses, ingressAddress } = platform.loadBalancer;
+  const nodes = addressRangeBounds(platform.nodeCidr);
+  const within = (address: number) => nodes !== undefined && address >= nodes.first && address <= nodes.last;
+  const ranges = addresses.map((range, index) => ({ range, index, bounds: addressRangeBounds(range) }));
+  for (const { range, index, bounds } of ranges) {
+    const key = `${KEY}.loadBalancer.addresses[${index}]`;
+    if (!bounds) {
+      issues.push({ key, message: `"${range}" is not a range: the first address must not come after the last` });
+      continue;
+    }
+    // L2 mode answers ARP for pool addresses: they must be on the nodes' own segment.
+    if (!within(bounds.first) || !within(bounds.last)) issues.push({ key, message: `"${range}" is not inside the nodes' network ${platform.nodeCidr}` });
+    for (const { address, owner } of reserved) {
+      const value = ipv4ToNumber(address);
+      if (value >= bounds.first && value <= bounds.last) {
+        issues.push({ key, message: `includes ${address}, the address of ${owner}: MetalLB would hand it to a Service and both would answer ARP for it` });
+      }
+    }
+  }
+  const ingress = ipv4ToNumber(ingressAddress);
+  if (!ranges.some(({ bounds }) => bounds && ingress >= bounds.first && ingress <= bounds.last)) {
+    issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${platform.loadBalancer.poolName} (${addresses.join(", ")})` });
+  }
+  return issues;
+}
+
+function checkGeneratedSecrets(platform: PlatformSpec, generated: Record<string, unknown>): ConfigIssue[] {
+  return platformSecretRefs(platform)
+    .filter(({ ref }) => "generated" in ref && !(ref.generated in generated))
+    .map(({ path, ref }) => ({ key: `${KEY}.${path}`, message: `generated secret "${"generated" in ref ? ref.generated : ""}" is not declared in homeops:generatedSecrets` }));
+}
+
+/** What the rest of the homelab's configuration says holds an address on the LAN. */
+export interface AddressHolders {
+  dockerHosts: Record<string, { address: string }>;
+  proxmox: { nodes: Record<string, { address: string }> };
+  talos: { vip: string; nodes: { name: string; ip: string }[] };
+}
+
+export function reservedAddresses(holders: AddressHolders): ReservedAddress[] {
+  const isIpv4 = (address: string) => /^(\d{1,3}\.){3}\d{1,3}$/.test(address);
+  return [
+    ...Object.entries(holders.dockerHosts).filter(([, host]) => isIpv4(host.address)).map(([name, host]) => ({ address: host.address, owner: `Docker host ${name}` })),
+    ...Object.entries(holders.proxmox.nodes).map(([name, node]) => ({ address: node.address, owner: `Proxmox node ${name}` })),
+    ...holders.talos.nodes.map((node) => ({ address: node.ip, owner: `Talos node ${node.name}` })),
+    { address: holders.talos.vip, owner: "the Kubernetes API VIP" },
+  ];
+}

@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { parseSubnet } from "./ipv4";
+
+export const dnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')");
+
+/** Proxmox guest ids: 100 and up (lower ids are reserved), at most 999999999. */
+export const vmIdSchema = z.number().int().min(100, "Proxmox VMIDs start at 100").max(999_999_999, "Proxmox VMIDs end at 999999999");
+
+const vlanIdSchema = z.number().int().min(1, "VLAN ids are 1-4094").max(4094, "VLAN ids are 1-4094");
+
+const subnetSchema = z.string().refine((cidr) => parseSubnet(cidr) !== undefined, "must be an IPv4 subnet like 192.168.11.0/24 (no host bits)");
+
+/** A reference to a Pulumi config secret; the value is never written in the stack file. */
+const configSecretRefSchema = z
+  .object({ configSecret: z.string().min(1) }, { error: "must be {configSecret: <key>}, a value set with `pulumi config set --secret <key>`" })
+  .strict();
+
+/** What a Proxmox datastore may hold (Datacenter > Storage > Content). */
+const DATASTORE_CONTENT = ["images", "rootdir", "vztmpl", "iso", "snippets", "import", "backup"] as const;
+export type DatastoreContent = (typeof DATASTORE_CONTENT)[number];
+
+const proxmoxNodeSchema = z
+  .object({
+    /** The node's address on the LAN: the provider reaches it over SSH here to upload snippets. */
+    address: z.ipv4(),
+    /** Memory the node can give its guests, in MB; the guests' dedicated memory must fit in it. */
+    memoryMb: z.number().int().positive(),
+    /** The node's datastores and the content each is enabled for. */
+    datastores: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "must be a Proxmox storage id"), z.array(z.enum(DATASTORE_CONTENT)).min(1)),
+  })
+  .strict();
+
+/** A LAN segment guests attach to: a Linux bridge on every node, optionally a VLAN on it. */
+const proxmoxNetworkSchema = z
+  .object({
+    bridge: z.string().regex(/^[a-z][a-z0-9_.-]{0,14}$/, "must be a Linux bridge name like vmbr0"),
+    vlanId: vlanIdSchema.optional(),
+    subnet: subnetSchema,
+    gateway: z.ipv4(),
+    nameservers: z.array(z.ipv4()).default([]),
+    searchDomain: z.string().optional(),
+  })
+  .strict();
+export type ProxmoxNetworkSpec = z.infer<typeof proxmoxNetworkSchema>;
+
+export const proxmoxSchema = z
+  .object({
+    /** The API of any node of the cluster, e.g. `https://192.168.11.11:8006/`. */
+    endpoint: z.url({ protocol: /^https$/, error: "must be an https:// URL like https://pve.lan:8006/" }),
+    /** `user@realm!tokenid=secret`, stored with `pulumi config set --secret`. */
+    apiToken: configSecretRefSchema,
+    /** Skip TLS verification: only for the self-signed certificate a fresh Proxmox install has. */
+    insecure: z.boolean().default(false),
+    /** SSH to the nodes, which the provider needs to upload snippets (the API cannot). */
+    ssh: z
+      .object({
+        username: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a Unix user name").default("root"),
+        /** Use the running ssh-agent (SSH_AUTH_SOCK); otherwise `privateKey`. */
+        agent: z.boolean().default(true),
+        /** An unencrypted PEM private key from a config secret, e.g. for CI without an agent. */
+        privateKey: configSecretRefSchema.optional(),
+      })
+      .strict()
+      .default({ username: "root", agent: true }),
+    networks: z.record(dnsLabel, proxmoxNetworkSchema),
+    nodes: z.record(dnsLabel, proxmoxNodeSchema),
+  })
+  .strict();
+export type ProxmoxSettings = z.infer<typeof proxmoxSchema>;
+
+/** `datastore:content/file`, the id Proxmox gives a stored file. */
+const fileIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*:[a-z]+\/[^/\s]+$/, "must be a Proxmox file id like local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
+
+const proxmoxContainerSchema = z
+  .object({
+    /** The Proxmox node it runs on. */
+    node: z.string(),
+    vmId: vmIdSchema,
+    description: z.string().optional(),
+    /** The OS template it was created from, e.g. `local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst`. */
+    template: fileIdSchema,
+    osType: z.enum(["alpine", "archlinux", "centos", "debian", "fedora", "gentoo", "nixos", "opensuse", "ubuntu", "unmanaged"]).default("debian"),
+    cores: z.number().int().positive(),
+    /** Dedicated memory in MB: required, it counts against the node's capacity. */
+    memoryMb: z.number().int().positive(),
+    swapMb: z.number().int().min(0).default(0),
+    rootDisk: z.object({ datastore: z.string(), sizeGb: z.number().int().positive() }).strict(),
+    /** One interface per entry (eth0, eth1, ...), with a static address on the named network. */
+    network: z.array(z.object({ network: z.string(), ip: z.ipv4() }).strict()).min(1),
+    /** Unprivileged by default: container root is not host root. */
+    unprivileged: z.boolean().default(true),
+    /** Docker in an unprivileged container needs nesting and keyctl. */
+    features: z
+      .object({ nesting: z.boolean().default(false), keyctl: z.boolean().default(false), fuse: z.boolean().default(false) })
+      .strict()
+      .default({ nesting: false, keyctl: false, fuse: false }),
+    /** Volumes allocated on a datastore and mounted at `path`. */
+    mountPoints: z
+      .array(
+        z
+          .object({
+            datastore: z.string(),
+            sizeGb: z.number().int().positive(),
+            path: z.string().startsWith("/"),
+            readOnly: z.boolean().default(false),
+            backup: z.boolean().default(true),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Host devices passed through, e.g. the Coral TPU `/dev/apex_0` or `/dev/net/tun`. */
+    devices: z
+      .array(
+        z
+          .object({
+            path: z.string().regex(/^\/dev\/\S+$/, "must be a /dev path"),
+            /** Owner inside the container (default root). */
+            uid: z.number().int().min(0).optional(),
+            gid: z.number().int().min(0).optional(),
+            /** Octal access mode, e.g. 0660. */
+            mode: z.string().regex(/^0[0-7]{3}$/, "must be a 4-digit octal mode like 0660").optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+    startOnBoot: z.boolean().default(true),
+    tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "Proxmox tags are lowercase letters, digits, '-', '_', '.'")).default([]),
+    /**
+     * The container holds data that exists nowhere else (Docker volumes in its rootfs, mount
+     * points): it is protected, so replacing or deleting it takes `pulumi state unprotect`.
+     */
+    holdsData: z.boolean().default(true),
+  })
+  .strict();
+export type ContainerSpec = z.infer<typeof proxmoxContainerSchema>;
+
+export const containersSchema = z.record(dnsLabel, proxmoxContainerSchema);

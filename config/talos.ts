@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { dnsLabel, vmIdSchema } from "./proxmox";
+
+const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos release like v1.13.9");
+const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image factory schematic id (64 lowercase hex characters)");
+
+const diskSchema = z.object({ datastore: z.string(), sizeGb: z.number().int().positive() }).strict();
+
+const talosNodeSchema = z
+  .object({
+    /** The node's hostname and its VM's name. */
+    name: dnsLabel,
+    role: z.enum(["controlplane", "worker"]),
+    /** The Proxmox node its VM runs on. */
+    proxmoxNode: z.string(),
+    vmId: vmIdSchema,
+    /** Static address on the cluster's network. */
+    ip: z.ipv4(),
+    /**
+     * Pins this node to another Talos release or schematic than the cluster's: how an upgrade
+     * is rolled out one node at a time (see components/talos/talosCluster.ts).
+     */
+    talosVersion: talosVersionSchema.optional(),
+    schematicId: schematicIdSchema.optional(),
+  })
+  .strict();
+
+export const talosClusterSchema = z
+  .object({
+    clusterName: dnsLabel,
+    /** The Talos release nodes run unless pinned, e.g. v1.13.9. */
+    talosVersion: talosVersionSchema,
+    /** The image factory schematic (system extensions such as qemu-guest-agent) of every node's image. */
+    schematicId: schematicIdSchema,
+    kubernetesVersion: z.string().regex(/^v?\d+\.\d+\.\d+$/, "must be a Kubernetes release like 1.35.0"),
+    /** The homeops:proxmox network the nodes live on. */
+    network: z.string(),
+    /** The shared control-plane address, the Kubernetes API endpoint `https://<vip>:6443`. */
+    vip: z.ipv4(),
+    /** Extra names for the API certificates, e.g. a DNS name of the VIP. */
+    additionalSans: z.array(z.string().min(1)).default([]),
+    /** The disk Talos installs to; the VM's first SCSI disk is /dev/sda. */
+    installDisk: z.string().regex(/^\/dev\/\S+$/, "must be a /dev path").default("/dev/sda"),
+    allowSchedulingOnControlPlanes: z.boolean().default(true),
+    /** An even control-plane count is refused unless acknowledged (etcd quorum, see checks). */
+    evenControlPlanesAcknowledged: z.boolean().default(false),
+    /** The shape of every node's VM. */
+    vm: z
+      .object({
+        cores: z.number().int().min(2, "Talos control planes need at least 2 cores"),
+        /** Dedicated memory in MB: it counts against the Proxmox node's capacity. */
+        memoryMb: z.number().int().min(2048, "Talos needs at least 2048 MB"),
+        cpuType: z.string().default("host"),
+        /** The system disk, written from the factory image on creation. */
+        osDisk: diskSchema,
+        /** Raw disks for Rook-Ceph, which consumes every empty device (useAllDevices). */
+        dataDisks: z.array(diskSchema).default([]),
+        /** Where the factory image is downloaded (needs `iso` content). */
+        imageDatastore: z.string(),
+        /** Where each node's machine config is uploaded as its user-data (needs `snippets` content). */
+        snippetsDatastore: z.string(),
+        /** Where Proxmox puts the cloud-init drive (needs `images` content). */
+        cloudInitDatastore: z.string(),
+        /** The schematic includes siderolabs/qemu-guest-agent, so Proxmox may talk to the agent. */
+        guestAgent: z.boolean().default(true),
+      })
+      .strict(),
+    nodes: z.array(talosNodeSchema).min(1),
+  })
+  .strict();
+export type TalosClusterSpec = z.infer<typeof talosClusterSchema>;

@@ -1,0 +1,91 @@
+/**
+ * The pack's configuration surface: which policies exist, what each one can be told, and
+ * the defaults. The shape is exactly the JSON that `pulumi preview --policy-pack-config`
+ * reads (one entry per policy name, plus `all`), so the same file serves the CLI, the
+ * offline preview and `npm run policy -- check --config`.
+ */
+import type { EnforcementLevel } from "@pulumi/policy";
+
+/** A deliberate exception, matched against the resource name or URN, or the subject a finding names (container, host, node). */
+export interface Exemption {
+  resource: string;
+  /** Why the exception is acceptable; required so that every exception is explained. */
+  reason: string;
+}
+
+/** Containers (Docker) and workloads (Kubernetes, `namespace/name`) that may do something otherwise forbidden. */
+export interface AllowList {
+  dockerContainers: string[];
+  kubernetesWorkloads: string[];
+}
+
+/** What each policy can be configured with, beyond `enforcementLevel` and `exemptions`. */
+export interface PolicySettingsByName {
+  "docker-container-memory": {};
+  "docker-container-trust-labels": {};
+  "docker-management-no-published-ports": {};
+  "docker-published-ports-allowed": {
+    /** Per Docker host (its `homeops.host` label): ports that may be published on non-loopback addresses, as `80/tcp`. */
+    allowedPorts: Record<string, string[]>;
+  };
+  "docker-isolation-boundaries": {};
+  "docker-shared-netns-declared": {};
+  "docker-protected-network-internal": {};
+  "docker-host-memory-capacity": {
+    /** Per Docker host (its `homeops.host` label): memory available to containers, in MB. */
+    capacityMb: Record<string, number>;
+  };
+  "host-network-allowed": AllowList;
+  "docker-socket-mount-allowed": AllowList;
+  "proxmox-guest-memory": {};
+  "proxmox-node-memory-capacity": {
+    /** Per Proxmox node (`nodeName`): memory available to guests, in MB. */
+    capacityMb: Record<string, number>;
+  };
+  "kubernetes-memory-limits": {};
+  "kubernetes-namespace-default-deny": {};
+  "kubernetes-workload-namespace-default-deny": {};
+}
+
+export type PolicyName = keyof PolicySettingsByName;
+export type SettingsOf<N extends PolicyName> = PolicySettingsByName[N];
+
+/** Settings every policy accepts. */
+export interface CommonSettings {
+  enforcementLevel?: EnforcementLevel;
+  exemptions?: Exemption[];
+}
+
+/**
+ * The pack configuration, as written to the file given to `--policy-pack-config`: per policy,
+ * an enforcement level alone or its settings; `all` sets every policy's level.
+ */
+export type PackConfig = { all?: EnforcementLevel } & {
+  [N in PolicyName]?: EnforcementLevel | (CommonSettings & Partial<SettingsOf<N>>);
+};
+
+const noAllowances: () => AllowList = () => ({ dockerContainers: [], kubernetesWorkloads: [] });
+
+/**
+ * Defaults deny everything a setting could allow: an estate's allowances and capacities come
+ * from its inventory (see `policyConfigFromStackConfig` in the offline preview), never from here.
+ */
+export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
+  "docker-container-memory": {},
+  "docker-container-trust-labels": {},
+  "docker-management-no-published-ports": {},
+  "docker-published-ports-allowed": { allowedPorts: {} },
+  "docker-isolation-boundaries": {},
+  "docker-shared-netns-declared": {},
+  "docker-protected-network-internal": {},
+  "docker-host-memory-capacity": { capacityMb: {} },
+  "host-network-allowed": noAllowances(),
+  "docker-socket-mount-allowed": noAllowances(),
+  "proxmox-guest-memory": {},
+  "proxmox-node-memory-capacity": { capacityMb: {} },
+  "kubernetes-memory-limits": {},
+  "kubernetes-namespace-default-deny": {},
+  "kubernetes-workload-namespace-default-deny": {},
+};
+
+export const POLICY_NAMES = Object.keys(DEFAULT_SETTINGS) as PolicyName[];

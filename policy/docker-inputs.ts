@@ -1,0 +1,138 @@
+/**
+ * Reads `docker:index/container:Container` and `docker:index/network:Network` inputs (as the
+ * engine hands them to a policy) into plain data for the reachability model and the checks.
+ */
+import { LABELS, NETWORK_LABELS } from "../components/docker-stack/labels";
+import type { ContainerNode, NetworkMode, PublishedPort } from "./reachability";
+import type { ResourceView } from "./resource-view";
+import { commaList, numberOf, records, stringOf, type Dict } from "./values";
+
+export const CONTAINER_TYPE = "docker:index/container:Container";
+export const NETWORK_TYPE = "docker:index/network:Network";
+
+export interface DockerContainer {
+  urn: string;
+  host: string;
+  labels: ReadonlyMap<string, string>;
+  node: ContainerNode;
+  /** The `memory` input as declared (MB), possibly missing or malformed. */
+  memory: unknown;
+  /** Host paths of bind mounts, from `volumes` and `mounts`. */
+  hostPaths: string[];
+}
+
+export interface DockerNetwork {
+  urn: string;
+  name: string;
+  host: string;
+  internal: boolean;
+  egressReason?: string;
+}
+
+/** `labels: [{label, value}]` -> map. */
+function labelsOf(props: Dict): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const entry of records(props.labels)) {
+    const label = stringOf(entry.label);
+    if (label !== undefined) labels.set(label, stringOf(entry.value) ?? "");
+  }
+  return labels;
+}
+
+/** The Docker host a resource lives on: its `homeops.host` label, else its provider's name. */
+function hostOf(resource: ResourceView, labels: ReadonlyMap<string, string>): string {
+  return labels.get(LABELS.host) || resource.provider?.name || "(default Docker host)";
+}
+
+function networkModeOf(value: unknown): NetworkMode {
+  const mode = stringOf(value);
+  if (mode === "host" || mode === "none") return { kind: mode };
+  if (mode?.startsWith("container:")) return { kind: "container", owner: mode.slice("container:".length) };
+  return { kind: "networks" };
+}
+
+/** Bridge networks: those of `networksAdvanced`, else a custom `networkMode`, else Docker's default `bridge`. */
+function networksOf(props: Dict, mode: NetworkMode): string[] {
+  if (mode.kind !== "networks") return [];
+  const named = records(props.networksAdvanced).flatMap((entry) => stringOf(entry.name) ?? []);
+  if (named.length > 0) return named;
+  const custom = stringOf(props.networkMode);
+  return [custom && custom !== "bridge" && custom !== "default" ? custom : "bridge"];
+}
+
+function portsOf(props: Dict): PublishedPort[] {
+  return records(props.ports).map((port) => ({
+    containerPort: numberOf(port.internal),
+    hostPort: numberOf(port.external),
+    ip: stringOf(port.ip) || "0.0.0.0",
+    protocol: (stringOf(port.protocol) || "tcp").toLowerCase(),
+  }));
+}
+
+function hostPathsOf(props: Dict): string[] {
+  const volumes = records(props.volumes).flatMap((volume) => stringOf(volume.hostPath) ?? []);
+  const binds = records(props.mounts)
+    .filter((mount) => (stringOf(mount.type) ?? "bind") === "bind")
+    .flatMap((mount) => stringOf(mount.source) ?? []);
+  return [...volumes, ...binds];
+}
+
+/** The container's name in Docker: its `name` input, else the resource name. */
+export function containerNameOf(resource: ResourceView): string {
+  return stringOf(resource.props.name) || resource.name;
+}
+
+export function readContainer(resource: ResourceView): DockerContainer {
+  const { props } = resource;
+  const labels = labelsOf(props);
+  const networkMode = networkModeOf(props.networkMode);
+  return {
+    urn: resource.urn,
+    host: hostOf(resource, labels),
+    labels,
+    memory: props.memory,
+    hostPaths: hostPathsOf(props),
+    node: {
+      id: resource.urn,
+      name: containerNameOf(resource),
+      zone: labels.get(LABELS.zone),
+      networks: networksOf(props, networkMode),
+      networkMode,
+      ports: portsOf(props),
+      reachableFrom: commaList(labels.get(LABELS.reachableFrom)),
+      netnsSharedWith: commaList(labels.get(LABELS.netnsSharedWith)),
+    },
+  };
+}
+
+export function readNetwork(resource: ResourceView): DockerNetwork {
+  const labels = labelsOf(resource.props);
+  return {
+    urn: resource.urn,
+    name: stringOf(resource.props.name) || resource.name,
+    host: hostOf(resource, labels),
+    internal: resource.props.internal === true,
+    egressReason: labels.get(NETWORK_LABELS.egressReason)?.trim() || undefined,
+  };
+}
+
+/** Containers grouped by Docker host. */
+export function containersByHost(resources: readonly ResourceView[]): Map<string, DockerContainer[]> {
+  const hosts = new Map<string, DockerContainer[]>();
+  for (const resource of resources) {
+    if (resource.type !== CONTAINER_TYPE) continue;
+    const container = readContainer(resource);
+    const onHost = hosts.get(container.host);
+    if (onHost) onHost.push(container);
+    else hosts.set(container.host, [container]);
+  }
+  return hosts;
+}
+
+const DOCKER_SOCKETS = new Set(["/var/run/docker.sock", "/run/docker.sock"]);
+
+/** `/var/run//docker.sock/` and friends name the Docker socket too. */
+export function isDockerSocket(path: string): boolean {
+  const normalized = path.replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
+  return DOCKER_SOCKETS.has(normalized);
+}

@@ -1,0 +1,145 @@
+/** The Talos cluster's plan, pure: images, per-node versions, snippets, VMs, and the generated configs. */
+import {
+  SERVE_LOAD_BALANCERS_PATCH,
+  clusterConfigInput,
+  factoryDiskImageUrl,
+  planTalosCluster,
+  snippetFileName,
+  stableMacAddress,
+  talosVmSpec,
+} from "../../components/talos/clusterPlan";
+import { generateMachineConfig } from "../../components/talos/machineConfig";
+import type { TalosClusterSpec } from "../../config/talos";
+import { validateHomelabConfig } from "../../config/stacks";
+import { stabilitySecrets } from "../talos/conformance";
+import { copy, stackConfigData } from "../support/vpsConfig";
+
+function committedCompute() {
+  const result = validateHomelabConfig(stackConfigData("homelab"));
+  if ("issues" in result) throw new Error(`the committed homelab config is invalid: ${JSON.stringify(result.issues)}`);
+  return { talos: result.config.talos, lan: result.config.proxmox.networks.lan };
+}
+
+const { talos, lan } = committedCompute();
+const NEXT_RELEASE = "v1.13.10";
+const OTHER_SCHEMATIC = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
+
+/** The estate plus a worker, to see what only control planes get. */
+const withWorker: TalosClusterSpec = {
+  ...copy(talos),
+  nodes: [...talos.nodes, { name: "talos-worker-1", role: "worker", proxmoxNode: "pve1", vmId: 304, ip: "192.168.11.64" }],
+};
+
+test("one factory image per Proxmox node and release, as a .img the iso content accepts", () => {
+  const plan = planTalosCluster(talos, lan);
+  expect(plan.images.map((image) => [image.key, image.datastore])).toEqual([
+    ["pve1/talos-v1.13.9-ce4c9805-nocloud-amd64", "local"],
+    ["pve2/talos-v1.13.9-ce4c9805-nocloud-amd64", "local"],
+    ["pve3/talos-v1.13.9-ce4c9805-nocloud-amd64", "local"],
+  ]);
+  expect(plan.images[0]).toMatchObject({ fileName: "talos-v1.13.9-ce4c9805-nocloud-amd64.img", url: factoryDiskImageUrl(talos.schematicId, "v1.13.9") });
+  expect(plan.images[0].url).toBe(`https://factory.talos.dev/image/${talos.schematicId}/v1.13.9/nocloud-amd64.raw.gz`);
+  expect(planTalosCluster(withWorker, lan).images).toHaveLength(3);
+});
+
+test("pinning one node to a new release moves that node only", () => {
+  const spec = copy(talos);
+  spec.nodes[1].talosVersion = NEXT_RELEASE;
+  spec.nodes[2].schematicId = OTHER_SCHEMATIC;
+  const before = planTalosCluster(talos, lan);
+  const after = planTalosCluster(spec, lan);
+  expect(after.nodes.map((node) => node.installerImage)).toEqual([
+    before.nodes[0].installerImage,
+    `factory.talos.dev/nocloud-installer/${talos.schematicId}:${NEXT_RELEASE}`,
+    `factory.talos.dev/nocloud-installer/${OTHER_SCHEMATIC}:v1.13.9`,
+  ]);
+  expect(after.nodes.map((node) => node.talosVersion)).toEqual(["v1.13.9", NEXT_RELEASE, "v1.13.9"]);
+  expect(after.nodes[1].diskImage).toBe("pve2/talos-v1.13.10-ce4c9805-nocloud-amd64");
+  // Everything else a node is made of stays as it was.
+  for (const index of [0, 1, 2]) {
+    const { installerImage: _a, talosVersion: _b, diskImage: _c, config: newConfig, ...rest } = after.nodes[index];
+    const { installerImage: _d, talosVersion: _e, diskImage: _f, config: oldConfig, ...restBefore } = before.nodes[index];
+    expect(rest).toEqual(restBefore);
+    expect({ ...newConfig, install: undefined }).toEqual({ ...oldConfig, install: undefined });
+  }
+});
+
+test("nodes, endpoint and bootstrap node follow the inventory", () => {
+  const plan = planTalosCluster(withWorker, lan);
+  expect(plan.endpoint).toBe("https://192.168.11.60:6443");
+  expect(plan.controlPlaneIps).toEqual(["192.168.11.61", "192.168.11.62", "192.168.11.63"]);
+  expect(plan.bootstrapNode.name).toBe("talos-cp-1");
+  expect(plan.nodes.map((node) => [node.name, node.address, node.snippetFileName])).toEqual([
+    ["talos-cp-1", "192.168.11.61/24", "homeops-talos-cp-1.user-data.yaml"],
+    ["talos-cp-2", "192.168.11.62/24", "homeops-talos-cp-2.user-data.yaml"],
+    ["talos-cp-3", "192.168.11.63/24", "homeops-talos-cp-3.user-data.yaml"],
+    ["talos-worker-1", "192.168.11.64/24", "homeops-talos-worker-1.user-data.yaml"],
+  ]);
+  expect(snippetFileName("lab", "n1")).toBe("lab-n1.user-data.yaml");
+});
+
+test("MAC addresses are locally administered, unicast and distinct per VMID", () => {
+  expect(stableMacAddress(301)).toBe("02:00:00:00:01:2d");
+  expect(stableMacAddress(999_999_999)).toBe("02:00:3b:9a:c9:ff");
+  const first = parseInt(stableMacAddress(100).slice(0, 2), 16);
+  expect(first & 0b10).toBe(0b10);
+  expect(first & 0b01).toBe(0);
+  expect(new Set([100, 101, 256, 65536].map(stableMacAddress)).size).toBe(4);
+});
+
+describe("generated machine configs", () => {
+  const plan = planTalosCluster(withWorker, lan);
+  const cluster = clusterConfigInput(withWorker, stabilitySecrets());
+  const configs = Object.fromEntries(plan.nodes.map((node) => [node.name, generateMachineConfig(cluster, node.config)]));
+  const kinds = (name: string) => configs[name].map((document) => document.kind ?? "v1alpha1");
+
+  test("only control planes announce the VIP", () => {
+    for (const name of ["talos-cp-1", "talos-cp-2", "talos-cp-3"]) {
+      expect(configs[name]).toContainEqual({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: "192.168.11.60", link: "net0" });
+    }
+    expect(kinds("talos-worker-1")).not.toContain("Layer2VIPConfig");
+    expect(kinds("talos-worker-1")).toEqual(["v1alpha1", "HostnameConfig", "LinkAliasConfig", "LinkConfig", "ResolverConfig"]);
+  });
+
+  test("each node selects its link by the MAC its VM gets, with its address, route and resolver", () => {
+    const node = plan.nodes[1];
+    expect(configs[node.name]).toContainEqual(expect.objectContaining({ kind: "LinkAliasConfig", selector: { match: `mac(link.hardware_addr) == "${node.macAddress}"` } }));
+    expect(configs[node.name]).toContainEqual(
+      expect.objectContaining({ kind: "LinkConfig", name: "net0", addresses: [{ address: "192.168.11.62/24" }], routes: [{ gateway: "192.168.11.1" }] }),
+    );
+    const vm = talosVmSpec(withWorker, node, lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/cp2.yaml" });
+    expect(vm.networkDevices).toEqual([{ bridge: "vmbr0", vlanId: undefined, macAddress: node.macAddress }]);
+  });
+
+  test("the endpoint is the VIP; install disk and each node's installer image are set", () => {
+    const [v1alpha1] = configs["talos-cp-1"] as [{ cluster: { controlPlane: { endpoint: string } }; machine: { install: { disk: string; image: string }; certSANs: string[] } }];
+    expect(v1alpha1.cluster.controlPlane.endpoint).toBe("https://192.168.11.60:6443");
+    expect(v1alpha1.machine.install).toMatchObject({ disk: "/dev/sda", image: plan.nodes[0].installerImage });
+    expect(v1alpha1.machine.certSANs).toContain("192.168.11.60");
+  });
+
+  test("control planes that run workloads may answer for LoadBalancer IPs", () => {
+    const [v1alpha1] = configs["talos-cp-1"] as [{ machine: { nodeLabels?: Record<string, string> } }];
+    expect(v1alpha1.machine.nodeLabels ?? {}).not.toHaveProperty(["node.kubernetes.io/exclude-from-external-load-balancers"]);
+    expect(clusterConfigInput({ ...withWorker, allowSchedulingOnControlPlanes: false }, stabilitySecrets()).patches).toEqual([]);
+    expect(cluster.patches).toEqual([SERVE_LOAD_BALANCERS_PATCH]);
+  });
+});
+
+test("a node's VM: system disk from the factory image, Ceph data disks, snippet, protected", () => {
+  const plan = planTalosCluster(talos, lan);
+  const vm = talosVmSpec(talos, plan.nodes[0], lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/cp1.yaml" });
+  expect(vm).toMatchObject({
+    node: "pve1",
+    vmId: 301,
+    memoryMb: talos.vm.memoryMb,
+    disks: [
+      { datastore: "local-lvm", sizeGb: 32, imageFileId: "local:iso/talos.img" },
+      { datastore: "local-lvm", sizeGb: 200 },
+    ],
+    cloudInit: { datastore: "local-lvm", ipConfigs: [{ address: "192.168.11.61/24", gateway: "192.168.11.1" }], userDataFileId: "local:snippets/cp1.yaml" },
+    guestAgent: true,
+    holdsData: true,
+  });
+  expect(vm.disks[1].imageFileId).toBeUndefined();
+});

@@ -1,0 +1,162 @@
+/**
+ * How a changed configuration or release reaches a running Talos node: the client against
+ * a fake node on loopback (mTLS with the test PKI), then the TalosNodeConfiguration dynamic
+ * resource's serialized provider driven the way the engine drives it.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import { compileFunction } from "node:vm";
+import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
+import { reconcileTalosNode, sha256Hex, type TalosApiAccess } from "../../components/talos/nodeApiClient";
+import { TalosNodeConfiguration } from "../../components/talos/nodeConfiguration";
+import { generateTestPki, type TestPki } from "../talos-bootstrap/testPki";
+import { FakeTalosNode } from "./fakeTalosNode";
+
+const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
+const RUNNING = "v1.13.9";
+const NEXT = "v1.13.10";
+const image = (tag: string) => `factory.talos.dev/nocloud-installer/ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515:${tag}`;
+const CONFIG = "version: v1alpha1\nmachine:\n    type: controlplane\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: talos-cp-1\n";
+const CHANGED_CONFIG = CONFIG.replace("talos-cp-1", "talos-cp-one");
+
+let pki: TestPki;
+let node: FakeTalosNode;
+let access: TalosApiAccess;
+const registrations: pulumi.runtime.MockResourceArgs[] = [];
+
+beforeAll(async () => {
+  pki = generateTestPki();
+  node = await FakeTalosNode.start(pki, RUNNING);
+  access = { endpoint: node.endpoint, caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem, retryIntervalMs: 10, timeoutMs: 5000 };
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registrations.push(args);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: () => ({}),
+  });
+});
+afterAll(() => node.close());
+beforeEach(() => node.reset(RUNNING));
+
+describe("reconciling a node", () => {
+  test("sends the whole configuration in AUTO mode as os:admin, and nothing else when no reboot is needed", async () => {
+    await expect(reconcileTalosNode({ ...access, machineConfig: CONFIG })).resolves.toEqual({ appliedWith: "NO_REBOOT" });
+    expect(node.applied).toEqual([{ data: CONFIG, mode: "AUTO", callerOrganization: "os:admin" }]);
+    expect(node.upgrades).toEqual([]);
+    expect(node.versionCalls).toBe(0);
+  });
+
+  test("a change that needs a reboot returns only once the node answers again", async () => {
+    node.applyAnswer = { mode: "REBOOT" };
+    node.downProbes = 3;
+    await expect(reconcileTalosNode({ ...access, machineConfig: CONFIG })).resolves.toEqual({ appliedWith: "REBOOT" });
+    expect(node.versionCalls).toBe(4);
+  });
+
+  test("a new installer image: configuration first, then the upgrade, done when the node reports the release", async () => {
+    node.downProbes = 2;
+    const outcome = await reconcileTalosNode({ ...access, machineConfig: CONFIG, upgrade: { image: image(NEXT), talosVersion: NEXT } });
+    expect(outcome).toEqual({ appliedWith: "NO_REBOOT", upgradedTo: NEXT });
+    expect(node.applied).toHaveLength(1);
+    expect(node.upgrades).toEqual([{ image: image(NEXT), preserve: true }]);
+    expect(node.versionCalls).toBe(3);
+  });
+
+  test("a node that never reports the release fails with what it waited for and what it saw", async () => {
+    const waiting = reconcileTalosNode({ ...access, timeoutMs: 300, machineConfig: CONFIG, upgrade: { image: image(NEXT), talosVersion: "v1.14.0" } });
+    await expect(waiting).rejects.toThrow(
+      `Talos node ${node.endpoint}: timed out waiting for the node to report Talos v1.14.0 after the upgrade (last seen: Talos ${NEXT})`,
+    );
+  });
+
+  test("a refused configuration names the node, the reason and what to look at", async () => {
+    node.applyAnswer = { error: grpc.status.INVALID_ARGUMENT, details: 'unknown keys found during decoding: machine: {"tpye": "controlplane"}' };
+    const applying = reconcileTalosNode({ ...access, machineConfig: CONFIG });
+    await expect(applying).rejects.toThrow(new RegExp(`Talos node ${node.endpoint}: applying the machine configuration failed: .*unknown keys found.*refused the configuration`));
+    expect(node.upgrades).toEqual([]);
+  });
+});
+
+describe("the TalosNodeConfiguration resource", () => {
+  let registered: Record<string, unknown>;
+  const inputs = (overrides: Record<string, unknown> = {}) => ({ ...plainInputs(registered), ...overrides });
+
+  beforeAll(async () => {
+    const resource = new TalosNodeConfiguration("talos-cp-1", {
+      node: "127.0.0.1",
+      port: node.port,
+      machineConfig: CONFIG,
+      installerImage: image(RUNNING),
+      talosVersion: RUNNING,
+      caPem: pki.ca.certPem,
+      clientCertPem: pki.admin.certPem,
+      clientKeyPem: pki.admin.keyPem,
+    });
+    const urn = await new Promise<string>((resolve) => resource.urn.apply(resolve));
+    const registration = registrations.find((args) => args.type === DYNAMIC_TYPE && urn.endsWith(`::${args.name}`));
+    if (!registration) throw new Error(`${urn} was not registered as a ${DYNAMIC_TYPE}`);
+    registered = registration.inputs;
+  });
+
+  test("the configuration and the client credentials are secrets; image and release are visible", () => {
+    for (const key of ["machineConfig", "clientCertPem", "clientKeyPem"]) expect(pulumi.runtime.isRpcSecret(registered[key])).toBe(true);
+    expect(registered).toMatchObject({ installerImage: image(RUNNING), talosVersion: RUNNING, node: "127.0.0.1", port: node.port, timeoutMs: 15 * 60 * 1000 });
+    const providerText = registered.__provider as string;
+    expect(providerText).not.toContain(pki.admin.keyPem.trim().split("\n")[1]);
+    expect(providerText).not.toContain(CONFIG);
+  });
+
+  test("create sends nothing: the VM boots the same configuration from its user-data", async () => {
+    const created = await provider().create(inputs());
+    expect(created).toEqual({
+      id: node.endpoint,
+      outs: { endpoint: node.endpoint, configSha256: sha256Hex(CONFIG), installerImage: image(RUNNING), talosVersion: RUNNING, deliveredBy: "nocloud user-data" },
+    });
+    expect(node.applied).toEqual([]);
+  });
+
+  test("only the configuration and the image count as changes, and nothing is ever replaced", async () => {
+    const { outs } = await provider().create(inputs());
+    const diff = (overrides: Record<string, unknown>) => provider().diff!(node.endpoint, outs, inputs(overrides));
+    await expect(diff({})).resolves.toEqual({ changes: false });
+    await expect(diff({ clientCertPem: pki.foreignAdmin.certPem, clientKeyPem: pki.foreignAdmin.keyPem, timeoutMs: 1 })).resolves.toEqual({ changes: false });
+    await expect(diff({ machineConfig: CHANGED_CONFIG })).resolves.toEqual({ changes: true });
+    await expect(diff({ installerImage: image(NEXT), talosVersion: NEXT })).resolves.toEqual({ changes: true });
+  });
+
+  test("update applies a changed configuration to the running node", async () => {
+    const { outs } = await provider().create(inputs());
+    const updated = await provider().update!(node.endpoint, outs, inputs({ machineConfig: CHANGED_CONFIG }));
+    expect(node.applied.map((applied) => applied.data)).toEqual([CHANGED_CONFIG]);
+    expect(node.upgrades).toEqual([]);
+    expect(updated.outs).toMatchObject({ configSha256: sha256Hex(CHANGED_CONFIG), deliveredBy: "ApplyConfiguration (NO_REBOOT)" });
+  });
+
+  test("update upgrades the node in place when its installer image changes", async () => {
+    const { outs } = await provider().create(inputs());
+    const updated = await provider().update!(node.endpoint, outs, inputs({ installerImage: image(NEXT), talosVersion: NEXT }));
+    expect(node.upgrades).toEqual([{ image: image(NEXT), preserve: true }]);
+    expect(updated.outs).toMatchObject({ installerImage: image(NEXT), talosVersion: NEXT, deliveredBy: `ApplyConfiguration (NO_REBOOT), Upgrade to ${NEXT}` });
+  });
+
+  test("delete leaves the node alone", async () => {
+    const { outs } = await provider().create(inputs());
+    await provider().delete!(node.endpoint, outs);
+    expect([node.applied, node.upgrades, node.versionCalls]).toEqual([[], [], 0]);
+  });
+
+  /** Loaded as Pulumi's dynamic provider host does: require-from-string of the serialized text. */
+  function provider(): pulumi.dynamic.ResourceProvider {
+    const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
+    const projectRequire = createRequire(path.resolve(__dirname, "../../package.json"));
+    compileFunction(registered.__provider as string, ["exports", "require", "module"])(module.exports, projectRequire, module);
+    return module.exports.handler();
+  }
+});
+
+/** What the dynamic provider receives: secrets arrive unwrapped. */
+function plainInputs(registered: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(registered).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
+}

@@ -1,0 +1,62 @@
+/**
+ * Validators built from the references in ../shared/conformance (never copied into this
+ * repository, see its README): the CRD schemas, the Kubernetes definitions and the charts'
+ * values schemas. A missing folder fails the test that needs it, with the path it expected.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import Ajv, { type ErrorObject } from "ajv";
+
+export const CONFORMANCE_DIR = path.resolve(__dirname, "../../../shared/conformance");
+
+export function readConformanceJson(...parts: string[]): Record<string, unknown> {
+  const file = path.join(CONFORMANCE_DIR, ...parts);
+  if (!existsSync(file)) {
+    throw new Error(`conformance reference ${file} is missing: these tests read ../shared/conformance (see its README); check out the shared folder beside this repository`);
+  }
+  return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+}
+
+/** Lists a value's violations of a schema, one line each (empty when it is valid). */
+export type Validator = (value: unknown) => string[];
+
+function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => `${error.instancePath || "/"} ${error.message ?? ""}${error.params && "additionalProperty" in error.params ? ` (${String(error.params.additionalProperty)})` : ""}`);
+}
+
+/** Kubernetes' OpenAPI formats (int32, int64, byte, ...) are not JSON Schema's; types and structure are what is checked. */
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
+
+function validatorOf(ajv: Ajv, schema: object): Validator {
+  const validate = ajv.compile(schema);
+  return (value) => (validate(value) ? [] : describeErrors(validate.errors));
+}
+
+/** A custom resource's schema from the datree catalogue, e.g. ("cert-manager.io", "clusterissuer_v1"). */
+export function crdValidator(group: string, kindVersion: string): Validator {
+  return validatorOf(new Ajv(AJV_OPTIONS), readConformanceJson("kubernetes", "crds", group, `${kindVersion}.json`));
+}
+
+/** A core Kubernetes kind from the kubeconform definitions, e.g. "io.k8s.api.networking.v1.NetworkPolicy". */
+export function kubernetesValidator(definition: string): Validator {
+  const ajv = new Ajv(AJV_OPTIONS);
+  ajv.addSchema({ ...readConformanceJson("kubernetes", "definitions.json"), $id: "k8s" });
+  return validatorOf(ajv, { $ref: `k8s#/definitions/${definition}` });
+}
+
+/**
+ * A chart's values schema. Helm validates it against the chart's defaults merged with the
+ * user's values; here only the values this program sets are at hand, so `required`
+ * (satisfied by the defaults) is dropped when `withoutRequired` is set.
+ */
+export function helmValuesValidator(chart: "cert-manager" | "metallb", options: { withoutRequired?: boolean } = {}): Validator {
+  const schema = readConformanceJson("helm", `${chart}.values.schema.json`);
+  const ajv = new Ajv({ ...AJV_OPTIONS, validateSchema: false });
+  return validatorOf(ajv, options.withoutRequired ? (withoutKey(schema, "required") as object) : schema);
+}
+
+function withoutKey(value: unknown, key: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => withoutKey(item, key));
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([name, inner]) => !(name === key && Array.isArray(inner))).map(([name, inner]) => [name, withoutKey(inner, key)]));
+}

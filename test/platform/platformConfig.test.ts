@@ -1,0 +1,48 @@
+import { validateHomelabConfig } from "../../config/stacks";
+import type { ConfigIssue } from "../../config/errors";
+import { copy, stackConfigData } from "../support/vpsConfig";
+
+const valid = stackConfigData("homelab");
+
+function broken(mutate: (config: Record<string, any>) => void): ConfigIssue[] {
+  const config = copy(valid);
+  mutate(config);
+  const result = validateHomelabConfig(config);
+  return "issues" in result ? result.issues : [];
+}
+
+test("the committed homelab config is valid", () => {
+  const result = validateHomelabConfig(valid);
+  expect("issues" in result ? result.issues : []).toEqual([]);
+});
+
+describe("bad platform config is refused with the key and the rule", () => {
+  test.each<[string, (config: Record<string, any>) => void, string, RegExp]>([
+    ["a version range", (c) => (c.platform.charts["cert-manager"].version = "1.21.x"), "homeops:platform.charts.cert-manager.version", /must pin one chart version/],
+    ["a caret range", (c) => (c.platform.charts.loki.version = "^6.54.0"), "homeops:platform.charts.loki.version", /ranges such as/],
+    ["a missing version", (c) => delete c.platform.charts.tempo.version, "homeops:platform.charts.tempo.version", /is required but not set/],
+    ["a missing chart of an installed release", (c) => delete c.platform.charts["argo-cd"], "homeops:platform.charts.argo-cd", /is required: the chart, repository and pinned version/],
+    ["an unknown release", (c) => (c.platform.charts.grafana = { chart: "grafana", repository: "https://grafana.github.io/helm-charts", version: "1.0.0" }), "homeops:platform.charts", /Unrecognized key: "grafana"/],
+    ["a plain http repository", (c) => (c.platform.charts.metallb.repository = "http://metallb.github.io/metallb"), "homeops:platform.charts.metallb.repository", /https:\/\/ chart repository or an oci:\/\//],
+    ["a misspelt key", (c) => (c.platform.loadBalancer.ingressAdress = "192.168.11.90"), "homeops:platform.loadBalancer", /Unrecognized key: "ingressAdress"/],
+    ["the ingress address outside the pool", (c) => (c.platform.loadBalancer.ingressAddress = "192.168.11.99"), "homeops:platform.loadBalancer.ingressAddress", /192\.168\.11\.99 is not in the pool first-pool/],
+    ["a pool over a Docker host", (c) => (c.platform.loadBalancer.addresses = ["192.168.11.88-192.168.11.98"]), "homeops:platform.loadBalancer.addresses[0]", /includes 192\.168\.11\.89, the address of Docker host nvr/],
+    ["a pool over the API VIP", (c) => c.platform.loadBalancer.addresses.push("192.168.11.60/32"), "homeops:platform.loadBalancer.addresses[2]", /the Kubernetes API VIP/],
+    ["a pool off the nodes' network", (c) => c.platform.loadBalancer.addresses.push("10.0.0.1-10.0.0.9"), "homeops:platform.loadBalancer.addresses[2]", /not inside the nodes' network 192\.168\.11\.0\/24/],
+    ["a reversed range", (c) => (c.platform.loadBalancer.addresses[1] = "192.168.11.98-192.168.11.90"), "homeops:platform.loadBalancer.addresses[1]", /first address must not come after the last/],
+    ["a credential in plaintext", (c) => (c.platform.newt.secret = "hunter2"), "homeops:platform.newt.secret", /must be \{configSecret: <key>\} or \{generated: <name>\}/],
+    ["an undeclared generated secret", (c) => delete c.generatedSecrets["grafana-admin-password"], "homeops:platform.monitoring.grafanaAdminPassword", /"grafana-admin-password" is not declared/],
+    ["an unknown kubeconfig source", (c) => (c.platform.kubeconfig = "~/.kube/config"), "homeops:platform.kubeconfig", /must be talos, \{configSecret: <key>\} or \{path: <kubeconfig file>\}/],
+    ["a context for the Talos kubeconfig", (c) => (c.platform.kubeContext = "admin@homeops"), "homeops:platform.kubeContext", /applies to a kubeconfig secret or file/],
+    ["an unknown ingress controller", (c) => (c.platform.ingressController = "contour"), "homeops:platform.ingressController", /Invalid option/],
+    ["the chosen controller's chart missing", (c) => { c.platform.ingressController = "traefik"; delete c.platform.charts.traefik; }, "homeops:platform.charts.traefik", /is required/],
+    ["a push user name with a colon", (c) => (c.platform.monitoring.pushUsername = "al:loy"), "homeops:platform.monitoring.pushUsername", /must be a user name/],
+    ["no platform at all", (c) => delete c.platform, "homeops:platform", /is required but not set/],
+  ])("%s", (_kind, mutate, key, message) => {
+    expect(broken(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
+  });
+
+  test("switching the ingress controller is a configuration change only", () => {
+    expect(broken((c) => (c.platform.ingressController = "traefik"))).toEqual([]);
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { VPS_CONFIG, vpsPlan, withContainer } from "./fixtures/vps";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function run(args: string[], stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, ["policy/cli.ts", ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
+const write = (name: string, content: unknown) => {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+};
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const vpsJson = write("vps.json", vpsPlan());
+const brokenJson = write("vps-broken.json", withContainer("lldap", (inputs) => ({ ...inputs, networksAdvanced: [{ name: "pangolin-internal" }] })));
+const config = write("config.json", VPS_CONFIG);
+
+const GOOD_MANIFESTS = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: monitoring }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: monitoring }
+spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: grafana, namespace: monitoring }
+spec:
+  template:
+    spec:
+      containers: [{ name: grafana, image: grafana, resources: { limits: { memory: 256Mi } } }]
+`;
+const BAD_POD = "apiVersion: v1\nkind: Pod\nmetadata: { name: badpod, namespace: monitoring }\nspec: { containers: [{ name: nginx, image: nginx }] }\n";
+
+describe("npm run policy -- check", () => {
+  test.concurrent("a plan that passes: exit 0 and a summary", async () => {
+    const result = await run(["check", "--config", config, vpsJson]);
+    expect([result.code, result.stdout.trim()]).toEqual([0, "policy check: 0 violation(s), 0 mandatory, in 17 resource(s) from 1 input(s)"]);
+  });
+
+  test.concurrent("a plan with a mandatory violation: one line per violation and exit 1", async () => {
+    const result = await run(["check", "--config", config, brokenJson]);
+    const lines = result.stdout.trim().split("\n");
+    expect(result.code).toBe(1);
+    expect(lines[0]).toMatch(/^\[mandatory\] docker-isolation-boundaries {2}lldap \(docker:index\/container:Container\): lldap \(zone identity\) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik/);
+    expect(lines.at(-1)).toBe("policy check: 1 violation(s), 1 mandatory, in 17 resource(s) from 1 input(s)");
+  });
+
+  test.concurrent("manifests from stdin, combined with a file, with --json for machines", async () => {
+    const manifests = write("good.yaml", GOOD_MANIFESTS);
+    const result = await run(["check", "--json", manifests, "-"], BAD_POD);
+    const output = JSON.parse(result.stdout);
+    expect(result.code).toBe(1);
+    expect(output.summary).toEqual({ inputs: 2, resources: 4, violations: 1, mandatory: 1, advisory: 0 });
+    expect(output.violations[0]).toMatchObject({ source: "manifests", policyName: "kubernetes-memory-limits", name: "monitoring/badpod", type: "kubernetes:core/v1:Pod" });
+  });
+
+  test.concurrent("clean manifests from stdin: exit 0", async () => {
+    expect((await run(["check", "-"], GOOD_MANIFESTS)).code).toBe(0);
+  });
+
+  test.concurrent.each([
+    ["a missing file", ["check", path.join(dir, "missing.yaml")], /cannot read .*missing\.yaml/],
+    ["broken YAML", ["check", write("broken.yaml", "kind: Pod\n  metadata: [")], /broken\.yaml: /],
+    ["a plan resource without a type", ["check", write("plan.json", { stack: "s", resources: [{ urn: "u", name: "n", inputs: {} }] })], /resources\[0\] needs urn, type, name and inputs/],
+    ["an invalid pack configuration", ["check", "--config", write("bad-config.json", { "no-such-policy": {} }), vpsJson], /unknown policies in the pack configuration: no-such-policy/],
+    ["no input", ["check"], /^usage: npm run policy -- check/],
+  ])("%s: exit 2 with the reason on stderr", async (_, args, reason) => {
+    const result = await run(args as string[]);
+    expect([result.code, result.stdout]).toEqual([2, ""]);
+    expect(result.stderr).toMatch(reason);
+  });
+});

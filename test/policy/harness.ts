@@ -1,0 +1,41 @@
+/** Builds plans from literal resources and runs the whole pack on them through evaluatePlan. */
+import type { Plan, PlannedResource } from "../../tools/plan/types";
+import type { PackConfig } from "../../policy/config";
+import { evaluatePlan, violationDetail, type PolicyViolation } from "../../policy/evaluate";
+import type { ResourceView } from "../../policy/resource-view";
+
+export const STACK_URN = "urn:pulumi:test::homeops::pulumi:pulumi:Stack::homeops-test";
+
+export function planned(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
+  return {
+    urn: `urn:pulumi:test::homeops::${type}::${name}`, type, name, custom: true, parent: STACK_URN, provider: "", inputs,
+    dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false,
+    ignoreChanges: [], replaceOnChanges: [], ...extra,
+  };
+}
+
+export function planOf(resources: readonly PlannedResource[]): Plan {
+  const stack = planned("pulumi:pulumi:Stack", "homeops-test", {}, { urn: STACK_URN, parent: "", custom: false });
+  return { project: "homeops", stack: "test", resources: [stack, ...resources] };
+}
+
+export async function violationsOf(resources: readonly PlannedResource[], config: PackConfig = {}): Promise<PolicyViolation[]> {
+  return (await evaluatePlan(planOf(resources), config)).violations;
+}
+
+/** The findings (message without the policy description) of one policy. */
+export function findingsOf(violations: readonly PolicyViolation[], policyName: string): string[] {
+  return violations.filter((violation) => violation.policyName === policyName).map(violationDetail);
+}
+
+/** A plan resource as policies see it, for the pure modules. */
+export function viewOf(resource: PlannedResource): ResourceView {
+  return { type: resource.type, name: resource.name, urn: resource.urn, props: resource.inputs };
+}
+
+export const CONTAINER = "docker:index/container:Container";
+export const NETWORK = "docker:index/network:Network";
+
+export function labels(entries: Record<string, string>): { label: string; value: string }[] {
+  return Object.entries(entries).map(([label, value]) => ({ label, value }));
+}

@@ -1,0 +1,45 @@
+import type { DockerHostSpec } from "../../config/docker";
+import { ConfigError } from "../../config/errors";
+import { CONFIG_NAMESPACE, parseConfigValue } from "../../config/load";
+import { stackConfigValidators } from "../../config/stacks";
+import type { PackConfig } from "../../policy/config";
+import { readOfflineConfig } from "./stackConfig";
+
+/** The parts of a stack's inventory the policy pack needs to know. */
+export interface PolicyInventory {
+  dockerHosts: Record<string, DockerHostSpec>;
+}
+
+/**
+ * The policy pack's configuration for one stack, derived from its inventory: what each
+ * host may publish and run with host networking or the Docker socket, and each machine's
+ * memory capacity. Written by `npm run plan -- <stack> --policy-config <file>` for
+ * `pulumi preview --policy-pack policy --policy-pack-config <file>`.
+ */
+export function policyConfigFor(inventory: PolicyInventory): PackConfig {
+  const hosts = Object.entries(inventory.dockerHosts);
+  const containersAllowed = (pick: (host: DockerHostSpec) => string[]) => ({
+    dockerContainers: [...new Set(hosts.flatMap(([, host]) => pick(host)))].sort(),
+    kubernetesWorkloads: [],
+  });
+  return {
+    "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
+    "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
+    "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed),
+    "docker-socket-mount-allowed": containersAllowed((host) => host.dockerSocketAllowed),
+  };
+}
+
+/** The pack configuration of a stack, from its stack settings file (validated as the program validates it). */
+export function policyConfigForStack(stack: string, stackFile: string): PackConfig {
+  const validate = stackConfigValidators[stack];
+  const { values } = readOfflineConfig(stackFile, CONFIG_NAMESPACE);
+  const raw = Object.fromEntries(
+    Object.entries(values)
+      .filter(([key]) => key.startsWith(`${CONFIG_NAMESPACE}:`))
+      .map(([key, value]) => [key.slice(CONFIG_NAMESPACE.length + 1), parseConfigValue(value)]),
+  );
+  const result = validate(raw);
+  if ("issues" in result) throw new ConfigError(result.issues);
+  return policyConfigFor(result.config);
+}
