@@ -68,7 +68,7 @@ const noAllowances: () => AllowList = () => ({ dockerContainers: [], kubernetesW
 
 /**
  * Defaults deny everything a setting could allow: an estate's allowances and capacities come
- * from its inventory (see `policyConfigFromStackConfig` in the offline preview), never from here.
+ * from its inventory (`policyConfigFor` in tools/plan/policyConfig.ts), never from here.
  */
 export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
   "docker-container-memory": {},

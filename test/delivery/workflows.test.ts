@@ -62,7 +62,8 @@ const isPulumiStep = (step: Step) => step.uses?.startsWith("pulumi/actions@") ??
 const pulumiStepOf = ({ job }: JobIn) => job.steps.find(isPulumiStep);
 const pulumiJobs = jobs.filter((entry) => pulumiStepOf(entry) !== undefined);
 const runs = ({ job }: JobIn, command: RegExp) => job.steps.some((step) => command.test(step.run ?? ""));
-const offlinePreviewJobs = jobs.filter((entry) => runs(entry, /npm run (--silent )?plan -- /));
+// Jobs that only derive the pack's configuration with the plan tool are not offline previews.
+const offlinePreviewJobs = jobs.filter((entry) => runs(entry, /npm run (--silent )?plan -- (?!.*--policy-config)/));
 const testJobs = jobs.filter((entry) => runs(entry, /^npm test$/m));
 const groupOf = ({ job }: JobIn) => (typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group ?? "");
 const commandOf = (entry: JobIn) => pulumiStepOf(entry)?.with?.command;
@@ -126,6 +127,9 @@ test("real previews and updates compile the program first and run the policy pac
     const job = describeJob(entry);
     expect({ job, policyPacks: steps[pulumi].with?.policyPacks }).toEqual({ job, policyPacks: "${{ github.workspace }}/policy" });
     expect({ job, build: before.some((step) => step.run === "npm run build") }).toEqual({ job, build: true });
+    const packConfig = steps[pulumi].with?.policyPackConfigs;
+    const written = before.find((step) => /npm run plan -- .* --policy-config /.test(step.run ?? ""))?.run ?? "";
+    expect({ job, packConfig, writtenBefore: written.endsWith('"$RUNNER_TEMP/policy-config.json"') }).toEqual({ job, packConfig: "${{ runner.temp }}/policy-config.json", writtenBefore: true });
     expect({ job, packInstalled: before.some((step) => step["working-directory"] === "policy" && /^npm ci\b/.test(step.run ?? "")) }).toEqual({ job, packInstalled: true });
     expect({ job, backend: steps[pulumi].with?.["cloud-url"], passphrase: steps[pulumi].env?.PULUMI_CONFIG_PASSPHRASE }).toEqual({
       job,
