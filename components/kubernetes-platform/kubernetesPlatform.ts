@@ -100,7 +100,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         if (!ready) throw new Error(`platform step ${step} is needed before it is created`);
         return ready;
       });
-    const custom = (manifest: Manifest, resourceName: string, needs: Step[]) => new CustomResource(resourceName, manifest, { ...onCluster, dependsOn: after(needs) });
+    // A namespaced object names its namespace through the namespace's output: created after it.
+    const placed = (metadata: Manifest["metadata"]) => (metadata.namespace ? { ...metadata, namespace: namespaceOf(metadata.namespace).name } : metadata);
+    const custom = (manifest: Manifest, resourceName: string, needs: Step[]) =>
+      new CustomResource(resourceName, { ...manifest, metadata: placed(manifest.metadata) }, { ...onCluster, dependsOn: after(needs) });
     const configObjects: Record<ConfigStep, (needs: Step[]) => pulumi.Resource[]> = {
       "address-pool": (needs) => [custom(ipAddressPool(settings), "metallb-system/address-pool", needs), custom(l2Advertisement(settings), "metallb-system/l2-advertisement", needs)],
       "acme-issuer": (needs) => [custom(clusterIssuer(settings, dns01Solver(args.acme)), "acme-issuer", needs)],
@@ -108,7 +111,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       "push-endpoints": (needs) => {
         const middleware = settings.ingress.controller === "traefik" ? [custom(pushAuthMiddleware(), "monitoring/push-basic-auth", needs)] : [];
         return pushEndpointIngresses(settings).map(
-          (ingress) => new Ingress(`monitoring/${ingress.metadata.name}`, { ...ingress, apiVersion: "networking.k8s.io/v1", kind: "Ingress" }, { ...onCluster, dependsOn: [...after(needs), ...middleware] }),
+          (ingress) => new Ingress(`monitoring/${ingress.metadata.name}`, { metadata: placed(ingress.metadata), spec: ingress.spec }, { ...onCluster, dependsOn: [...after(needs), ...middleware] }),
         );
       },
     };

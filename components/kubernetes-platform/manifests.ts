@@ -5,7 +5,6 @@
  * validate them against the CRDs and Kubernetes definitions.
  */
 import { createHash } from "node:crypto";
-import type { networking } from "@pulumi/kubernetes/types/input";
 import type * as pulumi from "@pulumi/pulumi";
 import type { IngressController } from "../../config/platform";
 import { hostnames, NAMESPACES, SECRETS, SERVICES, type PlatformSettings } from "./settings";
@@ -96,6 +95,13 @@ export function pushAuthMiddleware(): Manifest {
   };
 }
 
+/** The part of an Ingress spec the push endpoints use. */
+export interface IngressSpec {
+  ingressClassName: string;
+  tls: { hosts: string[] }[];
+  rules: { host: string; http: { paths: { path: string; pathType: "Exact" | "Prefix"; backend: { service: { name: string; port: { number: number } } } }[] } }[];
+}
+
 /** Annotations that put basic auth in front of an ingress, per controller. */
 function basicAuthAnnotations(controller: IngressController): Record<string, string> {
   if (controller === "traefik") return { "traefik.ingress.kubernetes.io/router.middlewares": `${NAMESPACES.monitoring}-${PUSH_AUTH_MIDDLEWARE}@kubernetescrd` };
@@ -112,9 +118,9 @@ function basicAuthAnnotations(controller: IngressController): Record<string, str
  * The public endpoints the Docker hosts' Alloy pushes to (seed L5): Prometheus remote
  * write and Loki push, each one exact path behind basic auth.
  */
-export function pushEndpointIngresses(settings: PlatformSettings): Manifest<networking.v1.IngressSpec>[] {
+export function pushEndpointIngresses(settings: PlatformSettings): Manifest<IngressSpec>[] {
   const hosts = hostnames(settings.domain);
-  const ingress = (name: string, host: string, path: string, service: { name: string; port: number }): Manifest<networking.v1.IngressSpec> => ({
+  const ingress = (name: string, host: string, path: string, service: { name: string; port: number }): Manifest<IngressSpec> => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name, namespace: NAMESPACES.monitoring, annotations: basicAuthAnnotations(settings.ingress.controller) },

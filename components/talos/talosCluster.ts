@@ -4,10 +4,9 @@
  * user-data, the VMs, the etcd bootstrap, and the admin talosconfig and kubeconfig.
  *
  * How a change reaches the nodes, and why no VM is ever replaced by one:
- * - A node's machine config is its user-data snippet. A changed config replaces the snippet
- *   file under the same name (deleted first, so the new file is not removed with the old
- *   one), and the VM ignores the changed file id (see ProxmoxVm): the snippet stays what a
- *   reinstalled node would boot with. The running node gets the change through its API
+ * - A node's machine config is its user-data snippet. A changed config rewrites the snippet
+ *   under the same name, and the VM ignores the replaced file resource's id (see ProxmoxVm):
+ *   the snippet stays what a reinstalled node would boot with. The running node gets the change through its API
  *   (TalosNodeConfiguration), in AUTO mode, so Talos reboots only when the change needs it.
  * - A node's Talos release and schematic are its installer image. The factory disk image
  *   only seeds a new VM's system disk (the VM ignores later images), so a new release never
@@ -97,9 +96,12 @@ export class TalosCluster extends pulumi.ComponentResource {
           contentType: "snippets",
           sourceRaw: { data: machineConfig, fileName: node.snippetFileName },
         },
-        // A changed config replaces the file under the same name: delete the old one first,
-        // or its deletion would remove the file just written.
-        { ...onProxmox, deleteBeforeReplace: true },
+        // A changed config replaces this file resource under the same file name: the new one
+        // overwrites the file, and the old one must not delete it afterwards. (Not
+        // delete-before-replace: the engine would then re-diff the VM with its whole
+        // `initialization` unknown and might replace the VM.) Removing a node leaves its
+        // snippet on the datastore.
+        { ...onProxmox, retainOnDelete: true },
       );
 
       const vm = new ProxmoxVm(

@@ -27,16 +27,14 @@ interface Guest {
 
 /** Cross-field checks of the compute inventory that the schemas alone cannot express. */
 export function checkCompute(inventory: ComputeInventory): ConfigIssue[] {
+  // Addresses are claimed in this order: gateways, nodes, containers, the VIP, Talos nodes.
   const addresses = new AddressBook();
-  const issues = [
+  const guests = [...containerGuests(inventory.proxmoxContainers), ...talosGuests(inventory.talos)];
+  return [
     ...checkNetworks(inventory.proxmox, addresses),
     ...checkNodeAddresses(inventory.proxmox, addresses),
     ...checkContainers(inventory, addresses),
     ...checkTalos(inventory, addresses),
-  ];
-  const guests = [...containerGuests(inventory.proxmoxContainers), ...talosGuests(inventory.talos)];
-  return [
-    ...issues,
     ...checkUniqueVmIds(guests),
     ...checkMemoryCapacity(inventory.proxmox, guests),
     ...checkDockerHostsOnContainers(inventory),

@@ -96,7 +96,7 @@ describe("the Talos cluster's VMs", () => {
     }
   });
 
-  test("snippets are secret, keep their name, and are replaced delete-first", () => {
+  test("snippets are secret, keep their name, and a replaced one leaves the file to its successor", () => {
     for (const name of NODES) {
       const snippet = named(SNIPPET, `${name}-user-data`);
       expect(snippet.inputs).toEqual({
@@ -105,7 +105,7 @@ describe("the Talos cluster's VMs", () => {
         contentType: "snippets",
         sourceRaw: { data: "[secret]", fileName: `homeops-${name}.user-data.yaml` },
       });
-      expect(snippet).toMatchObject({ deleteBeforeReplace: true, protect: false });
+      expect(snippet).toMatchObject({ retainOnDelete: true, deleteBeforeReplace: false, protect: false });
     }
   });
 

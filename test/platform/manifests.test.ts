@@ -95,8 +95,8 @@ describe("the push endpoints of the Docker hosts' Alloy", () => {
     const validate = kubernetesValidator("io.k8s.api.networking.v1.Ingress");
     const nginx = pushEndpointIngresses(settings);
     const traefik = pushEndpointIngresses(committedSettings("traefik"));
-    for (const ingress of [...nginx, ...traefik]) expect(validate({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", ...ingress })).toEqual([]);
-    expect(nginx.map((ingress) => [ingress.spec.rules?.[0]?.host, (ingress.spec.rules?.[0] as any).http.paths[0].path])).toEqual([
+    for (const ingress of [...nginx, ...traefik]) expect(validate(ingress)).toEqual([]);
+    expect(nginx.map((ingress) => [ingress.spec.rules[0].host, ingress.spec.rules[0].http.paths[0].path])).toEqual([
       ["prometheus.sharmamohit.com", "/api/v1/write"],
       ["loki.sharmamohit.com", "/loki/api/v1/push"],
     ]);

@@ -65,6 +65,12 @@ function report(error: unknown): number {
 let failure: unknown;
 // The SDK rejects several promises for one program error; report the first only.
 process.on("unhandledRejection", (error) => (failure ??= error));
+// A failure inside an apply surfaces as a rejection only after the program has run: one
+// more turn of the event loop lets it arrive before the exit code is decided.
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 main(process.argv.slice(2))
-  .then((code) => (failure ? report(failure) : code), report)
+  .then(async (code) => {
+    await settled();
+    return failure ? report(failure) : code;
+  }, report)
   .then((code) => process.exit(code));

@@ -8,6 +8,7 @@ import { readOfflineConfig } from "./stackConfig";
 /** The parts of a stack's inventory the policy pack needs to know. */
 export interface PolicyInventory {
   dockerHosts: Record<string, DockerHostSpec>;
+  proxmox?: { nodes: Record<string, { memoryMb: number }> };
 }
 
 /**
@@ -25,6 +26,7 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
   return {
     "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
+    "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, node.memoryMb])) },
     "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed),
     "docker-socket-mount-allowed": containersAllowed((host) => host.dockerSocketAllowed),
   };

@@ -1,0 +1,31 @@
+/** `npm run plan -- homelab --talos-configs <dir>`: every node's machine config, valid for Talos v1.13.9. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { runTool, tempDir } from "../support/runCli";
+import { talosSchemaValidator } from "../talos/talosSchema";
+
+const plan = (...args: string[]) => runTool("tools/plan/cli.ts", args);
+
+test("writes one file per node, all documents of which validate against the v1.13.9 schema", () => {
+  const dir = join(tempDir(), "talos");
+  const result = plan("homelab", "--talos-configs", dir);
+  // The exit status also reflects the policy pack's verdict on the whole stack, not this option.
+  expect(result.stdout).toContain(`Talos machine configs (from the offline stand-in PKI, not a secret) written to:\n    ${join(dir, "talos-cp-1.yaml")}`);
+  const files = readdirSync(dir).sort();
+  expect(files).toEqual(["talos-cp-1.yaml", "talos-cp-2.yaml", "talos-cp-3.yaml"]);
+
+  const validate = talosSchemaValidator();
+  for (const file of files) {
+    const documents = parseAllDocuments(readFileSync(join(dir, file), "utf8")).map((document) => document.toJS() as Record<string, unknown>);
+    expect(documents.map((document) => document.kind ?? "v1alpha1")).toEqual(["v1alpha1", "HostnameConfig", "LinkAliasConfig", "LinkConfig", "ResolverConfig", "Layer2VIPConfig"]);
+    expect(documents[1]).toMatchObject({ hostname: file.replace(/\.yaml$/, "") });
+    for (const document of documents) expect({ file, kind: document.kind, errors: validate(document) }).toEqual({ file, kind: document.kind, errors: [] });
+  }
+});
+
+test("a stack without a Talos cluster says so", () => {
+  const result = plan("vps", "--talos-configs", tempDir());
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('error: stack "vps" declares no Talos cluster, so there are no machine configs to write');
+});

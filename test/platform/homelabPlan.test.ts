@@ -1,0 +1,130 @@
+/** The homelab stack's LAN Docker hosts, platform and DNS, as the offline preview records them. */
+import * as pulumi from "@pulumi/pulumi";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
+import { isDefaultDeny } from "../../policy/kubernetes-network-policies";
+import { runOfflinePreview } from "../../tools/plan/offlinePreview";
+import { policyConfigForStack } from "../../tools/plan/policyConfig";
+import { readOfflineConfig } from "../../tools/plan/stackConfig";
+import { SECRET_PLACEHOLDER, type Plan, type PlannedResource } from "../../tools/plan/types";
+import { ROOT, stackConfigData } from "../support/vpsConfig";
+
+const STACK_FILE = `${ROOT}/Pulumi.homelab.yaml`;
+const config = stackConfigData("homelab");
+let plan: Plan;
+let report: PolicyReport;
+
+beforeAll(async () => {
+  plan = await runOfflinePreview({ stack: "homelab" });
+  report = await evaluatePlan(plan, policyConfigForStack("homelab", STACK_FILE));
+});
+
+const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
+const named = (type: string, name: string) => {
+  const found = plan.resources.find((resource) => resource.type === type && resource.name === name);
+  if (!found) throw new Error(`no ${type} ${name} in the plan`);
+  return found;
+};
+const byUrn = (urn: string) => plan.resources.find((resource) => resource.urn === urn)!;
+/** A registered resource's outputs as the mocks computed them. */
+const outputsOf = (resource: PlannedResource) => {
+  const state = (pulumi.runtime.getMonitor() as unknown as MockMonitor).resources.get(resource.urn)!.state as { toJavaScript?: () => Record<string, unknown> };
+  return (state.toJavaScript ? state.toJavaScript() : state) as Record<string, any>;
+};
+const LAN_HOSTS = ["komodo", "server04", "nvr", "kasm", "omni", "seaweedfs"];
+
+describe("LAN Docker hosts", () => {
+  test("each host is reached over SSH and everything on it goes through its own provider", () => {
+    const providers = ofType("pulumi:providers:docker");
+    expect(Object.fromEntries(providers.map((provider) => [provider.name, provider.inputs.host]))).toEqual(
+      Object.fromEntries(LAN_HOSTS.map((host) => [host, `ssh://root@${config.dockerHosts[host].address}:22`])),
+    );
+    for (const resource of plan.resources.filter((candidate) => candidate.type.startsWith("docker:"))) {
+      const host = resource.name.split("/")[0];
+      expect({ resource: resource.name, provider: byUrn(resource.provider).name }).toEqual({ resource: resource.name, provider: host });
+    }
+  });
+
+  test("every container has a memory limit; Alloy's credentials make its env secret", () => {
+    const containers = ofType("docker:index/container:Container");
+    expect(containers).toHaveLength(19);
+    for (const container of containers) expect(container.inputs.memory).toBeGreaterThan(0);
+    for (const host of LAN_HOSTS) expect(named("docker:index/container:Container", `${host}/${host}-alloy`).inputs.envs).toBe(SECRET_PLACEHOLDER);
+  });
+
+  test("data volumes keep the estate's names and are protected and retained", () => {
+    const volumes = ofType("docker:index/volume:Volume");
+    expect(volumes.map((volume) => volume.inputs.name).sort()).toEqual(
+      ["komodo_ferretdb-state", "komodo_postgres-data", ...LAN_HOSTS.map((host) => `${host}-alloy_alloy-data`)].sort(),
+    );
+    for (const volume of volumes) expect(volume).toMatchObject({ protect: true, retainOnDelete: true });
+  });
+});
+
+describe("the Kubernetes platform", () => {
+  test("goes to the Talos cluster this stack builds, through its provider", () => {
+    const providers = ofType("pulumi:providers:kubernetes");
+    expect(providers).toHaveLength(1);
+    const [provider] = providers;
+    expect(byUrn(provider.parent).type).toBe("homeops:talos:Cluster");
+    for (const resource of plan.resources.filter((candidate) => candidate.type.startsWith("kubernetes:"))) expect(resource.provider).toBe(provider.urn);
+  });
+
+  test("twelve pinned releases and every namespace behind a default deny", () => {
+    const charts = ofType("kubernetes:helm.sh/v4:Chart");
+    expect(charts).toHaveLength(12);
+    for (const chart of charts) expect(chart.inputs.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+    const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    for (const namespace of ofType("kubernetes:core/v1:Namespace")) {
+      const name = (namespace.inputs.metadata as { name: string }).name;
+      const own = policies.filter((policy) => (policy.inputs.metadata as { namespace: string }).namespace === name);
+      expect({ name, defaultDeny: own.some((policy) => isDefaultDeny(policy.inputs.spec)) }).toEqual({ name, defaultDeny: true });
+    }
+  });
+
+  test("cert-manager's issuer solves in the zone this stack manages, with keys in a secret Secret", () => {
+    const zone = named("aws:route53/zone:Zone", "sharmamohit.com");
+    const [issuer] = plan.resources.filter((resource) => (resource.inputs as { kind?: string }).kind === "ClusterIssuer");
+    expect((issuer.inputs.spec as any).acme.solvers[0].dns01.route53.hostedZoneID).toBe(outputsOf(zone).zoneId);
+    expect(named("kubernetes:core/v1:Secret", "cert-manager/acme-dns01-credentials").inputs.stringData).toBe(SECRET_PLACEHOLDER);
+  });
+});
+
+describe("DNS", () => {
+  test("the spec's records, the VPS's from the vps stack's outputs", () => {
+    const records = Object.fromEntries(ofType("aws:route53/record:Record").map((record) => [record.inputs.name, record.inputs.records]));
+    expect(records).toEqual({
+      "*.sharmamohit.com": ["192.168.11.90"],
+      "*.proxy.sharmamohit.com": ["23.94.73.98"],
+      "proxy.sharmamohit.com": ["23.94.73.98"],
+      "komodo.sharmamohit.com": ["192.168.11.200"],
+      "seaweedfs.sharmamohit.com": ["192.168.11.133"],
+    });
+    expect(named("aws:route53/zone:Zone", "sharmamohit.com").protect).toBe(true);
+  });
+
+  test("one least-privilege identity per ACME consumer; the VPS's key is exported secret, for the vps stack", () => {
+    expect(ofType("aws:iam/user:User").map((user) => user.inputs.name).sort()).toEqual(["acme-dns01-cert-manager", "acme-dns01-vps-traefik"]);
+    const stack = outputsOf(plan.resources.find((resource) => resource.type === "pulumi:pulumi:Stack")!);
+    const { specialSigKey, specialSecretSig } = pulumi.runtime;
+    expect(stack.vpsAcme.awsSecretAccessKey[specialSigKey]).toBe(specialSecretSig);
+    expect(stack.vpsAcme.awsHostedZoneId).toBe(stack.dns.zoneId);
+    expect(typeof stack.vpsAcme.awsAccessKeyId).toBe("string");
+  });
+});
+
+test("the policy pack finds nothing on the LAN Docker hosts, the platform or DNS", () => {
+  const mine = report.violations.filter((violation) => /^(docker|kubernetes|aws|cloudflare):/.test(violation.type) || !violation.policyName.startsWith("proxmox-"));
+  expect(mine.map((violation) => `${violation.policyName} ${violation.name}: ${violation.message}`)).toEqual([]);
+});
+
+test("no config secret of these areas appears in the plan", () => {
+  const { values } = readOfflineConfig(STACK_FILE, "homeops");
+  const mine = ["monitoringPushPassword", "objectStoreSecretAccessKey", "argocdOidcClientSecret", "clusterNewtSecret", "komodoDbPassword", "kasmNewtSecret", "omniConfig", "seaweedfsS3Config"];
+  const text = JSON.stringify(plan);
+  for (const key of mine) {
+    const placeholder = values[`homeops:${key}`];
+    expect(placeholder).toBeDefined();
+    expect({ key, leaked: text.includes(placeholder) }).toEqual({ key, leaked: false });
+  }
+});
