@@ -6,8 +6,9 @@
  * How a change reaches the nodes, and why no VM is ever replaced by one:
  * - A node's machine config is its user-data snippet. A changed config rewrites the snippet
  *   under the same name, and the VM ignores the replaced file resource's id (see ProxmoxVm):
- *   the snippet stays what a reinstalled node would boot with. The running node gets the change through its API
- *   (TalosNodeConfiguration), in AUTO mode, so Talos reboots only when the change needs it.
+ *   the snippet stays what a reinstalled node would boot with. The running node gets the
+ *   change through its API (TalosNodeConfiguration), in AUTO mode, so Talos reboots only
+ *   when the change needs it.
  * - A node's Talos release and schematic are its installer image. The factory disk image
  *   only seeds a new VM's system disk (the VM ignores later images), so a new release never
  *   replaces a VM: the node upgrades itself in place from the new installer image.
