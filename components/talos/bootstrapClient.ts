@@ -10,6 +10,7 @@
  */
 import type * as grpcJs from "@grpc/grpc-js";
 import type * as protoLoader from "@grpc/proto-loader";
+import { mutualTlsCredentials, type TalosApiAccess } from "./talosApiAccess";
 
 export const TALOS_API_PORT = 50000;
 
@@ -17,20 +18,7 @@ export const TALOS_API_PORT = 50000;
 export const DEFAULT_BOOTSTRAP_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_RETRY_INTERVAL_MS = 5000;
 
-export interface TalosBootstrapOptions {
-  /** The control plane's Talos API: "10.0.0.10:50000", "10.0.0.10" or a host name (port 50000 then). */
-  endpoint: string;
-  /** Talos OS CA certificate (PEM); the node's API certificate must be signed by it. */
-  caPem: string;
-  /** An `os:admin` client certificate (PEM) signed by the OS CA. */
-  clientCertPem: string;
-  /** Its private key (PEM); Talos' `ED25519 PRIVATE KEY` label is accepted. */
-  clientKeyPem: string;
-  /** How long to keep trying while the node is unreachable or not ready yet. */
-  timeoutMs?: number;
-  /** Pause between two attempts. */
-  retryIntervalMs?: number;
-}
+export type TalosBootstrapOptions = TalosApiAccess;
 
 /** "already-bootstrapped": etcd had data, so there was nothing to do. */
 export type TalosBootstrapOutcome = "bootstrapped" | "already-bootstrapped";
@@ -123,28 +111,6 @@ export function talosApiTarget(endpoint: string): string {
 export function talosApiEndpoint(host: string, port: number): string {
   const net: typeof import("node:net") = require("node:net");
   return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-function mutualTlsCredentials(target: string, options: TalosBootstrapOptions): grpcJs.ChannelCredentials {
-  const grpc: typeof grpcJs = require("@grpc/grpc-js");
-  try {
-    return grpc.credentials.createSsl(
-      Buffer.from(options.caPem),
-      Buffer.from(withOpenSslKeyLabel(options.clientKeyPem)),
-      Buffer.from(options.clientCertPem),
-    );
-  } catch (error) {
-    throw new Error(
-      `Talos bootstrap of ${target}: the TLS credentials are unusable (${(error as Error).message}). ` +
-        "Expected PEM: the Talos OS CA certificate, an os:admin client certificate signed by it, and that certificate's private key.",
-      { cause: error },
-    );
-  }
-}
-
-/** Talos labels Ed25519 keys `ED25519 PRIVATE KEY`; the DER is PKCS#8, which OpenSSL reads only as `PRIVATE KEY`. */
-function withOpenSslKeyLabel(keyPem: string): string {
-  return keyPem.replace(/-----(BEGIN|END) ED25519 PRIVATE KEY-----/g, "-----$1 PRIVATE KEY-----");
 }
 
 /** One attempt on a fresh channel, so that grpc-js' reconnect backoff does not stretch the retries. */

@@ -12,6 +12,7 @@
  */
 import type * as grpcJs from "@grpc/grpc-js";
 import type * as protoLoader from "@grpc/proto-loader";
+import { mutualTlsCredentials, type TalosApiAccess } from "./talosApiAccess";
 
 /** Installing an upgrade and rebooting take minutes. */
 export const DEFAULT_NODE_TIMEOUT_MS = 15 * 60 * 1000;
@@ -19,20 +20,6 @@ const DEFAULT_RETRY_INTERVAL_MS = 5000;
 /** One Version probe never waits longer than this, so that a hung connection does not eat the budget. */
 const PROBE_TIMEOUT_MS = 10_000;
 
-export interface TalosApiAccess {
-  /** The node's Talos API, `host:port`. */
-  endpoint: string;
-  /** Talos OS CA certificate (PEM). */
-  caPem: string;
-  /** An os:admin client certificate signed by the OS CA (PEM). */
-  clientCertPem: string;
-  /** Its private key (PEM); Talos' `ED25519 PRIVATE KEY` label is accepted. */
-  clientKeyPem: string;
-  /** How long the whole reconciliation may take. */
-  timeoutMs?: number;
-  /** Pause between two Version probes. */
-  retryIntervalMs?: number;
-}
 
 export interface ReconcileRequest extends TalosApiAccess {
   /** The node's complete machine configuration (all documents). */
@@ -60,7 +47,7 @@ export interface ReconcileOutcome {
  */
 export async function reconcileTalosNode(request: ReconcileRequest): Promise<ReconcileOutcome> {
   const target = request.endpoint;
-  const credentials = mutualTlsCredentials(request);
+  const credentials = mutualTlsCredentials(request.endpoint, request);
   const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS);
   const interval = request.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
 
@@ -213,12 +200,6 @@ async function waitForVersion(
   }
 }
 
-function mutualTlsCredentials(access: TalosApiAccess): grpcJs.ChannelCredentials {
-  const grpc: typeof grpcJs = require("@grpc/grpc-js");
-  // Talos labels Ed25519 keys `ED25519 PRIVATE KEY`; the DER is PKCS#8, which OpenSSL reads only as `PRIVATE KEY`.
-  const keyPem = access.clientKeyPem.replace(/-----(BEGIN|END) ED25519 PRIVATE KEY-----/g, "-----$1 PRIVATE KEY-----");
-  return grpc.credentials.createSsl(Buffer.from(access.caPem), Buffer.from(keyPem), Buffer.from(access.clientCertPem));
-}
 
 function explainFailure(target: string, action: string, error: unknown): Error {
   const grpc: typeof grpcJs = require("@grpc/grpc-js");

@@ -52,7 +52,7 @@ describe("bootstrapTalos over mTLS", () => {
 
   test("without a client certificate, fails before calling, naming the node", async () => {
     await expect(bootstrapTalos(options({ clientCertPem: "", clientKeyPem: "" }))).rejects.toThrow(
-      `Talos bootstrap of ${api.endpoint}: the TLS credentials are unusable`,
+      `Talos API of ${api.endpoint}: the TLS credentials are unusable`,
     );
     expect(api.bootstrapCalls).toBe(0);
   });
