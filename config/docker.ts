@@ -8,6 +8,8 @@ const dnsLabel = z
 const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, "must be an IPv4 address or a DNS name");
+/** Docker's own rule for network names, which allows the `_` compose-era networks carry. */
+const dockerNetworkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a Docker network name (letters, digits, '_', '.', '-')");
 const duration = z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, "must be a Go duration like 30s or 1m30s");
 
 /** A published port, compose style: `[ip:][external:]internal[/tcp|udp]`. */
@@ -82,6 +84,18 @@ export const containerSchema = z
     capAdd: z.array(z.string().regex(/^[A-Z_]+$/)).default([]),
     capDrop: z.array(z.string().regex(/^[A-Z_]+$/)).default([]),
     privileged: z.boolean().default(false),
+    /** Size of /dev/shm in MB (Frigate decodes camera frames there). */
+    shmSizeMb: z.number().int().positive().optional(),
+    /** tmpfs mounts: container path to mount options, e.g. `size=1000000000`. */
+    tmpfs: z.record(z.string().startsWith("/"), z.string()).default({}),
+    securityOpts: z.array(z.string()).default([]),
+    /**
+     * Docker labels for the container's own consumers (Traefik's Docker provider routes by
+     * them). Plain text only, never a secret; `homeops.*` is reserved for the policy labels.
+     */
+    labels: z
+      .record(z.string().refine((label) => !label.startsWith("homeops."), "homeops.* labels are set by the program"), z.string())
+      .default({}),
     command: z.array(z.string()).optional(),
     user: z.string().optional(),
     healthcheck: healthcheckSchema.optional(),
@@ -149,7 +163,7 @@ export const dockerHostSchema = z
     memoryMb: z.number().int().positive(),
     /** Ports that may be published on public addresses, as `port/protocol`. */
     publicPorts: z.array(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "must be port/tcp or port/udp")).optional(),
-    networks: z.record(dnsLabel, dockerNetworkSchema).default({}),
+    networks: z.record(dockerNetworkName, dockerNetworkSchema).default({}),
     /** Containers allowed the host's network stack; the policy pack refuses any other. */
     hostNetworkAllowed: z.array(z.string()).default([]),
     /** Containers allowed to mount the Docker socket (control of the whole host). */

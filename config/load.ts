@@ -51,6 +51,8 @@ export function parseConfigValue(text: string | undefined): unknown {
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && issue.message.includes("received undefined")) return "is required but not set";
+  // A refused map key: zod wraps the rule that refused it.
+  if (issue.code === "invalid_key") return issue.issues.map((inner) => inner.message).join("; ");
   return issue.message;
 }
 

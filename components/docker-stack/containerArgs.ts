@@ -56,6 +56,9 @@ export function containerArgs(spec: ContainerSpec, context: ContainerContext): d
     }),
     capabilities: spec.capAdd.length + spec.capDrop.length > 0 ? { adds: spec.capAdd, drops: spec.capDrop } : undefined,
     privileged: spec.privileged || undefined,
+    shmSize: spec.shmSizeMb,
+    tmpfs: Object.keys(spec.tmpfs).length > 0 ? spec.tmpfs : undefined,
+    securityOpts: spec.securityOpts.length > 0 ? spec.securityOpts : undefined,
     command: spec.command,
     user: spec.user,
     healthcheck: spec.healthcheck && {
@@ -71,6 +74,7 @@ export function containerArgs(spec: ContainerSpec, context: ContainerContext): d
 
 function containerLabels(spec: ContainerSpec, context: ContainerContext): docker.types.input.ContainerLabel[] {
   const labels: [string, string][] = [
+    ...Object.entries(spec.labels),
     [LABELS.host, context.hostName],
     [LABELS.stack, context.stackName],
     [LABELS.zone, spec.zone],
