@@ -119,16 +119,23 @@ function hostReachability(resources: readonly ResourceView[]): HostReachability[
   return [...containersByHost(resources)].map(([host, containers]) => analyzeHost(host, containers.map((c) => c.node)));
 }
 
+function isolationFix(violation: IsolationViolation): string {
+  const { target, medium, sources } = violation;
+  if (medium.fromInternet) return `Do not publish ${target.name}'s ports on a public address; reach it over an internal network or the tunnel.`;
+  const allowance = `if this path is part of the design, list ${sources.join(", ")} in ${target.name}'s ${LABELS.reachableFrom} label.`;
+  // Moving the target to another network does not help: the host holds an address on every one.
+  if (medium.sourceKind === "host-network") return `Give ${sources.join(", ")} bridge networks instead of network_mode: host; ${allowance}`;
+  return `Take ${target.name} off ${medium.label} (or the others off it); ${allowance}`;
+}
+
 function isolationFinding(violation: IsolationViolation): Finding {
   const { target, medium, sources, sourceCount } = violation;
-  const facing = sourceCount > 0 ? `internet-facing ${listSome(sources, sourceCount)}` : "";
+  const hostNetwork = medium.sourceKind === "host-network" ? " (network_mode: host)" : "";
+  const facing = sourceCount > 0 ? `internet-facing ${listSome(sources, sourceCount)}${hostNetwork}` : "";
   const from = medium.fromInternet ? `the internet${facing ? ` and ${facing}` : ""}` : facing;
-  const fix = medium.fromInternet
-    ? `Do not publish ${target.name}'s ports on a public address; reach it over an internal network or the tunnel.`
-    : `Take ${target.name} off ${medium.label} (or the others off it); if this path is part of the design, list ${sources.join(", ")} in ${target.name}'s ${LABELS.reachableFrom} label.`;
   return {
     message: `${target.name} (zone ${target.zone}) is reachable over ${medium.label} from ${from}, which its ${LABELS.reachableFrom} label does not allow.`,
-    fix,
+    fix: isolationFix(violation),
     urn: target.id,
     subjects: [target.name],
   };

@@ -6,8 +6,9 @@
  * - containers attached to the same network reach each other;
  * - `network_mode: container:X` puts a container in X's network namespace: it shares X's
  *   networks, address and localhost, so it reaches and is reached as X is;
- * - `network_mode: host` containers share the host's stack: they reach each other and every
- *   port published on the host, loopback ones included;
+ * - `network_mode: host` containers share the host's stack: they reach each other, every
+ *   port published on the host, loopback ones included, and every container on the host's
+ *   bridge networks, internal ones included, through the host's address on each network;
  * - a port published on a non-loopback address is reachable from the internet, and from every
  *   container on the host through the host's address.
  *
@@ -53,7 +54,7 @@ type SourceKind = "members" | "host-network" | "everyone";
 export interface Medium {
   /** How messages name it, e.g. "network traefik-public". */
   label: string;
-  /** The Docker network, when the medium is one. */
+  /** The Docker network: the one its members share, or the one the host's address is on. */
   network?: string;
   sourceKind: SourceKind;
   sources: readonly ContainerNode[];
@@ -139,7 +140,8 @@ function portMedia(host: string, root: ContainerNode, members: ContainerNode[], 
   return media;
 }
 
-function buildMedia(host: string, containers: readonly ContainerNode[], groups: Map<ContainerNode, ContainerNode[]>) {
+/** Each network's containers (namespace joiners included), and the containers in the host's namespace. */
+function attachments(groups: Map<ContainerNode, ContainerNode[]>) {
   const hostNetwork: ContainerNode[] = [];
   const byNetwork = new Map<string, ContainerNode[]>();
   for (const [root, members] of groups) {
@@ -147,6 +149,32 @@ function buildMedia(host: string, containers: readonly ContainerNode[], groups: 
     if (root.networkMode.kind !== "networks") continue;
     for (const network of new Set(root.networks)) for (const member of members) pushTo(byNetwork, network, member);
   }
+  return { hostNetwork, byNetwork };
+}
+
+/**
+ * The host holds an address on every bridge network (its gateway) and routes to the subnet, so
+ * a process in the host's namespace reaches each container there at its bridge IP, published
+ * or not. Internal networks too: Docker 25.0.0 left their bridge without an address, and
+ * moby/moby#47356 (fixing #47329, backported to 25.0 in #47481) restored it, "making the
+ * internal network accessible from the host". Only the driver options gateway mode
+ * `isolated` (moby/moby#49262, Docker 28) and `inhibit_ipv4` leave the host without one, and
+ * homeops sets neither (README, "Not modelled"). One medium per network, so the sources are shared.
+ */
+function hostAddressMedia(byNetwork: Map<string, ContainerNode[]>, hostNetwork: ContainerNode[]): Medium[] {
+  if (hostNetwork.length === 0) return [];
+  return [...byNetwork].map(([network, attached]) => ({
+    label: `the host's address on network ${network}`,
+    network,
+    sourceKind: "host-network",
+    sources: hostNetwork,
+    targets: attached,
+    fromInternet: false,
+  }));
+}
+
+function buildMedia(host: string, containers: readonly ContainerNode[], groups: Map<ContainerNode, ContainerNode[]>) {
+  const { hostNetwork, byNetwork } = attachments(groups);
   const members = (sources: ContainerNode[]) => ({ sourceKind: "members" as const, sources, targets: sources, fromInternet: false });
   const media: Medium[] = [...byNetwork].map(([network, attached]) => ({ label: `network ${network}`, network, ...members(attached) }));
   for (const [root, group] of groups) {
@@ -155,6 +183,7 @@ function buildMedia(host: string, containers: readonly ContainerNode[], groups: 
     }
   }
   if (hostNetwork.length > 0) media.push({ label: `the host network of ${host}`, ...members(hostNetwork) });
+  media.push(...hostAddressMedia(byNetwork, hostNetwork));
   for (const [root, group] of groups) {
     if (root.networkMode.kind !== "host") media.push(...portMedia(host, root, group, containers, hostNetwork));
   }
@@ -207,7 +236,7 @@ export function reachableTargets(reach: HostReachability, from: string): Map<str
 
 /** Containers attached to a network, directly or through the namespace they join. */
 export function membersOf(reach: HostReachability, network: string): readonly ContainerNode[] {
-  return reach.media.find((medium) => medium.network === network)?.targets ?? [];
+  return reach.media.find((medium) => medium.network === network && medium.sourceKind === "members")?.targets ?? [];
 }
 
 /** A protected container that internet-facing containers (or the internet) reach without its allowance. */

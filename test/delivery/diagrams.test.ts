@@ -120,7 +120,7 @@ describe("a Docker host read from the plan", () => {
     ]);
   });
 
-  test("the boundary table: shared networks reach, namespaces inherit, host-network containers reach loopback ports", () => {
+  test("the boundary table: shared networks reach, namespaces inherit, host-network containers reach every network (internal too) and loopback ports", () => {
     const table = boundaryTable(host);
     expect(table.targets).toEqual(["db", "admin", "agent"]);
     expect(Object.fromEntries(table.rows.map((row) => [row.source, row.verdicts.join(" ")]))).toEqual({
@@ -129,10 +129,11 @@ describe("a Docker host read from the plan", () => {
       app: "yes yes no",
       db: "- yes no",
       admin: "yes - no",
-      agent: "yes no -",
+      agent: "yes yes -",
       legacy: "no no no",
     });
-    expect(table.paths).toContainEqual({ source: "agent", target: "db", via: ["port 127.0.0.1:5432/tcp published by db on lan-host"] });
+    expect(table.paths).toContainEqual({ source: "agent", target: "db", via: ["the host's address on network back", "port 127.0.0.1:5432/tcp published by db on lan-host"] });
+    expect(table.paths).toContainEqual({ source: "agent", target: "admin", via: ["the host's address on network back"] });
     expect(table.paths).toContainEqual({ source: "app", target: "admin", via: ["network back"] });
     expect(renderBoundaryTable(table)).toContain("- app → db: network back");
   });
@@ -142,7 +143,7 @@ describe("a Docker host read from the plan", () => {
     expect(renderBoundaryTable(boundaryTable(edgeOnly))).toEqual(["No identity or management container runs on this host."]);
   });
 
-  test("the picture: stacks, networks, the shared namespace, the host network and the internet's ports", () => {
+  test("the picture: stacks, networks, the shared namespace, the host network with the networks it reaches, and the internet's ports", () => {
     const picture = hostPicture(host);
     expect(picture[0]).toBe("```mermaid");
     expect(picture.at(-1)).toBe("```");
@@ -157,6 +158,8 @@ describe("a Docker host read from the plan", () => {
         "  c_app --- n_back",
         '  c_sidecar -.->|"network_mode: container:proxy"| c_proxy',
         "  c_agent --- hostnet",
+        "  hostnet -.- n_back",
+        "  hostnet -.- n_bridge",
         '  internet -->|"0.0.0.0:443/tcp"| c_proxy',
         "  class c_proxy,c_sidecar zone_edge",
       ]),

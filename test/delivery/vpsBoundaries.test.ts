@@ -37,9 +37,12 @@ test("every cell of the spec's security boundaries table is what the generated t
   }
 });
 
-test("periphery is reachable only by pangolin-newt, LLDAP only by pocketid (the seed's warnings), across all containers", () => {
+test("among bridged containers only pangolin-newt reaches periphery and only pocketid LLDAP (the seed's warnings); the host-network containers reach both", () => {
   const reaching = (target: string) => table.rows.filter((row) => row.verdicts[table.targets.indexOf(target)] === "yes").map((row) => row.source);
   expect(table.rows).toHaveLength(11);
-  expect(reaching("periphery")).toEqual(["pangolin-newt"]);
-  expect(reaching("lldap")).toEqual(["pocketid"]);
+  // The host-network containers reach them too, at their bridge address: neither is in the edge zone, so no policy forbids it.
+  const hostNetwork = ["pangolin-client-obs", "racknerd-aegis-alloy"];
+  expect(reaching("periphery")).toEqual(["pangolin-newt", ...hostNetwork]);
+  expect(reaching("lldap")).toEqual(["pocketid", ...hostNetwork]);
+  expect(table.paths).toContainEqual({ source: "pangolin-client-obs", target: "periphery", via: ["the host's address on network newt-periphery"] });
 });

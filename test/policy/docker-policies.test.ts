@@ -89,6 +89,18 @@ describe("docker-isolation-boundaries", () => {
     ]);
   });
 
+  test("an edge container on the host network reaches an identity container on an internal network: the finding names both and the network", async () => {
+    const resources = [container("agent", "edge", { networkMode: "host" }), container("ldap", "identity", { networksAdvanced: [{ name: "idp" }] }), network("idp", { internal: true })];
+    expect(await findings("docker-isolation-boundaries", resources)).toEqual([
+      "ldap (zone identity) is reachable over the host's address on network idp from internet-facing agent (network_mode: host), which its homeops.reachable-from label does not allow. Fix: Give agent bridge networks instead of network_mode: host; if this path is part of the design, list agent in ldap's homeops.reachable-from label.",
+    ]);
+  });
+
+  test("a host-network container outside the edge zone reaching an identity container is no violation", async () => {
+    const resources = [container("agent", "observability", { networkMode: "host" }), container("ldap", "identity", { networksAdvanced: [{ name: "idp" }] }), network("idp", { internal: true })];
+    expect(await findings("docker-isolation-boundaries", resources)).toEqual([]);
+  });
+
   test("hosts are analysed separately: the same network name on another host is another network", async () => {
     const other = planned(CONTAINER, "ldap", { name: "ldap", memory: 64, labels: labels({ "homeops.host": "h2", "homeops.zone": "identity" }), networksAdvanced: [{ name: "front" }] });
     const config = { "docker-host-memory-capacity": { capacityMb: { h1: 1024, h2: 1024 } } };

@@ -9,7 +9,7 @@ import {
   type ContainerNode,
 } from "../../policy/reachability";
 import type { Plan } from "../../tools/plan/types";
-import { vpsPlan, withContainer, withExtraContainer } from "./fixtures/vps";
+import { VPS_CONTAINERS, vpsPlan, withContainer, withExtraContainer } from "./fixtures/vps";
 import { CONTAINER, labels, viewOf } from "./harness";
 
 function nodesOf(plan: Plan): ContainerNode[] {
@@ -63,9 +63,39 @@ describe("paths and the networks they use", () => {
   test("host-network containers reach each other and loopback-published ports; bridged ones do not", () => {
     const reach = vps();
     expect(pathsBetween(reach, "racknerd-aegis-alloy", "pangolin-client-obs")).toEqual(["the host network of racknerd-aegis"]);
-    expect(pathsBetween(reach, "pangolin-client-obs", "aegis-crowdsec")).toEqual(["port 127.0.0.1:6060/tcp published by aegis-crowdsec on racknerd-aegis"]);
+    expect(pathsBetween(reach, "pangolin-client-obs", "aegis-crowdsec")).toEqual([
+      "the host's address on network traefik-public",
+      "port 127.0.0.1:6060/tcp published by aegis-crowdsec on racknerd-aegis",
+    ]);
     expect(pathsBetween(reach, "aegis-traefik", "aegis-crowdsec")).toEqual(["network traefik-public"]);
     expect(pathsBetween(reach, "lldap", "aegis-crowdsec")).toEqual([]);
+  });
+
+  test("host-network containers reach every container on the host's networks, internal ones included, at its bridge address", () => {
+    const reach = vps();
+    expect(pathsBetween(reach, "racknerd-aegis-alloy", "periphery")).toEqual(["the host's address on network newt-periphery"]);
+    // identity-internal is internal: the host still holds an address on it (moby/moby#47356).
+    expect(pathsBetween(reach, "pangolin-client-obs", "lldap")).toEqual(["the host's address on network identity-internal"]);
+    expect(pathsBetween(reach, "racknerd-aegis-alloy", "pangolin-traefik")).toEqual([
+      "the host's address on network traefik-public",
+      "the host's address on network pangolin-internal",
+      "port 127.0.0.1:8081/tcp published by gerbil on racknerd-aegis",
+      "ports 0.0.0.0:51820/udp, 0.0.0.0:21820/udp published by gerbil on racknerd-aegis",
+    ]);
+    const others = VPS_CONTAINERS.filter((name) => name !== "racknerd-aegis-alloy");
+    expect([...reachableTargets(reach, "racknerd-aegis-alloy").keys()].sort()).toEqual([...others].sort());
+  });
+
+  test("a loopback-published port adds a path only for host-network containers; network_mode none is out of everyone's reach", () => {
+    const reach = analyzeHost("h", [
+      node("agent", { networkMode: { kind: "host" } }),
+      node("db", { networks: ["back"], ports: [{ containerPort: 5432, hostPort: 5432, ip: "127.0.0.1", protocol: "tcp" }] }),
+      node("web", { networks: ["front"] }),
+      node("sealed", { networkMode: { kind: "none" } }),
+    ]);
+    expect(pathsBetween(reach, "agent", "db")).toEqual(["the host's address on network back", "port 127.0.0.1:5432/tcp published by db on h"]);
+    expect(pathsBetween(reach, "web", "db")).toEqual([]);
+    expect(pathsBetween(reach, "agent", "sealed")).toEqual([]);
   });
 
   test("every container reaches ports published on public addresses, and so does the netns that publishes them", () => {
@@ -143,6 +173,35 @@ describe("boundary violations", () => {
     expect(labelsOf).toEqual(expect.arrayContaining(["network traefik-public", "gerbil's network namespace (network_mode: container:gerbil)"]));
   });
 
+  test("an edge container on the host network reaches LLDAP through the host's address on identity-internal", () => {
+    const plan = withExtraContainer("edge-agent", { networkMode: "host", labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "edge" }) });
+    const violations = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
+    expect(violations.map((v) => [v.target.name, v.medium.network, v.sources, v.sourceCount])).toEqual([
+      ["pangolin", "pangolin-internal", ["edge-agent"], 1],
+      ["pocketid", "pangolin-internal", ["edge-agent"], 1],
+      ["pocketid", "identity-internal", ["edge-agent"], 1],
+      ["lldap", "identity-internal", ["edge-agent"], 1],
+      ["periphery", "newt-periphery", ["edge-agent"], 1],
+    ]);
+    expect(violations.find((v) => v.target.name === "lldap")?.medium.label).toBe("the host's address on network identity-internal");
+  });
+
+  test("host-network containers outside the edge reach protected ones without a violation (the rule is edge -> identity/management)", () => {
+    expect(pathsBetween(vps(), "pangolin-client-obs", "periphery")).not.toEqual([]);
+    expect(isolationViolations(vps())).toEqual([]);
+  });
+
+  test("an edge host-network container reaching a protected container's loopback port is a violation on both paths", () => {
+    const reach = analyzeHost("h", [
+      node("agent", { zone: "edge", networkMode: { kind: "host" } }),
+      node("idp", { zone: "identity", networks: ["back"], ports: [{ containerPort: 3890, hostPort: 3890, ip: "127.0.0.1", protocol: "tcp" }] }),
+    ]);
+    expect(isolationViolations(reach).map((v) => [v.medium.label, v.sources])).toEqual([
+      ["the host's address on network back", ["agent"]],
+      ["port 127.0.0.1:3890/tcp published by idp on h", ["agent"]],
+    ]);
+  });
+
   test("removing an allowance turns a designed path into a violation", () => {
     const plan = withContainer("pangolin", (inputs) => ({ ...inputs, labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "management" }) }));
     const violations = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
@@ -175,6 +234,10 @@ describe("scale", () => {
     );
   }
 
+  function hostNetworkEdge(count: number): ContainerNode[] {
+    return Array.from({ length: count }, (_, i) => node(`h${i}`, { zone: "edge", networkMode: { kind: "host" } }));
+  }
+
   test("findings are grouped per protected container and network", () => {
     const violations = isolationViolations(analyzeHost("big", crowdedHost(1000)));
     expect(violations).toHaveLength(500);
@@ -182,9 +245,16 @@ describe("scale", () => {
     expect(violations[0].sources).toEqual(["c2", "c4", "c6"]);
   });
 
+  test("host-network sources are grouped per network too: one more finding per protected container", () => {
+    const violations = isolationViolations(analyzeHost("big", [...crowdedHost(1000), ...hostNetworkEdge(50)]));
+    const viaHostAddress = violations.filter((v) => v.medium.label === "the host's address on network shared");
+    expect([violations.length, viaHostAddress.length]).toEqual([1000, 500]);
+    expect([viaHostAddress[0].sources, viaHostAddress[0].sourceCount]).toEqual([["h0", "h1", "h2"], 50]);
+  });
+
   // 10,000 edge-to-protected pairs per protected container would be 25 million; linear work is a few milliseconds.
-  test("10,000 containers on one network are checked in well under a second", () => {
-    const containers = crowdedHost(10_000);
+  test("10,000 containers on one network, and 1,000 on the host network, are checked in well under a second", () => {
+    const containers = [...crowdedHost(10_000), ...hostNetworkEdge(1_000)];
     const started = performance.now();
     isolationViolations(analyzeHost("big", containers));
     expect(performance.now() - started).toBeLessThan(1000);

@@ -64,6 +64,21 @@ describe("broken copies of the VPS fail with a message naming both containers an
     expect(found[0].text).toMatch(/^periphery \(zone management\) is reachable over port 0\.0\.0\.0:8120\/tcp published by periphery on racknerd-aegis from the internet and internet-facing aegis-traefik, aegis-crowdsec, gerbil \(\+1 more\)/);
   });
 
+  test("pangolin-client-obs moved to the edge zone reaches every protected container from the host network", async () => {
+    const edgeLabels = labels({ "homeops.host": "racknerd-aegis", "homeops.stack": "aegis-pangolin-client", "homeops.zone": "edge" });
+    const found = await violations(withContainer("pangolin-client-obs", (inputs) => ({ ...inputs, labels: edgeLabels })));
+    expect(found.map((v) => [v.policy, v.resource])).toEqual([
+      ["docker-isolation-boundaries", "lldap"],
+      ["docker-isolation-boundaries", "pangolin"],
+      ["docker-isolation-boundaries", "periphery"],
+      ["docker-isolation-boundaries", "pocketid"],
+      ["docker-isolation-boundaries", "pocketid"],
+    ]);
+    expect(found[0].text).toBe(
+      "lldap (zone identity) is reachable over the host's address on network identity-internal from internet-facing pangolin-client-obs (network_mode: host), which its homeops.reachable-from label does not allow. Fix: Give pangolin-client-obs bridge networks instead of network_mode: host; if this path is part of the design, list pangolin-client-obs in lldap's homeops.reachable-from label.",
+    );
+  });
+
   test("identity-internal no longer internal", async () => {
     const plan = vpsPlan(vpsPlan().resources.map((r) => (r.name === "identity-internal" ? { ...r, inputs: { ...r.inputs, internal: false } } : r)));
     const found = await violations(plan);

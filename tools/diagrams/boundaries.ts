@@ -1,7 +1,8 @@
 /**
  * "Can a compromised X reach Y" on one Docker host (the seed's security boundaries table),
  * answered by the policy pack's reachability model: shared networks, `network_mode:
- * container:X` inheriting X's networks, the host network and published ports.
+ * container:X` inheriting X's networks, the host network (which reaches every bridge network
+ * through the host's address on it) and published ports.
  */
 import { analyzeHost, isProtected, pathsBetween } from "../../policy/reachability";
 import type { DockerHost } from "./dockerHosts";

@@ -1,7 +1,7 @@
 /**
  * One Docker host as the seed draws it (L1 stacks and containers, L3 networks): the stacks
- * with their containers, the networks they join, the namespaces they share, and the ports
- * the internet reaches.
+ * with their containers, the networks they join, the namespaces they share, the host network
+ * with the bridge networks it reaches, and the ports the internet reaches.
  */
 import { formatPort, isLoopback } from "../../policy/reachability";
 import type { DockerHost, HostContainer } from "./dockerHosts";
@@ -28,6 +28,17 @@ function publicPorts(container: HostContainer): string[] {
   return container.node.ports.filter((port) => !isLoopback(port.ip)).map(formatPort);
 }
 
+/** Each container to its networks, the host network, or the container whose namespace it shares. */
+function containerLinks(host: DockerHost): string[] {
+  return host.containers.flatMap((container) => {
+    const id = mermaidId("c", container.name);
+    const mode = container.node.networkMode;
+    if (mode.kind === "host") return [`  ${id} --- ${HOST_NETWORK_ID}`];
+    if (mode.kind === "container") return [`  ${id} -.->|${mermaidLabel(`network_mode: container:${mode.owner}`)}| ${mermaidId("c", mode.owner)}`];
+    return container.node.networks.map((network) => `  ${id} --- ${mermaidId("n", network)}`);
+  });
+}
+
 export function hostPicture(host: DockerHost): string[] {
   const lines = ["flowchart LR"];
   const stacks = [...new Set(host.containers.map((container) => container.stack))];
@@ -45,17 +56,12 @@ export function hostPicture(host: DockerHost): string[] {
     const note = network.urn === undefined ? "<br/>not created by this stack" : network.internal ? "<br/>internal" : "";
     lines.push(`    ${mermaidId("n", network.name)}{{${mermaidLabel(`${network.name}${note}`)}}}`);
   }
-  if (host.containers.some((container) => container.node.networkMode.kind === "host")) {
-    lines.push(`    ${HOST_NETWORK_ID}{{${mermaidLabel("host network")}}}`);
-  }
+  const hasHostNetwork = host.containers.some((container) => container.node.networkMode.kind === "host");
+  if (hasHostNetwork) lines.push(`    ${HOST_NETWORK_ID}{{${mermaidLabel("host network")}}}`);
   lines.push("  end");
-  for (const container of host.containers) {
-    const id = mermaidId("c", container.name);
-    const mode = container.node.networkMode;
-    if (mode.kind === "host") lines.push(`  ${id} --- ${HOST_NETWORK_ID}`);
-    if (mode.kind === "container") lines.push(`  ${id} -.->|${mermaidLabel(`network_mode: container:${mode.owner}`)}| ${mermaidId("c", mode.owner)}`);
-    for (const network of container.node.networks) lines.push(`  ${id} --- ${mermaidId("n", network)}`);
-  }
+  lines.push(...containerLinks(host));
+  // The host holds an address on every bridge network, internal ones too (policy/reachability.ts).
+  if (hasHostNetwork) lines.push(...host.networks.map((network) => `  ${HOST_NETWORK_ID} -.- ${mermaidId("n", network.name)}`));
   for (const container of exposed) {
     lines.push(`  ${INTERNET} -->|${mermaidLabel(publicPorts(container).join(", "))}| ${mermaidId("c", container.name)}`);
   }
