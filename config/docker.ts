@@ -149,8 +149,17 @@ export const dockerNetworkSchema = z
     internal: z.boolean().default(false),
     /** Why a network holding identity or management containers is not internal. */
     egressReason: z.string().optional(),
+    /**
+     * Leave the host without an address on this bridge, so host-network containers cannot
+     * reach its members either (Docker 28+: `gateway_mode_ipv4=isolated`, internal only).
+     */
+    isolatedFromHost: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((network) => !network.isolatedFromHost || network.internal, {
+    message: "isolatedFromHost needs internal: true (Docker isolates only internal bridges from the host)",
+    path: ["isolatedFromHost"],
+  });
 
 export const dockerHostSchema = z
   .object({

@@ -2,10 +2,10 @@
  * Reads `docker:index/container:Container` and `docker:index/network:Network` inputs (as the
  * engine hands them to a policy) into plain data for the reachability model and the checks.
  */
-import { LABELS, NETWORK_LABELS } from "../components/docker-stack/labels";
+import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS } from "../components/docker-stack/labels";
 import type { ContainerNode, NetworkMode, PublishedPort } from "./reachability";
 import type { ResourceView } from "./resource-view";
-import { commaList, numberOf, records, stringOf, type Dict } from "./values";
+import { commaList, isRecord, numberOf, records, stringOf, type Dict } from "./values";
 
 export const CONTAINER_TYPE = "docker:index/container:Container";
 export const NETWORK_TYPE = "docker:index/network:Network";
@@ -26,6 +26,8 @@ export interface DockerNetwork {
   name: string;
   host: string;
   internal: boolean;
+  /** The host has no address on it (gateway mode `isolated`), so host-network containers do not reach it. */
+  isolatedFromHost: boolean;
   egressReason?: string;
 }
 
@@ -112,6 +114,7 @@ export function readNetwork(resource: ResourceView): DockerNetwork {
     name: stringOf(resource.props.name) || resource.name,
     host: hostOf(resource, labels),
     internal: resource.props.internal === true,
+    isolatedFromHost: isRecord(resource.props.options) && resource.props.options[HOST_ISOLATION_OPTION] === "isolated",
     egressReason: labels.get(NETWORK_LABELS.egressReason)?.trim() || undefined,
   };
 }

@@ -116,7 +116,12 @@ const publishedPortsAllowed = resourcePolicy({
 
 /** Every Docker host's reachability. */
 function hostReachability(resources: readonly ResourceView[]): HostReachability[] {
-  return [...containersByHost(resources)].map(([host, containers]) => analyzeHost(host, containers.map((c) => c.node)));
+  const isolated = new Map<string, Set<string>>();
+  for (const resource of resources.filter((candidate) => candidate.type === NETWORK_TYPE)) {
+    const network = readNetwork(resource);
+    if (network.isolatedFromHost) isolated.set(network.host, (isolated.get(network.host) ?? new Set()).add(network.name));
+  }
+  return [...containersByHost(resources)].map(([host, containers]) => analyzeHost(host, containers.map((c) => c.node), isolated.get(host)));
 }
 
 function isolationFix(violation: IsolationViolation): string {

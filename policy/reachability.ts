@@ -158,12 +158,13 @@ function attachments(groups: Map<ContainerNode, ContainerNode[]>) {
  * or not. Internal networks too: Docker 25.0.0 left their bridge without an address, and
  * moby/moby#47356 (fixing #47329, backported to 25.0 in #47481) restored it, "making the
  * internal network accessible from the host". Only the driver options gateway mode
- * `isolated` (moby/moby#49262, Docker 28) and `inhibit_ipv4` leave the host without one, and
- * homeops sets neither (README, "Not modelled"). One medium per network, so the sources are shared.
+ * `isolated` (moby/moby#49262, Docker 28; homeops sets it for `isolatedFromHost` networks,
+ * passed here as `isolated`) and `inhibit_ipv4` leave the host without one. One medium per
+ * network, so the sources are shared.
  */
-function hostAddressMedia(byNetwork: Map<string, ContainerNode[]>, hostNetwork: ContainerNode[]): Medium[] {
+function hostAddressMedia(byNetwork: Map<string, ContainerNode[]>, hostNetwork: ContainerNode[], isolated: ReadonlySet<string>): Medium[] {
   if (hostNetwork.length === 0) return [];
-  return [...byNetwork].map(([network, attached]) => ({
+  return [...byNetwork].filter(([network]) => !isolated.has(network)).map(([network, attached]) => ({
     label: `the host's address on network ${network}`,
     network,
     sourceKind: "host-network",
@@ -173,7 +174,7 @@ function hostAddressMedia(byNetwork: Map<string, ContainerNode[]>, hostNetwork: 
   }));
 }
 
-function buildMedia(host: string, containers: readonly ContainerNode[], groups: Map<ContainerNode, ContainerNode[]>) {
+function buildMedia(host: string, containers: readonly ContainerNode[], groups: Map<ContainerNode, ContainerNode[]>, isolated: ReadonlySet<string>) {
   const { hostNetwork, byNetwork } = attachments(groups);
   const members = (sources: ContainerNode[]) => ({ sourceKind: "members" as const, sources, targets: sources, fromInternet: false });
   const media: Medium[] = [...byNetwork].map(([network, attached]) => ({ label: `network ${network}`, network, ...members(attached) }));
@@ -183,7 +184,7 @@ function buildMedia(host: string, containers: readonly ContainerNode[], groups: 
     }
   }
   if (hostNetwork.length > 0) media.push({ label: `the host network of ${host}`, ...members(hostNetwork) });
-  media.push(...hostAddressMedia(byNetwork, hostNetwork));
+  media.push(...hostAddressMedia(byNetwork, hostNetwork, isolated));
   for (const [root, group] of groups) {
     if (root.networkMode.kind !== "host") media.push(...portMedia(host, root, group, containers, hostNetwork));
   }
@@ -191,10 +192,11 @@ function buildMedia(host: string, containers: readonly ContainerNode[], groups: 
 }
 
 /** Indexes one host's containers by the media they reach each other through. */
-export function analyzeHost(host: string, containers: readonly ContainerNode[]): HostReachability {
+/** `isolatedFromHost`: networks the host holds no address on, out of host-network containers' reach. */
+export function analyzeHost(host: string, containers: readonly ContainerNode[], isolatedFromHost: ReadonlySet<string> = new Set()): HostReachability {
   const byName = new Map(containers.map((container) => [container.name, container]));
   const groups = groupByRoot(containers, namespaceRoots(byName));
-  const { media, hostNetwork } = buildMedia(host, containers, groups);
+  const { media, hostNetwork } = buildMedia(host, containers, groups, isolatedFromHost);
   const targetMedia = new Map<string, Medium[]>();
   const memberMedia = new Map<string, Set<Medium>>();
   for (const medium of media) {

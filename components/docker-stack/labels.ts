@@ -22,6 +22,9 @@ export const LABELS = {
   netnsSharedWith: "homeops.netns-shared-with",
 } as const;
 
+/** Bridge driver option that leaves the host without an address on the network (Docker 28+). */
+export const HOST_ISOLATION_OPTION = "com.docker.network.bridge.gateway_mode_ipv4";
+
 /** Labels on Docker networks. */
 export const NETWORK_LABELS = {
   host: "homeops.host",

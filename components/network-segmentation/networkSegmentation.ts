@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { NETWORK_LABELS } from "../docker-stack/labels";
+import { HOST_ISOLATION_OPTION, NETWORK_LABELS } from "../docker-stack/labels";
 import type { DockerHost } from "../docker-host/dockerHost";
 
 /**
@@ -20,7 +20,13 @@ export class NetworkSegmentation extends pulumi.ComponentResource {
       ];
       this.networks[networkName] = new docker.Network(
         host.resourceName(networkName),
-        { name: networkName, driver: "bridge", internal: spec.internal, labels },
+        {
+          name: networkName,
+          driver: "bridge",
+          internal: spec.internal,
+          labels,
+          options: spec.isolatedFromHost ? { [HOST_ISOLATION_OPTION]: "isolated" } : undefined,
+        },
         // The name is fixed (containers and compose files refer to it), so a replacement
         // must remove the old network first.
         { parent: this, provider: host.provider, deleteBeforeReplace: true },

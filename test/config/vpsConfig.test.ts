@@ -46,6 +46,7 @@ describe("bad VPS config is refused with the key and the rule", () => {
     ["a misspelt key", (c) => (containerIn(c, "lldap").memoryMB = 128), "homeops:dockerStacks[2].containers[0]", /Unrecognized key: "memoryMB"/],
     ["a label in the program's own homeops.* namespace", (c) => (containerIn(c, "lldap").labels = { "homeops.zone": "edge" }), "homeops:dockerStacks[2].containers[0].labels.homeops.zone", /^homeops\.\* labels are set by the program$/],
     ["a network name Docker refuses", (c) => (c.dockerHosts["racknerd-aegis"].networks["-public"] = { purpose: "x" }), "homeops:dockerHosts.racknerd-aegis.networks.-public", /must be a Docker network name/],
+    ["host isolation on a network with egress", (c) => (c.dockerHosts["racknerd-aegis"].networks["newt-periphery"].isolatedFromHost = true), "homeops:dockerHosts.racknerd-aegis.networks.newt-periphery.isolatedFromHost", /needs internal: true/],
     ["missing required keys", (c) => delete c.dockerHosts, "homeops:dockerHosts", /is required but not set/],
   ])("%s", (_kind, mutate, key, message) => {
     const issues = broken(mutate);

@@ -92,10 +92,10 @@ describe("a Docker host read from the plan", () => {
     expect(dockerHostsOf(plan).map((found) => found.name)).toEqual(["lan-host"]);
     expect(host.containers.map((c) => `${c.stack}/${c.name}`)).toEqual(["web/proxy", "web/sidecar", "web/app", "data/db", "data/admin", "ops/agent", "ops/legacy"]);
     expect(host.networks).toEqual([
-      { urn: front.urn, name: "front", internal: false },
-      { urn: back.urn, name: "back", internal: true },
-      { name: "bridge", internal: false },
-      { urn: unused.urn, name: "unused", internal: false },
+      { urn: front.urn, name: "front", internal: false, isolatedFromHost: false },
+      { urn: back.urn, name: "back", internal: true, isolatedFromHost: false },
+      { name: "bridge", internal: false, isolatedFromHost: false },
+      { urn: unused.urn, name: "unused", internal: false, isolatedFromHost: false },
     ]);
     expect(host.containers.find((c) => c.name === "admin")).toMatchObject({ memoryMb: 128, after: [back.urn, db.urn] });
     expect(host.containers.find((c) => c.name === "agent")?.memoryMb).toBeUndefined();

@@ -37,12 +37,14 @@ test("every cell of the spec's security boundaries table is what the generated t
   }
 });
 
-test("among bridged containers only pangolin-newt reaches periphery and only pocketid LLDAP (the seed's warnings); the host-network containers reach both", () => {
+test("among bridged containers only pangolin-newt reaches periphery and only pocketid LLDAP (the seed's warnings); the host-network containers reach periphery, not LLDAP", () => {
   const reaching = (target: string) => table.rows.filter((row) => row.verdicts[table.targets.indexOf(target)] === "yes").map((row) => row.source);
   expect(table.rows).toHaveLength(11);
-  // The host-network containers reach them too, at their bridge address: neither is in the edge zone, so no policy forbids it.
+  // The host-network containers reach periphery at its bridge address (no policy forbids it:
+  // neither is in the edge zone); identity-internal leaves the host no address, so not LLDAP.
   const hostNetwork = ["pangolin-client-obs", "racknerd-aegis-alloy"];
   expect(reaching("periphery")).toEqual(["pangolin-newt", ...hostNetwork]);
-  expect(reaching("lldap")).toEqual(["pocketid", ...hostNetwork]);
+  expect(reaching("lldap")).toEqual(["pocketid"]);
   expect(table.paths).toContainEqual({ source: "pangolin-client-obs", target: "periphery", via: ["the host's address on network newt-periphery"] });
+});
 });

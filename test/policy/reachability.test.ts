@@ -260,3 +260,14 @@ describe("scale", () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
+
+describe("a network the host keeps no address on (isolatedFromHost)", () => {
+  test("is out of host-network containers' reach, while its members still reach each other", () => {
+    const containers = [node("agent", { networkMode: { kind: "host" } }), node("lldap", { networks: ["identity"] }), node("pocketid", { networks: ["identity"] })];
+    const open = analyzeHost("h", containers);
+    const isolated = analyzeHost("h", containers, new Set(["identity"]));
+    expect(pathsBetween(open, "agent", "lldap")).toEqual(["the host's address on network identity"]);
+    expect(pathsBetween(isolated, "agent", "lldap")).toEqual([]);
+    expect(pathsBetween(isolated, "pocketid", "lldap")).toEqual(["network identity"]);
+  });
+});

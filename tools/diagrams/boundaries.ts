@@ -4,8 +4,8 @@
  * container:X` inheriting X's networks, the host network (which reaches every bridge network
  * through the host's address on it) and published ports.
  */
-import { analyzeHost, isProtected, pathsBetween } from "../../policy/reachability";
-import type { DockerHost } from "./dockerHosts";
+import { isProtected, pathsBetween } from "../../policy/reachability";
+import { reachabilityOf, type DockerHost } from "./dockerHosts";
 import { markdownTable } from "./markdown";
 
 export type Verdict = "yes" | "no" | "-";
@@ -20,7 +20,7 @@ export interface BoundaryTable {
 }
 
 export function boundaryTable(host: DockerHost): BoundaryTable {
-  const reach = analyzeHost(host.name, host.containers.map((container) => container.node));
+  const reach = reachabilityOf(host);
   const targets = host.containers.filter((container) => isProtected(container.node)).map((container) => container.name);
   const paths: BoundaryTable["paths"] = [];
   const rows = host.containers.map(({ name: source }) => ({

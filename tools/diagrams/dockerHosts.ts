@@ -5,7 +5,7 @@
  */
 import { LABELS } from "../../components/docker-stack/labels";
 import { CONTAINER_TYPE, NETWORK_TYPE, readContainer, readNetwork } from "../../policy/docker-inputs";
-import type { ContainerNode } from "../../policy/reachability";
+import { analyzeHost, type ContainerNode, type HostReachability } from "../../policy/reachability";
 import type { ResourceView } from "../../policy/resource-view";
 import type { Plan, PlannedResource } from "../plan/types";
 
@@ -14,6 +14,7 @@ export interface HostNetwork {
   /** Absent for a network the containers join but the plan does not create (Docker's `bridge`, an external one). */
   urn?: string;
   internal: boolean;
+  isolatedFromHost: boolean;
 }
 
 export interface HostContainer {
@@ -57,7 +58,7 @@ function networksInJoinOrder(created: HostNetwork[], containers: HostContainer[]
   const joined = [...new Set(containers.flatMap((container) => container.node.networks))];
   const byName = new Map(created.map((network) => [network.name, network]));
   const unjoined = created.filter((network) => !joined.includes(network.name));
-  return [...joined.map((name) => byName.get(name) ?? { name, internal: false }), ...unjoined];
+  return [...joined.map((name) => byName.get(name) ?? { name, internal: false, isolatedFromHost: false }), ...unjoined];
 }
 
 /**
@@ -93,7 +94,7 @@ export function dockerHostsOf(plan: Plan): DockerHost[] {
   for (const resource of inTreeOrder(plan.resources)) {
     if (resource.type === NETWORK_TYPE) {
       const network = readNetwork(viewOf(resource, byUrn));
-      hostNamed(network.host).networks.push({ urn: network.urn, name: network.name, internal: network.internal });
+      hostNamed(network.host).networks.push({ urn: network.urn, name: network.name, internal: network.internal, isolatedFromHost: network.isolatedFromHost });
     } else if (resource.type === CONTAINER_TYPE) {
       const container = readContainer(viewOf(resource, byUrn));
       hostNamed(container.host).containers.push({
@@ -107,4 +108,10 @@ export function dockerHostsOf(plan: Plan): DockerHost[] {
     }
   }
   return [...hosts].map(([name, { networks, containers }]) => ({ name, networks: networksInJoinOrder(networks, containers), containers }));
+}
+
+/** Who reaches whom on a host, by the policy pack's own model. */
+export function reachabilityOf(host: DockerHost): HostReachability {
+  const isolated = new Set(host.networks.filter((network) => network.isolatedFromHost).map((network) => network.name));
+  return analyzeHost(host.name, host.containers.map((container) => container.node), isolated);
 }

@@ -2,8 +2,8 @@
  * The container-to-network matrix of one Docker host (the seed's L3 table): an X where a
  * container is attached, "via <owner>" where it shares another container's namespace.
  */
-import { analyzeHost, membersOf } from "../../policy/reachability";
-import type { DockerHost, HostContainer } from "./dockerHosts";
+import { membersOf } from "../../policy/reachability";
+import { reachabilityOf, type DockerHost, type HostContainer } from "./dockerHosts";
 import { markdownTable } from "./markdown";
 
 export const HOST_NETWORK = "host";
@@ -19,7 +19,7 @@ function viaOwner(container: HostContainer): string {
 }
 
 export function networkMatrix(host: DockerHost): NetworkMatrix {
-  const reach = analyzeHost(host.name, host.containers.map((container) => container.node));
+  const reach = reachabilityOf(host);
   const networks = host.networks.map((network) => network.name);
   const columns = reach.hostNetwork.size > 0 ? [...networks, HOST_NETWORK] : networks;
   const members = new Map(networks.map((network) => [network, new Set(membersOf(reach, network).map((member) => member.name))]));
