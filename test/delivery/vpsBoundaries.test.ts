@@ -47,4 +47,3 @@ test("among bridged containers only pangolin-newt reaches periphery and only poc
   expect(reaching("lldap")).toEqual(["pocketid"]);
   expect(table.paths).toContainEqual({ source: "pangolin-client-obs", target: "periphery", via: ["the host's address on network newt-periphery"] });
 });
-});
