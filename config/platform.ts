@@ -18,8 +18,13 @@ export const secretRefSchema = z.union([z.object({ configSecret: z.string().min(
 });
 export type SecretRefSpec = z.infer<typeof secretRefSchema>;
 
-/** Every release the platform knows, in the seed's order (controllers, configs, monitoring waves, apps). */
+/**
+ * Every release the platform knows, in the seed's order (controllers, configs, monitoring
+ * waves, apps), after the cluster's network: Cilium, installed only when the Talos cluster
+ * the platform targets runs without a CNI of its own (`homeops:talos.cni.name: cilium`).
+ */
 export const PLATFORM_RELEASES = [
+  "cilium",
   "cert-manager",
   "metallb",
   "ingress-nginx",
@@ -64,6 +69,9 @@ const addressRange = z.union([
  * stack builds. `{configSecret: <key>}`: a kubeconfig stored as a config secret.
  * `{path: <file>}`: a kubeconfig file on the machine that runs Pulumi (an existing cluster).
  */
+/** A workload as the policy pack names it: `namespace/name`. */
+const workloadName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
+
 export const kubeconfigSourceSchema = z.union(
   [z.literal("talos"), z.object({ configSecret: z.string().min(1) }).strict(), z.object({ path: z.string().min(1) }).strict()],
   { error: invalid("must be talos, {configSecret: <key>} or {path: <kubeconfig file>}") },
@@ -126,6 +134,19 @@ export const platformSchema = z
     newt: z.object({ endpoint: httpsUrl, id: secretRefSchema, secret: secretRefSchema }).strict(),
     /** Chart coordinates per release; the other ingress controller's entry may stay for switching. */
     charts: z.partialRecord(z.enum(PLATFORM_RELEASES), chartSourceSchema),
+    /**
+     * What the rendered charts do that the policy pack refuses by default, declared here and
+     * reviewed: workloads that need the host's network, and workloads in namespaces the
+     * program does not fence (kube-system), each with its reason. Offline, charts render
+     * nothing; under `pulumi preview --policy-pack` these are what the pack sees.
+     */
+    policyAllowances: z
+      .object({
+        hostNetwork: z.array(workloadName).default([]),
+        unfencedWorkloads: z.array(z.object({ workload: workloadName, reason: z.string().min(1) }).strict()).default([]),
+      })
+      .strict()
+      .default({ hostNetwork: [], unfencedWorkloads: [] }),
   })
   .strict();
 export type PlatformSpec = z.infer<typeof platformSchema>;

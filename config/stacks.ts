@@ -54,7 +54,7 @@ function checkHomelab(config: HomelabConfig) {
   return [
     ...checkDockerInventory(config),
     ...checkCompute(config),
-    ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config) }),
+    ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config), clusterCni: config.talos.cni }),
     ...checkDns(config.dns, config),
   ];
 }

@@ -6,6 +6,37 @@ const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image f
 
 const diskSchema = z.object({ datastore: z.string(), sizeGb: z.number().int().positive() }).strict();
 
+/**
+ * The cluster's CNI. `cilium`: Talos installs none (`cluster.network.cni.name: none`) and the
+ * platform layer installs Cilium as its first release; Cilium enforces the NetworkPolicies
+ * the platform writes. `flannel`: Talos's default, which does NOT enforce NetworkPolicies,
+ * so every default-deny the platform writes is decoration; kept for clusters built with it
+ * (switching a running cluster's CNI is disruptive, see README).
+ */
+export const clusterCniSchema = z.discriminatedUnion(
+  "name",
+  [
+    z
+      .object({
+        name: z.literal("cilium"),
+        /**
+         * Cilium replaces kube-proxy (eBPF service load balancing): Talos then runs no kube-proxy
+         * (`cluster.proxy.disabled: true`) and Cilium reaches the API server through KubePrism.
+         */
+        kubeProxyReplacement: z.boolean().default(true),
+      })
+      .strict(),
+    z.object({ name: z.literal("flannel") }).strict(),
+  ],
+  {
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required but not set: {name: cilium} (enforces NetworkPolicies) or {name: flannel} (Talos's default, does not)"
+        : "must be {name: cilium, kubeProxyReplacement?: true|false} or {name: flannel}",
+  },
+);
+export type ClusterCni = z.infer<typeof clusterCniSchema>;
+
 const talosNodeSchema = z
   .object({
     /** The node's hostname and its VM's name. */
@@ -42,6 +73,8 @@ export const talosClusterSchema = z
     /** The disk Talos installs to; the VM's first SCSI disk is /dev/sda. */
     installDisk: z.string().regex(/^\/dev\/\S+$/, "must be a /dev path").default("/dev/sda"),
     allowSchedulingOnControlPlanes: z.boolean().default(true),
+    /** Cilium (installed by the platform) or Flannel (Talos's default); required, because only one enforces NetworkPolicies. */
+    cni: clusterCniSchema,
     /** An even control-plane count is refused unless acknowledged (etcd quorum, see checks). */
     evenControlPlanesAcknowledged: z.boolean().default(false),
     /** The shape of every node's VM. */

@@ -49,6 +49,8 @@ export function homelab() {
     secrets,
     acme: dns.certManager,
     talosProvider: cluster.kubernetesProvider,
+    // Cilium as the cluster's CNI (homeops:talos.cni): the platform's first release.
+    clusterCni: config.talos.cni,
   });
 
   return {

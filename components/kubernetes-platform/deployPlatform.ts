@@ -3,6 +3,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
 import type { KubeconfigSource, PlatformSpec } from "../../config/platform";
+import type { ClusterCni } from "../../config/talos";
 import type { AcmeDns01Credentials } from "../dns/dnsEstate";
 import type { StackSecrets } from "../secrets/stackSecrets";
 import { KubernetesPlatform } from "./kubernetesPlatform";
@@ -15,6 +16,11 @@ export interface PlatformInputs {
   acme: AcmeDns01Credentials;
   /** The provider of the Talos cluster this stack builds (from its admin kubeconfig, after bootstrap), when it builds one. */
   talosProvider?: Provider;
+  /**
+   * That cluster's CNI choice (`homeops:talos.cni`): with `cilium` the cluster has no CNI of
+   * its own and the platform installs Cilium as its first release (on the Talos cluster only).
+   */
+  clusterCni?: ClusterCni;
 }
 
 /** A kubeconfig from outside the stack: its contents (config secret) or a file path, which the provider reads. */
@@ -40,7 +46,7 @@ export function deployKubernetesPlatform(spec: PlatformSpec, inputs: PlatformInp
     "platform",
     {
       provider,
-      settings: platformSettings(spec, inputs.domain),
+      settings: platformSettings(spec, inputs.domain, inputs.clusterCni),
       charts: spec.charts,
       acme: inputs.acme,
       credentials: {

@@ -2,7 +2,9 @@ import { Chart } from "@pulumi/kubernetes/helm/v4";
 import type { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../../config/platform";
-import type { PlatformNamespace } from "./platformNamespace";
+import type { ContainerResources } from "./charts/common";
+import { memoryLimitTransform } from "./containerLimits";
+import { PlatformNamespace } from "./platformNamespace";
 
 /** How the Helm resource is told where the chart is: a repository URL, or the chart's own OCI reference. */
 export function chartReference(source: ChartSource): { chart: string; repositoryOpts?: { repo: string } } {
@@ -10,13 +12,24 @@ export function chartReference(source: ChartSource): { chart: string; repository
   return { chart: source.chart, repositoryOpts: { repo: source.repository } };
 }
 
+/** A namespace the cluster brings (kube-system): the platform neither creates it nor gives it policies. */
+export interface ExistingNamespace {
+  existing: string;
+}
+
 export interface HelmReleaseArgs<Values extends object> {
   source: ChartSource;
-  namespace: PlatformNamespace;
+  /** The platform's namespace (the release waits for it and its policies), or one the cluster brings. */
+  namespace: PlatformNamespace | ExistingNamespace;
   /** The chart's values, typed per chart (./charts): a misspelt key does not compile. */
   values: Values;
   /** Releases and objects that must be ready before this chart's objects are applied. */
   dependsOn?: pulumi.Resource[];
+  /**
+   * Memory for rendered containers the chart has no values key for (see ./containerLimits):
+   * given, every rendered workload container without a memory limit gets this one.
+   */
+  unkeyedContainers?: ContainerResources;
   provider: Provider;
 }
 
@@ -36,16 +49,23 @@ export class HelmRelease<Values extends object> extends pulumi.ComponentResource
 
   constructor(releaseName: string, args: HelmReleaseArgs<Values>, opts?: pulumi.ComponentResourceOptions) {
     super("homeops:kubernetes:HelmRelease", releaseName, {}, opts);
+    const { namespace } = args;
+    const inPlatformNamespace = namespace instanceof PlatformNamespace;
     this.chart = new Chart(
       releaseName,
       {
         name: releaseName,
-        namespace: args.namespace.name,
+        namespace: inPlatformNamespace ? namespace.name : namespace.existing,
         ...chartReference(args.source),
         version: args.source.version,
         values: args.values,
       },
-      { parent: this, provider: args.provider, dependsOn: [args.namespace, ...(args.dependsOn ?? [])] },
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: [...(inPlatformNamespace ? [namespace] : []), ...(args.dependsOn ?? [])],
+        ...(args.unkeyedContainers ? { transforms: [memoryLimitTransform(args.unkeyedContainers)] } : {}),
+      },
     );
     this.registerOutputs({ chart: args.source.chart, version: args.source.version });
   }

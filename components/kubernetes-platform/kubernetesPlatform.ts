@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource, PlatformRelease } from "../../config/platform";
 import type { AcmeDns01Credentials } from "../dns/dnsEstate";
 import { thanosObjectStoreConfig } from "./charts/thanos";
-import { HelmRelease } from "./helmRelease";
+import { HelmRelease, type ExistingNamespace } from "./helmRelease";
 import {
   ACME_SECRET_KEYS,
   clusterIssuer,
@@ -22,7 +22,7 @@ import {
 import { platformNamespaces } from "./namespaces";
 import { PlatformNamespace } from "./platformNamespace";
 import { platformSteps, type ConfigStep, type Step } from "./releases";
-import { NAMESPACES, SECRETS, type PlatformSettings } from "./settings";
+import { CLUSTER_NAMESPACES, NAMESPACES, SECRETS, type PlatformSettings } from "./settings";
 
 /** Credentials the platform hands to its workloads, all secret Outputs. */
 export interface PlatformCredentials {
@@ -50,7 +50,8 @@ export interface KubernetesPlatformArgs {
  * The cluster's platform (seed L2): namespaces with their Pod Security levels and
  * NetworkPolicies, the Secrets the charts read, the Helm releases in dependency order,
  * and the configuration objects between them (issuer, certificate, address pool, the
- * basic-auth push endpoints).
+ * basic-auth push endpoints). When the cluster has no CNI of its own (`settings.cni`), the
+ * first release is Cilium, into kube-system, and every other release waits for it.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource {
   readonly namespaces: Record<string, PlatformNamespace> = {};
@@ -67,6 +68,10 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       if (!found) throw new Error(`no platform namespace ${namespace}`);
       return found;
     };
+    // A release goes to a namespace the platform creates, or to one the cluster brings (the CNI to kube-system).
+    const clusterNamespaces: readonly string[] = Object.values(CLUSTER_NAMESPACES);
+    const releaseNamespace = (namespace: string): PlatformNamespace | ExistingNamespace =>
+      clusterNamespaces.includes(namespace) ? { existing: namespace } : namespaceOf(namespace);
 
     // Secrets first: the charts refer to them by name, and a pod whose Secret is missing does not start.
     const secretsIn = new Map<string, Secret[]>();
@@ -125,7 +130,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       if (!source) throw new Error(`no chart source for ${step.step} (the config checks should have refused this)`);
       const release = new HelmRelease(
         step.step,
-        { source, namespace: namespaceOf(step.namespace), values: step.values, dependsOn: [...after(step.needs), ...(secretsIn.get(step.namespace) ?? [])], provider },
+        {
+          source,
+          namespace: releaseNamespace(step.namespace),
+          values: step.values,
+          dependsOn: [...after(step.needs), ...(secretsIn.get(step.namespace) ?? [])],
+          unkeyedContainers: step.unkeyedContainers,
+          provider,
+        },
         { parent: this },
       );
       this.releases[step.step] = release;

@@ -4,7 +4,7 @@
  */
 import { TRAEFIK_PORTS } from "./charts/traefik";
 import { clusterDns, kubeApi, webhookFromApiServer, withinNamespace, type Allow, type NamespaceAccess, type PortRange } from "./networkAccess";
-import { BACKEND_PORTS, NAMESPACES, type PlatformSettings } from "./settings";
+import { BACKEND_PORTS, NAMESPACES, runsKubeProxy, type PlatformSettings } from "./settings";
 
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 
@@ -26,8 +26,10 @@ const tcp = (...ports: number[]): PortRange[] => ports.map((port) => ({ port }))
 /** Ceph's ports: mon v2 and v1, then the range OSDs, MDS and mgr bind in. */
 const CEPH_PORTS: PortRange[] = [{ port: 3300 }, { port: 6789 }, { port: 6800, endPort: 7568 }];
 
-/** Ports a node's agents are scraped on: kubelet, node-exporter (host network), kube-proxy, controller-manager, scheduler, etcd metrics. */
-const NODE_SCRAPE_PORTS = tcp(10250, 9100, 10249, 10257, 10259, 2381);
+/** Ports a node's agents are scraped on: kubelet, node-exporter (host network), kube-proxy (unless Cilium replaces it), controller-manager, scheduler, etcd metrics. */
+function nodeScrapePorts(settings: PlatformSettings): PortRange[] {
+  return tcp(10250, 9100, ...(runsKubeProxy(settings) ? [10249] : []), 10257, 10259, 2381);
+}
 
 /** Ports of the ingress controller's pods, and its backends in other namespaces. */
 function ingressPorts(settings: PlatformSettings): number[] {
@@ -115,7 +117,7 @@ export function platformNamespaces(settings: PlatformSettings): NamespacePlan[] 
           api,
           withinNamespace("egress"),
           { name: "scrape-cluster", why: "Prometheus scrapes workloads in every namespace.", peers: [{ allNamespaces: true }] },
-          { name: "scrape-nodes", why: "Prometheus scrapes the nodes' agents.", peers: [{ cidr: settings.nodeCidr }], ports: NODE_SCRAPE_PORTS },
+          { name: "scrape-nodes", why: "Prometheus scrapes the nodes' agents.", peers: [{ cidr: settings.nodeCidr }], ports: nodeScrapePorts(settings) },
           { name: "object-store", why: "Loki, Tempo and Thanos keep their data in the S3 store.", peers: [{ cidr: `${settings.objectStore.address}/32` }], ports: tcp(settings.objectStore.port) },
         ],
       },

@@ -100,15 +100,24 @@ export function networkPolicies(namespace: string, access: NamespaceAccess): Net
   return policies;
 }
 
-/** Allowances every namespace of the platform needs. */
+/**
+ * Allowances every namespace of the platform needs. Name resolution: CoreDNS's pods in
+ * kube-system, on 53. Pods address the `kube-dns` Service; the CNI translates that to a
+ * CoreDNS pod before policy applies (Cilium at the socket or in its datapath), so the peer is
+ * the pods, not the Service address.
+ */
 export const clusterDns: Allow = { name: "dns", why: "Name resolution through CoreDNS.", peers: [{ clusterDns: true }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] };
 
-/** Controllers and operators talk to the API server; behind the `kubernetes` Service it is the control planes' :6443. */
+/**
+ * Controllers and operators talk to the API server; behind the `kubernetes` Service it is the
+ * control planes' :6443, on the nodes' network. Cilium matches node addresses by ipBlock only
+ * with `policyCIDRMatchMode: [nodes]`, which its values set (charts/cilium.ts).
+ */
 export function kubeApi(nodeCidr: string): Allow {
   return { name: "kube-api", why: "Controllers watch and write the Kubernetes API (control planes, :6443).", peers: [{ cidr: nodeCidr }], ports: [{ port: 6443 }] };
 }
 
-/** Admission webhooks are called by the API server, which runs on the nodes' network. */
+/** Admission webhooks are called by the API server, which runs on the nodes' network (see kubeApi for Cilium). */
 export function webhookFromApiServer(nodeCidr: string, port: number): Allow {
   return { name: "webhook", why: `The API server calls the admission webhook on :${port}.`, peers: [{ cidr: nodeCidr }], ports: [{ port }] };
 }

@@ -8,6 +8,8 @@ import { topologicalOrder } from "../docker-stack/order";
 import { alloyValues } from "./charts/alloy";
 import { argoCdValues } from "./charts/argoCd";
 import { certManagerValues } from "./charts/certManager";
+import { CILIUM_UNKEYED_CONTAINERS, ciliumValues } from "./charts/cilium";
+import type { ContainerResources } from "./charts/common";
 import { ingressNginxValues } from "./charts/ingressNginx";
 import { kubePrometheusStackValues } from "./charts/kubePrometheusStack";
 import { lokiValues } from "./charts/loki";
@@ -17,7 +19,7 @@ import { rookCephClusterValues, rookCephValues } from "./charts/rookCeph";
 import { tempoValues } from "./charts/tempo";
 import { thanosValues } from "./charts/thanos";
 import { traefikValues } from "./charts/traefik";
-import { NAMESPACES, type PlatformSettings } from "./settings";
+import { CLUSTER_NAMESPACES, NAMESPACES, type PlatformSettings } from "./settings";
 
 /** Configuration objects that are not charts. */
 export type ConfigStep = "acme-issuer" | "wildcard-certificate" | "address-pool" | "push-endpoints";
@@ -29,6 +31,8 @@ export interface ReleasePlan {
   namespace: string;
   values: object;
   needs: Step[];
+  /** Memory for rendered containers the chart has no values key for (HelmRelease fills it in). */
+  unkeyedContainers?: ContainerResources;
 }
 
 export interface ConfigPlan {
@@ -39,8 +43,9 @@ export interface ConfigPlan {
 
 export type PlatformStep = ReleasePlan | ConfigPlan;
 
-/** The seed's waves, for reading and for the tests that hold the order to them. */
+/** The seed's waves, for reading and for the tests that hold the order to them; the cluster's network before them all. */
 export const WAVES: Record<string, Step[]> = {
+  network: ["cilium"],
   controllers: ["cert-manager", "metallb", "ingress-nginx", "traefik", "rook-ceph"],
   configs: ["acme-issuer", "wildcard-certificate", "address-pool", "rook-ceph-cluster"],
   "monitoring 1": ["kube-prometheus-stack"],
@@ -72,8 +77,24 @@ export function platformSteps(settings: PlatformSettings): PlatformStep[] {
   return topologicalOrder(steps, (step) => step.step, (step) => step.needs);
 }
 
-/** Every release of the platform, the unchosen ingress controller left out. */
+/**
+ * Every release of the platform, the unchosen ingress controller left out. When the platform
+ * installs the cluster's CNI, Cilium comes first and every other release needs it: until it
+ * runs the nodes are NotReady, no pod of any other release can be scheduled or get an
+ * address, and Pulumi would wait for their readiness in vain.
+ */
 export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
+  const cni = settings.cni;
+  return cni
+    ? [
+        { kind: "release", step: "cilium", namespace: CLUSTER_NAMESPACES.kubeSystem, values: ciliumValues(cni), needs: [], unkeyedContainers: CILIUM_UNKEYED_CONTAINERS },
+        ...workloadReleases(settings).map((plan) => ({ ...plan, needs: ["cilium" as const, ...plan.needs] })),
+      ]
+    : workloadReleases(settings);
+}
+
+/** The releases that run on the cluster's network. */
+function workloadReleases(settings: PlatformSettings): ReleasePlan[] {
   const ingress = settings.ingress.controller;
   const release = (step: PlatformRelease, namespace: string, values: object, needs: Step[]): ReleasePlan => ({ kind: "release", step, namespace, values, needs });
   return [

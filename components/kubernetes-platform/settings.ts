@@ -1,9 +1,20 @@
+import { platformInstallsCni } from "../../config/checks/platform";
 import type { IngressController, PlatformSpec } from "../../config/platform";
+import type { ClusterCni } from "../../config/talos";
+
+/** The CNI the platform installs as its first release: the cluster runs none of its own until then. */
+export interface PlatformCni {
+  name: "cilium";
+  /** Cilium replaces kube-proxy, which the Talos cluster then does not run. */
+  kubeProxyReplacement: boolean;
+}
 
 /** The non-secret facts the chart values and manifests are built from. */
 export interface PlatformSettings {
   domain: string;
   nodeCidr: string;
+  /** Left out: the cluster brings its own network (Talos's Flannel, or a cluster from another kubeconfig). */
+  cni?: PlatformCni;
   ingress: {
     controller: IngressController;
     /** The controller's namespace, also where the wildcard certificate's Secret lives. */
@@ -18,13 +29,20 @@ export interface PlatformSettings {
   newtEndpoint: string;
 }
 
+/** Whether the cluster runs kube-proxy: unless Cilium replaces it. */
+export function runsKubeProxy(settings: Pick<PlatformSettings, "cni">): boolean {
+  return !settings.cni?.kubeProxyReplacement;
+}
+
 /** The ingress class each controller's chart creates by default. */
 const INGRESS_CLASS: Record<IngressController, string> = { "ingress-nginx": "nginx", traefik: "traefik" };
 
-export function platformSettings(spec: PlatformSpec, domain: string): PlatformSettings {
+/** `clusterCni`: the CNI choice of the Talos cluster this stack builds (`homeops:talos.cni`), when it builds one. */
+export function platformSettings(spec: PlatformSpec, domain: string, clusterCni?: ClusterCni): PlatformSettings {
   return {
     domain,
     nodeCidr: spec.nodeCidr,
+    ...(clusterCni?.name === "cilium" && platformInstallsCni(spec, clusterCni) ? { cni: { name: "cilium", kubeProxyReplacement: clusterCni.kubeProxyReplacement } } : {}),
     ingress: {
       controller: spec.ingressController,
       namespace: spec.ingressController,
@@ -56,6 +74,13 @@ export function hostnames(domain: string) {
     lokiPush: `loki.${domain}`,
   };
 }
+
+/**
+ * Namespaces the cluster brings and the platform does not create, so they get no
+ * default-deny from it: kube-system, where the CNI runs (its pods all use the host network,
+ * which NetworkPolicies do not govern) beside Talos's CoreDNS.
+ */
+export const CLUSTER_NAMESPACES = { kubeSystem: "kube-system" } as const;
 
 /** Namespaces of the platform's releases (the spec's table). */
 export const NAMESPACES = {

@@ -5,11 +5,11 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProxmoxNetworkSpec } from "../../config/proxmox";
-import type { TalosClusterSpec } from "../../config/talos";
+import type { ClusterCni, TalosClusterSpec } from "../../config/talos";
 import { cidrAddress, guestDns } from "../proxmox/network";
 import type { VmSpec } from "../proxmox/vm";
 import { installerImage } from "./imageFactory";
-import type { ClusterConfigInput, NodeConfigInput } from "./machineConfig";
+import type { ClusterConfigInput, CniChoice, ConfigPatch, NodeConfigInput } from "./machineConfig";
 import type { TalosSecretsBundle } from "./secretsBundle";
 
 export const IMAGE_FACTORY_URL = "https://factory.talos.dev";
@@ -141,8 +141,28 @@ export const SERVE_LOAD_BALANCERS_PATCH = {
   machine: { nodeLabels: { "node.kubernetes.io/exclude-from-external-load-balancers": { $patch: "delete" } } },
 };
 
+/**
+ * With Cilium replacing kube-proxy, Talos must not deploy kube-proxy (Talos's Cilium guide,
+ * https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium, "without kube-proxy").
+ * A patch rather than a generator input: it is exactly the patch that guide applies to
+ * `talosctl gen config`.
+ */
+export const DISABLE_KUBE_PROXY_PATCH = { cluster: { proxy: { disabled: true } } };
+
+/**
+ * What the cluster's CNI choice means for the machine configs. Cilium: Talos installs no CNI
+ * (`cluster.network.cni.name: none`; the platform layer installs Cilium, and until it runs
+ * the nodes stay NotReady) and, with kube-proxy replacement, no kube-proxy. Flannel: Talos's
+ * default, left out of the config as `talosctl gen config` leaves it out.
+ */
+export function talosCniSettings(cni: ClusterCni): { cni?: CniChoice; patches: ConfigPatch[] } {
+  if (cni.name === "flannel") return { patches: [] };
+  return { cni: { name: "none" }, patches: cni.kubeProxyReplacement ? [DISABLE_KUBE_PROXY_PATCH] : [] };
+}
+
 /** The generator's cluster-wide input: the VIP is the endpoint and is announced by the control planes. */
 export function clusterConfigInput(spec: TalosClusterSpec, secrets: TalosSecretsBundle): ClusterConfigInput {
+  const network = talosCniSettings(spec.cni);
   return {
     clusterName: spec.clusterName,
     endpoint: kubernetesEndpoint(spec.vip),
@@ -152,7 +172,8 @@ export function clusterConfigInput(spec: TalosClusterSpec, secrets: TalosSecrets
     allowSchedulingOnControlPlanes: spec.allowSchedulingOnControlPlanes,
     install: { disk: spec.installDisk },
     vip: spec.vip,
-    patches: spec.allowSchedulingOnControlPlanes ? [SERVE_LOAD_BALANCERS_PATCH] : [],
+    ...(network.cni ? { cni: network.cni } : {}),
+    patches: [...(spec.allowSchedulingOnControlPlanes ? [SERVE_LOAD_BALANCERS_PATCH] : []), ...network.patches],
   };
 }
 

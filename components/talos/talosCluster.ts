@@ -18,6 +18,12 @@
  *   every node, still one at a time: each node's configuration waits for the previous
  *   node's, and a node is done only when it serves its API again on the new release. A
  *   failing node stops the rollout before the next one.
+ * - The CNI (`homeops:talos.cni`) is part of the machine config, so a change reaches running
+ *   nodes like any other, but it does not switch their network: Talos only ever creates its
+ *   bootstrap manifests, never deletes them, so Flannel (and kube-proxy) keep running beside
+ *   a newly installed Cilium. Switching a built cluster's CNI is a manual, disruptive step
+ *   (README); a new cluster with `cilium` boots with no CNI, its nodes NotReady until the
+ *   platform's first release, Cilium, runs.
  */
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as k8s from "@pulumi/kubernetes";

@@ -1,6 +1,7 @@
 import type { ConfigIssue } from "../errors";
 import { ipv4ToNumber, parseSubnet } from "../ipv4";
-import { INGRESS_CONTROLLERS, PLATFORM_RELEASES, platformSecretRefs, type PlatformSpec } from "../platform";
+import { INGRESS_CONTROLLERS, PLATFORM_RELEASES, platformSecretRefs, type PlatformRelease, type PlatformSpec } from "../platform";
+import type { ClusterCni } from "../talos";
 
 const KEY = "homeops:platform";
 
@@ -15,26 +16,65 @@ export interface PlatformCheckContext {
   generatedSecrets: Record<string, unknown>;
   /** Addresses MetalLB must never hand out: hosts, cluster nodes, the API VIP. */
   reservedAddresses: ReservedAddress[];
+  /** The CNI of the Talos cluster this stack builds (`homeops:talos.cni`), when it builds one. */
+  clusterCni?: ClusterCni;
 }
 
 /** Cross-field checks of the platform settings. */
 export function checkPlatform(platform: PlatformSpec, context: PlatformCheckContext): ConfigIssue[] {
-  const issues = [...checkCharts(platform), ...checkLoadBalancer(platform, context.reservedAddresses), ...checkGeneratedSecrets(platform, context.generatedSecrets)];
+  const installsCni = platformInstallsCni(platform, context.clusterCni);
+  const issues = [
+    ...checkCharts(platform, installsCni),
+    ...checkClusterCni(platform, context.clusterCni),
+    ...checkLoadBalancer(platform, context.reservedAddresses),
+    ...checkGeneratedSecrets(platform, context.generatedSecrets),
+  ];
   if (platform.kubeconfig === "talos" && platform.kubeContext !== undefined) {
     issues.push({ key: `${KEY}.kubeContext`, message: "applies to a kubeconfig secret or file; the Talos cluster's kubeconfig has one context" });
   }
   return issues;
 }
 
-/** The releases this configuration installs: every one but the ingress controller not chosen. */
-export function releasesToInstall(ingressController: PlatformSpec["ingressController"]) {
-  return PLATFORM_RELEASES.filter((release) => !(INGRESS_CONTROLLERS as readonly string[]).includes(release) || release === ingressController);
+/**
+ * Whether the platform installs the cluster's CNI (Cilium): only on the Talos cluster this
+ * stack builds, and only when that cluster was told to run without Talos's own CNI. A
+ * cluster reached through another kubeconfig brings its own network.
+ */
+export function platformInstallsCni(platform: Pick<PlatformSpec, "kubeconfig">, clusterCni: ClusterCni | undefined): boolean {
+  return platform.kubeconfig === "talos" && clusterCni?.name === "cilium";
 }
 
-function checkCharts(platform: PlatformSpec): ConfigIssue[] {
-  return releasesToInstall(platform.ingressController)
+/** The releases this configuration installs: Cilium when the platform installs the CNI, and every other one but the ingress controller not chosen. */
+export function releasesToInstall(ingressController: PlatformSpec["ingressController"], installsCni = false): PlatformRelease[] {
+  return PLATFORM_RELEASES.filter((release) => {
+    if (release === "cilium") return installsCni;
+    return !(INGRESS_CONTROLLERS as readonly string[]).includes(release) || release === ingressController;
+  });
+}
+
+function checkCharts(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
+  return releasesToInstall(platform.ingressController, installsCni)
     .filter((release) => !platform.charts[release])
-    .map((release) => ({ key: `${KEY}.charts.${release}`, message: `is required: the chart, repository and pinned version of the ${release} release` }));
+    .map((release) => ({
+      key: `${KEY}.charts.${release}`,
+      message:
+        release === "cilium"
+          ? "is required: homeops:talos.cni is cilium, so the platform installs Cilium as the cluster's CNI; give its chart, repository and pinned version"
+          : `is required: the chart, repository and pinned version of the ${release} release`,
+    }));
+}
+
+/** A Talos cluster told to leave the CNI to the platform must get it from this platform. */
+function checkClusterCni(platform: PlatformSpec, clusterCni: ClusterCni | undefined): ConfigIssue[] {
+  if (clusterCni?.name !== "cilium" || platform.kubeconfig === "talos") return [];
+  return [
+    {
+      key: `${KEY}.kubeconfig`,
+      message:
+        "points at another cluster, but homeops:talos.cni is cilium, which this platform installs only on the Talos cluster: " +
+        "that cluster would have no CNI and its nodes would stay NotReady; use kubeconfig: talos, or cni: {name: flannel}",
+    },
+  ];
 }
 
 /** First and last address of `a.b.c.d-e.f.g.h` or a CIDR, as numbers; undefined when malformed. */

@@ -1,5 +1,7 @@
 /** The Talos cluster's plan, pure: images, per-node versions, snippets, VMs, and the generated configs. */
+import { TALOS_KUBE_PRISM, ciliumValues } from "../../components/kubernetes-platform/charts/cilium";
 import {
+  DISABLE_KUBE_PROXY_PATCH,
   SERVE_LOAD_BALANCERS_PATCH,
   clusterConfigInput,
   factoryDiskImageUrl,
@@ -12,6 +14,7 @@ import { generateMachineConfig } from "../../components/talos/machineConfig";
 import type { TalosClusterSpec } from "../../config/talos";
 import { validateHomelabConfig } from "../../config/stacks";
 import { stabilitySecrets } from "../talos/conformance";
+import { talosSchemaValidator } from "../talos/talosSchema";
 import { copy, stackConfigData } from "../support/vpsConfig";
 
 function committedCompute() {
@@ -121,8 +124,58 @@ describe("generated machine configs", () => {
   test("control planes that run workloads may answer for LoadBalancer IPs", () => {
     const [v1alpha1] = configs["talos-cp-1"] as [{ machine: { nodeLabels?: Record<string, string> } }];
     expect(v1alpha1.machine.nodeLabels ?? {}).not.toHaveProperty(["node.kubernetes.io/exclude-from-external-load-balancers"]);
-    expect(clusterConfigInput({ ...withWorker, allowSchedulingOnControlPlanes: false }, stabilitySecrets()).patches).toEqual([]);
-    expect(cluster.patches).toEqual([SERVE_LOAD_BALANCERS_PATCH]);
+    expect(clusterConfigInput({ ...withWorker, allowSchedulingOnControlPlanes: false }, stabilitySecrets()).patches).not.toContainEqual(SERVE_LOAD_BALANCERS_PATCH);
+    expect(cluster.patches).toContainEqual(SERVE_LOAD_BALANCERS_PATCH);
+  });
+});
+
+describe("the cluster's CNI", () => {
+  type V1Alpha1 = { cluster: { network: { cni?: { name: string } }; proxy?: { disabled?: boolean; image?: string } }; machine: { features: { kubePrism: { enabled: boolean; port: number } } } };
+  const configsWith = (cni: TalosClusterSpec["cni"]) => {
+    const spec = { ...copy(withWorker), cni };
+    const plan = planTalosCluster(spec, lan);
+    return Object.fromEntries(plan.nodes.map((node) => [node.name, generateMachineConfig(clusterConfigInput(spec, stabilitySecrets()), node.config)]));
+  };
+  const v1alpha1 = (documents: ReturnType<typeof generateMachineConfig>) => documents[0] as unknown as V1Alpha1;
+
+  test("the committed choice is Cilium with kube-proxy replacement", () => {
+    expect(talos.cni).toEqual({ name: "cilium", kubeProxyReplacement: true });
+  });
+
+  test("Cilium: Talos installs no CNI and no kube-proxy, on control planes and workers alike; the configs stay valid", () => {
+    const validate = talosSchemaValidator();
+    for (const [name, documents] of Object.entries(configsWith({ name: "cilium", kubeProxyReplacement: true }))) {
+      const { cluster } = v1alpha1(documents);
+      expect({ name, cni: cluster.network.cni, proxyDisabled: cluster.proxy?.disabled }).toEqual({ name, cni: { name: "none" }, proxyDisabled: true });
+      for (const document of documents) expect({ name, kind: document.kind, errors: validate(document) }).toEqual({ name, kind: document.kind, errors: [] });
+    }
+    // The control planes keep the kube-proxy image field Talos writes; only `disabled` is added.
+    expect(v1alpha1(configsWith({ name: "cilium", kubeProxyReplacement: true })["talos-cp-1"]).cluster.proxy).toEqual({ image: "registry.k8s.io/kube-proxy:v1.35.0", disabled: true });
+  });
+
+  test("Cilium beside kube-proxy: no CNI from Talos, kube-proxy stays", () => {
+    for (const documents of Object.values(configsWith({ name: "cilium", kubeProxyReplacement: false }))) {
+      const { cluster } = v1alpha1(documents);
+      expect(cluster.network.cni).toEqual({ name: "none" });
+      expect(cluster.proxy?.disabled).toBeUndefined();
+    }
+    expect(clusterConfigInput({ ...withWorker, cni: { name: "cilium", kubeProxyReplacement: false } }, stabilitySecrets()).patches).not.toContainEqual(DISABLE_KUBE_PROXY_PATCH);
+  });
+
+  test("Flannel: the config leaves the CNI to Talos's default, as talosctl gen config does", () => {
+    for (const documents of Object.values(configsWith({ name: "flannel" }))) {
+      const { cluster } = v1alpha1(documents);
+      expect(cluster.network).not.toHaveProperty("cni");
+      expect(cluster.proxy?.disabled).toBeUndefined();
+    }
+  });
+
+  test("Cilium reaches the API server through the KubePrism every node enables", () => {
+    const values = ciliumValues({ name: "cilium", kubeProxyReplacement: true });
+    for (const documents of Object.values(configsWith({ name: "cilium", kubeProxyReplacement: true }))) {
+      expect(v1alpha1(documents).machine.features.kubePrism).toEqual({ enabled: true, port: values.k8sServicePort });
+    }
+    expect(values.k8sServiceHost).toBe(TALOS_KUBE_PRISM.host);
   });
 });
 

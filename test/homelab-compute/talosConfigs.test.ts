@@ -20,6 +20,8 @@ test("writes one file per node, all documents of which validate against the v1.1
     const documents = parseAllDocuments(readFileSync(join(dir, file), "utf8")).map((document) => document.toJS() as Record<string, unknown>);
     expect(documents.map((document) => document.kind ?? "v1alpha1")).toEqual(["v1alpha1", "HostnameConfig", "LinkAliasConfig", "LinkConfig", "ResolverConfig", "Layer2VIPConfig"]);
     expect(documents[1]).toMatchObject({ hostname: file.replace(/\.yaml$/, "") });
+    // homeops:talos.cni is Cilium with kube-proxy replacement: Talos installs neither a CNI nor kube-proxy.
+    expect(documents[0]).toMatchObject({ cluster: { network: { cni: { name: "none" } }, proxy: { disabled: true } } });
     for (const document of documents) expect({ file, kind: document.kind, errors: validate(document) }).toEqual({ file, kind: document.kind, errors: [] });
   }
 });

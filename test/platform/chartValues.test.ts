@@ -1,4 +1,5 @@
 import { certManagerValues } from "../../components/kubernetes-platform/charts/certManager";
+import { CILIUM_AGENT_CAPABILITIES, ciliumValues } from "../../components/kubernetes-platform/charts/cilium";
 import { metallbValues } from "../../components/kubernetes-platform/charts/metallb";
 import { thanosObjectStoreConfig } from "../../components/kubernetes-platform/charts/thanos";
 import { platformReleases } from "../../components/kubernetes-platform/releases";
@@ -55,9 +56,60 @@ describe("every container the program configures has a memory limit", () => {
     }
   });
 
+  test("Cilium: the agent, its init containers, the CNI installer, the operator and Envoy", () => {
+    const cilium = values("cilium");
+    const limitOf = (resources: { limits?: { memory?: string } } | undefined) => parseQuantity(resources?.limits?.memory ?? "");
+    const keyed = {
+      agent: cilium.resources,
+      // `initResources`: the walker above looks for `.resources` keys only.
+      init: cilium.initResources,
+      cni: cilium.cni.resources,
+      operator: cilium.operator.resources,
+      envoy: cilium.envoy.resources,
+    };
+    for (const [container, resources] of Object.entries(keyed)) expect({ container, ok: limitOf(resources).ok && (limitOf(resources) as { value: number }).value > 0 }).toEqual({ container, ok: true });
+    expect(cilium.envoy.enabled).toBe(true);
+    // Hubble (relay, UI) is off, so it has no containers to limit.
+    expect(cilium.hubble).toEqual({ enabled: false });
+  });
+
   test("the Ceph daemons the operator starts are limited too", () => {
     const daemons = values("rook-ceph-cluster").cephClusterSpec.resources;
     expect(Object.keys(daemons).sort()).toEqual(["cleanup", "crashcollector", "exporter", "logcollector", "mgr", "mgr-sidecar", "mon", "osd", "prepareosd"]);
+  });
+});
+
+describe("Cilium on Talos (Talos's guide, \"Deploy Cilium CNI\")", () => {
+  test("Kubernetes IPAM, Talos's cgroup mount, capabilities without SYS_MODULE", () => {
+    expect(values("cilium")).toMatchObject({
+      ipam: { mode: "kubernetes" },
+      cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
+      securityContext: {
+        capabilities: {
+          ciliumAgent: ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+          cleanCiliumState: ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"],
+        },
+      },
+    });
+    expect(CILIUM_AGENT_CAPABILITIES).not.toContain("SYS_MODULE");
+  });
+
+  test("replacing kube-proxy, it reaches the API server through KubePrism; without, through the kubernetes Service", () => {
+    expect(values("cilium")).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: "localhost", k8sServicePort: 7445 });
+    const withKubeProxy = ciliumValues({ name: "cilium", kubeProxyReplacement: false });
+    expect(withKubeProxy.kubeProxyReplacement).toBe(false);
+    expect(withKubeProxy).not.toHaveProperty("k8sServiceHost");
+    expect(withKubeProxy).not.toHaveProperty("k8sServicePort");
+  });
+
+  test("the platform's ipBlock allowances for the nodes' network select the nodes; no BPF masquerading (CoreDNS on Talos)", () => {
+    expect(values("cilium")).toMatchObject({ policyCIDRMatchMode: ["nodes"], bpf: { masquerade: false } });
+  });
+
+  test("with Cilium replacing kube-proxy, kube-prometheus-stack neither scrapes nor alerts on kube-proxy", () => {
+    expect(values("kube-prometheus-stack").kubeProxy).toEqual({ enabled: false });
+    const flannel = platformReleases(committedSettings(undefined, { name: "flannel" })).find((plan) => plan.step === "kube-prometheus-stack")!.values as Record<string, any>;
+    expect(flannel.kubeProxy).toEqual({ enabled: true });
   });
 });
 

@@ -70,9 +70,12 @@ describe("the Kubernetes platform", () => {
     for (const resource of plan.resources.filter((candidate) => candidate.type.startsWith("kubernetes:"))) expect(resource.provider).toBe(provider.urn);
   });
 
-  test("twelve pinned releases and every namespace behind a default deny", () => {
+  test("the spec's twelve pinned releases after Cilium, and every namespace it creates behind a default deny", () => {
     const charts = ofType("kubernetes:helm.sh/v4:Chart");
-    expect(charts).toHaveLength(12);
+    expect(charts).toHaveLength(13);
+    // homeops:talos.cni is cilium: the cluster's CNI comes from the platform, into kube-system, which it does not create.
+    expect(named("kubernetes:helm.sh/v4:Chart", "cilium").inputs).toMatchObject({ namespace: "kube-system", values: { ipam: { mode: "kubernetes" }, kubeProxyReplacement: true } });
+    expect(ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
     for (const chart of charts) expect(chart.inputs.version).toMatch(/^v?\d+\.\d+\.\d+$/);
     const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
     for (const namespace of ofType("kubernetes:core/v1:Namespace")) {

@@ -41,6 +41,7 @@ test("each release is a v4 Chart at its pinned version, from its repository, in 
     "alloy",
     "argo-cd",
     "cert-manager",
+    "cilium",
     "ingress-nginx",
     "kube-prometheus-stack",
     "loki",
@@ -76,9 +77,10 @@ test("each namespace carries its Pod Security level and starts with a default de
 test("a release waits for its namespace (and so its policies), its Secrets and the steps it needs; nothing else", () => {
   const namespace = (name: string) => plan.named("homeops:kubernetes:Namespace", name);
   const secret = (name: string) => plan.named("kubernetes:core/v1:Secret", name);
-  expect(chart("cert-manager").dependencies.sort()).toEqual([...plan.urnsOf(namespace("cert-manager")), secret("cert-manager/acme-dns01-credentials").urn].sort());
+  const cilium = chart("cilium").urn;
+  expect(chart("cert-manager").dependencies.sort()).toEqual([...plan.urnsOf(namespace("cert-manager")), secret("cert-manager/acme-dns01-credentials").urn, cilium].sort());
   expect(plan.urnsOf(namespace("cert-manager"))).toContainEqual(expect.stringMatching(/NetworkPolicy::cert-manager\/default-deny$/));
-  expect(chart("newt").dependencies.sort()).toEqual([...plan.urnsOf(namespace("pangolin")), secret("pangolin/newt-credentials").urn].sort());
+  expect(chart("newt").dependencies.sort()).toEqual([...plan.urnsOf(namespace("pangolin")), secret("pangolin/newt-credentials").urn, cilium].sort());
   const [pool] = custom("IPAddressPool");
   const [advertisement] = custom("L2Advertisement");
   expect(chart("ingress-nginx").dependencies).toEqual(expect.arrayContaining([pool.urn, advertisement.urn]));
@@ -86,6 +88,21 @@ test("a release waits for its namespace (and so its policies), its Secrets and t
   for (const needed of ["rook-ceph-cluster", "cert-manager", "ingress-nginx"]) expect({ needed, waits: plan.waitsFor(chart("kube-prometheus-stack"), release(needed)) }).toEqual({ needed, waits: true });
   for (const needed of ["loki", "tempo"]) expect(plan.waitsFor(chart("alloy"), release(needed))).toBe(true);
   expect(plan.waitsFor(chart("alloy"), release("thanos"))).toBe(false);
+});
+
+test("Cilium goes first, into kube-system, which the platform neither creates nor fences; every other release waits for it", () => {
+  expect(chart("cilium").inputs).toMatchObject({ name: "cilium", chart: "cilium", namespace: "kube-system", repositoryOpts: { repo: "https://helm.cilium.io" } });
+  // Nothing to wait for: no namespace, no Secret, no other release.
+  expect(chart("cilium").dependencies).toEqual([]);
+  expect(plan.ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
+  expect(plan.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => (policy.inputs.metadata as { namespace: string }).namespace)).not.toContain("kube-system");
+  const others = plan.ofType("kubernetes:helm.sh/v4:Chart").filter((resource) => resource.name !== "cilium");
+  expect(others).toHaveLength(12);
+  for (const other of others) expect({ release: other.name, waits: plan.waitsFor(other, release("cilium")) }).toEqual({ release: other.name, waits: true });
+  // Namespaces, their policies and the Secrets are API objects: they need no CNI and do not wait.
+  for (const type of ["kubernetes:core/v1:Namespace", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:Secret"]) {
+    for (const resource of plan.ofType(type)) expect(resource.dependencies).not.toContain(chart("cilium").urn);
+  }
 });
 
 test("the ClusterIssuer solves in the hosted zone it is given, after cert-manager; the certificate after it, in its namespace", () => {

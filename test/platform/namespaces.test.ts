@@ -84,6 +84,24 @@ describe("NetworkPolicies", () => {
     expect(monitoring.access.ingress.find((allow) => allow.name === "from-ingress-controller")!.peers).toEqual([{ namespace: "traefik" }]);
   });
 
+  test("every namespace whose pods talk to the API server may, at the control planes' :6443 on the nodes' network", () => {
+    // Newt's pod only dials out to Pangolin; everything else runs a controller, operator or Prometheus.
+    for (const namespace of plans.filter((candidate) => candidate.name !== "pangolin")) {
+      expect({ namespace: namespace.name, api: namespace.access.egress.find((allow) => allow.name === "kube-api") }).toEqual({
+        namespace: namespace.name,
+        api: expect.objectContaining({ peers: [{ cidr: "192.168.11.0/24" }], ports: [{ port: 6443 }] }),
+      });
+    }
+  });
+
+  test("Prometheus scrapes kube-proxy only where it runs", () => {
+    const scrapePorts = (cni: Parameters<typeof committedSettings>[1]) =>
+      platformNamespaces(committedSettings(undefined, cni)).find((namespace) => namespace.name === "monitoring")!.access.egress.find((allow) => allow.name === "scrape-nodes")!.ports!.map((range) => range.port);
+    expect(scrapePorts({ name: "cilium", kubeProxyReplacement: true })).not.toContain(10249);
+    expect(scrapePorts({ name: "cilium", kubeProxyReplacement: false })).toContain(10249);
+    expect(scrapePorts({ name: "flannel" })).toContain(10249);
+  });
+
   test("the monitoring namespace reaches the object store at its address only, on its port", () => {
     const store = plan("monitoring").access.egress.find((allow) => allow.name === "object-store")!;
     expect(store).toMatchObject({ peers: [{ cidr: "192.168.11.133/32" }], ports: [{ port: 8333 }] });

@@ -38,11 +38,36 @@ describe("bad platform config is refused with the key and the rule", () => {
     ["the chosen controller's chart missing", (c) => { c.platform.ingressController = "traefik"; delete c.platform.charts.traefik; }, "homeops:platform.charts.traefik", /is required/],
     ["a push user name with a colon", (c) => (c.platform.monitoring.pushUsername = "al:loy"), "homeops:platform.monitoring.pushUsername", /must be a user name/],
     ["no platform at all", (c) => delete c.platform, "homeops:platform", /is required but not set/],
+    ["Cilium as the CNI without its chart", (c) => delete c.platform.charts.cilium, "homeops:platform.charts.cilium", /homeops:talos.cni is cilium, so the platform installs Cilium/],
+    ["Cilium as the CNI of a cluster the platform does not reach", (c) => (c.platform.kubeconfig = { path: "~/.kube/config" }), "homeops:platform.kubeconfig", /would have no CNI and its nodes would stay NotReady/],
+    ["no CNI choice", (c) => delete c.talos.cni, "homeops:talos.cni", /is required but not set: \{name: cilium\}/],
+    ["an unknown CNI", (c) => (c.talos.cni = { name: "calico" }), "homeops:talos.cni.name", /must be \{name: cilium, kubeProxyReplacement\?: true\|false\} or \{name: flannel\}/],
+    ["a misspelt CNI option", (c) => (c.talos.cni = { name: "cilium", kubeProxyReplacment: false }), "homeops:talos.cni", /Unrecognized key: "kubeProxyReplacment"/],
+    ["Flannel with a Cilium option", (c) => (c.talos.cni = { name: "flannel", kubeProxyReplacement: true }), "homeops:talos.cni", /Unrecognized key: "kubeProxyReplacement"/],
   ])("%s", (_kind, mutate, key, message) => {
     expect(broken(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
   });
 
   test("switching the ingress controller is a configuration change only", () => {
     expect(broken((c) => (c.platform.ingressController = "traefik"))).toEqual([]);
+  });
+
+  test("with Talos's Flannel the Cilium chart is not needed, and may stay", () => {
+    expect(broken((c) => (c.talos.cni = { name: "flannel" }))).toEqual([]);
+    expect(broken((c) => { c.talos.cni = { name: "flannel" }; delete c.platform.charts.cilium; })).toEqual([]);
+    // A cluster from another kubeconfig brings its own CNI: Flannel on the Talos cluster is then consistent.
+    expect(broken((c) => { c.talos.cni = { name: "flannel" }; c.platform.kubeconfig = { path: "~/.kube/config" }; })).toEqual([]);
+  });
+
+  test("kube-proxy replacement is on unless turned off", () => {
+    const parsed = (cni: unknown) => {
+      const config = copy(valid);
+      config.talos.cni = cni;
+      const result = validateHomelabConfig(config);
+      if ("issues" in result) throw new Error(JSON.stringify(result.issues));
+      return result.config.talos.cni;
+    };
+    expect(parsed({ name: "cilium" })).toEqual({ name: "cilium", kubeProxyReplacement: true });
+    expect(parsed({ name: "cilium", kubeProxyReplacement: false })).toEqual({ name: "cilium", kubeProxyReplacement: false });
   });
 });

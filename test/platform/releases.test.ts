@@ -1,7 +1,10 @@
 import { chartReference } from "../../components/kubernetes-platform/helmRelease";
 import { platformReleases, platformSteps, WAVES, type Step } from "../../components/kubernetes-platform/releases";
+import { platformSettings } from "../../components/kubernetes-platform/settings";
 import { specTable } from "../support/specTables";
 import { committedPlatform, committedSettings } from "./settings";
+
+const FLANNEL = { name: "flannel" } as const;
 
 const steps = platformSteps(committedSettings());
 const order = steps.map((step) => step.step);
@@ -13,22 +16,45 @@ describe("release order", () => {
     });
   });
 
-  test("the seed's waves: controllers, configs, then monitoring 1, 2, 3", () => {
+  test("the cluster's network, then the seed's waves: controllers, configs, then monitoring 1, 2, 3", () => {
     const wave = (step: Step) => Object.entries(WAVES).findIndex(([, members]) => members.includes(step));
-    const monitoring = order.filter((step) => wave(step) >= 2 && wave(step) <= 4);
+    const monitoring = order.filter((step) => wave(step) >= 3 && wave(step) <= 5);
     expect(monitoring).toEqual(["kube-prometheus-stack", "loki", "thanos", "tempo", "alloy"]);
-    // One real dependency crosses the waves: the ingress controller's LoadBalancer waits for an address from the pool.
-    expect(order.slice(0, 6)).toEqual(["cert-manager", "metallb", "address-pool", "ingress-nginx", "rook-ceph", "acme-issuer"]);
+    // The cluster's network first; one real dependency crosses the waves: the ingress controller's LoadBalancer waits for an address from the pool.
+    expect(order.slice(0, 7)).toEqual(["cilium", "cert-manager", "metallb", "address-pool", "ingress-nginx", "rook-ceph", "acme-issuer"]);
     expect(order.indexOf("rook-ceph-cluster")).toBeLessThan(order.indexOf("kube-prometheus-stack"));
   });
 
-  test("only true dependencies: independent releases need nothing", () => {
+  test("only true dependencies: independent releases need nothing but the cluster's network", () => {
     const needs = Object.fromEntries(steps.map((step) => [step.step, step.needs]));
-    expect(needs["cert-manager"]).toEqual([]);
-    expect(needs.metallb).toEqual([]);
-    expect(needs["rook-ceph"]).toEqual([]);
-    expect(needs.newt).toEqual([]);
-    expect(needs.alloy).toEqual(["loki", "tempo"]);
+    expect(needs.cilium).toEqual([]);
+    expect(needs["cert-manager"]).toEqual(["cilium"]);
+    expect(needs.metallb).toEqual(["cilium"]);
+    expect(needs["rook-ceph"]).toEqual(["cilium"]);
+    expect(needs.newt).toEqual(["cilium"]);
+    expect(needs.alloy).toEqual(["cilium", "loki", "tempo"]);
+    // Configuration objects need their controllers, which need Cilium.
+    expect(needs["acme-issuer"]).toEqual(["cert-manager"]);
+  });
+
+  test("Cilium is the first release, in kube-system, and every other release needs it", () => {
+    const releases = platformReleases(committedSettings());
+    const [first, ...others] = releases;
+    expect(first).toMatchObject({ step: "cilium", namespace: "kube-system", needs: [] });
+    expect(others.length).toBeGreaterThan(0);
+    for (const release of others) expect({ release: release.step, needsCilium: release.needs.includes("cilium") }).toEqual({ release: release.step, needsCilium: true });
+    expect(order[0]).toBe("cilium");
+    // Its chart renders a container with no resources key (the agent's `config` init container): it gets a memory limit all the same.
+    expect(first.unkeyedContainers?.limits.memory).toBeTruthy();
+  });
+
+  test("with Talos's Flannel, or a cluster from another kubeconfig, the platform installs no CNI", () => {
+    const flannel = platformSteps(committedSettings(undefined, FLANNEL));
+    expect(flannel.map((step) => step.step)).not.toContain("cilium");
+    expect(flannel.find((step) => step.step === "cert-manager")!.needs).toEqual([]);
+    const external = platformSettings({ ...committedPlatform(), kubeconfig: { path: "~/.kube/config" } }, "example.com", { name: "cilium", kubeProxyReplacement: true });
+    expect(external.cni).toBeUndefined();
+    expect(platformReleases(external).map((release) => release.step)).not.toContain("cilium");
   });
 
   test("choosing Traefik installs it instead of ingress-nginx, in the same place", () => {
@@ -53,7 +79,9 @@ describe("chart sources", () => {
   test("the committed charts are the spec's, each pinned inside the spec's version line", () => {
     const charts = committedPlatform().charts;
     const rows = specTable("Platform Helm releases (chart, version line, repository):");
+    // The spec's twelve; Cilium, the CNI, is this program's addition (homeops:talos.cni).
     expect(rows).toHaveLength(12);
+    expect(charts.cilium).toMatchObject({ chart: "cilium", repository: "https://helm.cilium.io" });
     const releases = platformReleases(committedSettings());
     for (const [release, namespace, chartCell, repositoryCell] of rows) {
       const source = charts[release as keyof typeof charts];

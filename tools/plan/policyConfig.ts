@@ -9,26 +9,31 @@ import { readOfflineConfig } from "./stackConfig";
 export interface PolicyInventory {
   dockerHosts: Record<string, DockerHostSpec>;
   proxmox?: { nodes: Record<string, { memoryMb: number }> };
+  platform?: { policyAllowances: { hostNetwork: string[]; unfencedWorkloads: { workload: string; reason: string }[] } };
 }
 
 /**
  * The policy pack's configuration for one stack, derived from its inventory: what each
- * host may publish and run with host networking or the Docker socket, and each machine's
- * memory capacity. Written by `npm run plan -- <stack> --policy-config <file>` for
+ * host may publish and run with host networking or the Docker socket, each machine's
+ * memory capacity, and the chart workloads the platform declares allowances for. Written by `npm run plan -- <stack> --policy-config <file>` for
  * `pulumi preview --policy-pack policy --policy-pack-config <file>`.
  */
 export function policyConfigFor(inventory: PolicyInventory): PackConfig {
   const hosts = Object.entries(inventory.dockerHosts);
-  const containersAllowed = (pick: (host: DockerHostSpec) => string[]) => ({
+  const allowances = inventory.platform?.policyAllowances;
+  const containersAllowed = (pick: (host: DockerHostSpec) => string[], kubernetesWorkloads: string[] = []) => ({
     dockerContainers: [...new Set(hosts.flatMap(([, host]) => pick(host)))].sort(),
-    kubernetesWorkloads: [],
+    kubernetesWorkloads,
   });
   return {
     "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
     "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, node.memoryMb])) },
-    "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed),
+    "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed, allowances?.hostNetwork),
     "docker-socket-mount-allowed": containersAllowed((host) => host.dockerSocketAllowed),
+    "kubernetes-workload-namespace-default-deny": {
+      exemptions: (allowances?.unfencedWorkloads ?? []).map(({ workload, reason }) => ({ resource: workload, reason })),
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { hostnames, NAMESPACES, SECRETS, SERVICES, type PlatformSettings } from "../settings";
+import { hostnames, NAMESPACES, runsKubeProxy, SECRETS, SERVICES, type PlatformSettings } from "../settings";
 import { blockVolume, memory, type ContainerResources, type VolumeClaimSpec } from "./common";
 
 /** A Grafana datasource, as the grafana chart's additionalDataSources take it. */
@@ -47,6 +47,8 @@ export interface KubePrometheusStackValues {
   };
   "kube-state-metrics": { resources: ContainerResources };
   "prometheus-node-exporter": { resources: ContainerResources };
+  /** kube-proxy's ServiceMonitor and its alerts (KubeProxyDown). */
+  kubeProxy: { enabled: boolean };
 }
 
 /** Logs and traces are stored per tenant; the Docker hosts' and the cluster's Alloy write to this one. */
@@ -107,5 +109,7 @@ export function kubePrometheusStackValues(settings: PlatformSettings): KubeProme
     },
     "kube-state-metrics": { resources: memory("256Mi", "128Mi") },
     "prometheus-node-exporter": { resources: memory("128Mi", "64Mi") },
+    // With Cilium replacing kube-proxy there is none to scrape, and KubeProxyDown would fire forever.
+    kubeProxy: { enabled: runsKubeProxy(settings) },
   };
 }

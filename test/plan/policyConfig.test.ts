@@ -1,0 +1,38 @@
+import { evaluatePlan } from "../../policy/evaluate";
+import { policyConfigForStack } from "../../tools/plan/policyConfig";
+import type { Plan } from "../../tools/plan/types";
+import { ROOT } from "../support/vpsConfig";
+
+/** Cilium's agent as helm.v4.Chart registers it under the real engine (offline, charts render nothing). */
+const renderedCilium: Plan = {
+  project: "homeops",
+  stack: "homelab",
+  resources: [
+    {
+      urn: "urn:pulumi:homelab::homeops::kubernetes:apps/v1:DaemonSet::cilium:kube-system/cilium",
+      type: "kubernetes:apps/v1:DaemonSet",
+      name: "cilium:kube-system/cilium",
+      custom: true,
+      parent: "",
+      provider: "",
+      inputs: {
+        metadata: { name: "cilium", namespace: "kube-system" },
+        spec: { template: { spec: { hostNetwork: true, containers: [{ name: "cilium-agent", resources: { limits: { memory: "1Gi" } } }] } } },
+      },
+      dependencies: [],
+      propertyDependencies: {},
+      protect: false,
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      ignoreChanges: [],
+      replaceOnChanges: [],
+    },
+  ],
+};
+
+test("the homelab's declared chart allowances let the CNI through the pack, which refuses it without them", async () => {
+  const config = policyConfigForStack("homelab", `${ROOT}/Pulumi.homelab.yaml`);
+  expect((await evaluatePlan(renderedCilium, config)).violations).toEqual([]);
+  const refused = await evaluatePlan(renderedCilium, {});
+  expect(refused.violations.map((violation) => violation.policyName).sort()).toEqual(["host-network-allowed", "kubernetes-workload-namespace-default-deny"]);
+});
