@@ -1,0 +1,64 @@
+/**
+ * A failed create during `up`, simulated under the offline mocks (`npm run up-sim -- <stack>
+ * --fail <resource>`): the user sees the resource, its type, the host or Proxmox node behind
+ * it and what to do next, not a stack trace.
+ */
+import type { CliRun } from "../support/runCli";
+import { stackConfigData } from "../support/vpsConfig";
+import { inPool, spawnTool, STACK_FRAME } from "./spawnTool";
+
+const vps = stackConfigData("vps");
+const homelab = stackConfigData("homelab");
+
+// The VPS container that runs Komodo's agent, on the VPS's Docker host (reached over SSH).
+const vpsHost = vps.dockerHosts[vps.dockerStacks.find((stack: { containers: { name: string }[] }) => stack.containers.some((c) => c.name === "periphery")).host];
+const vpsHostName = Object.keys(vps.dockerHosts).find((name) => vps.dockerHosts[name] === vpsHost)!;
+const vpsResource = `${vpsHostName}/periphery`;
+// The first Talos node's VM, on its Proxmox node.
+const [talosNode] = homelab.talos.nodes as { name: string; proxmoxNode: string }[];
+
+const runs: Record<string, CliRun> = {};
+beforeAll(async () => {
+  const sims: [string, string[]][] = [
+    ["docker", ["vps", "--fail", vpsResource]],
+    ["proxmox", ["homelab", "--fail", `VmLegacy::${talosNode.name}`]],
+    ["unknown", ["vps", "--fail", "no-such-resource"]],
+  ];
+  await inPool(sims.map(([label, args]) => async () => void (runs[label] = await spawnTool("tools/bench/upSim.ts", args))));
+}, 180_000);
+
+const noStackTrace = (run: CliRun) => expect(run.stdout + run.stderr).not.toMatch(STACK_FRAME);
+const nextSteps = (text: string, stack: string) => {
+  expect(text).toContain(`pulumi refresh --stack ${stack}`);
+  expect(text).toContain(`pulumi up --stack ${stack} --continue-on-error`);
+};
+
+test("an unreachable Docker host: the container, its type, the host and how Pulumi reaches it, what to do", () => {
+  const run = runs.docker;
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`docker:index/container:Container (${vpsResource})`);
+  expect(run.stderr).toContain(`ssh://${vpsHost.sshUser}@${vpsHost.address}:${vpsHost.sshPort}`);
+  expect(run.stderr).toContain(`Docker host ${vpsHostName}`);
+  // Pulumi's path to the VPS is its own sshd, not the tunnel it manages.
+  expect(run.stderr).toContain(`ssh -p ${vpsHost.sshPort} ${vpsHost.sshUser}@${vpsHost.address}`);
+  expect(run.stderr).toMatch(/tunnel/);
+  nextSteps(run.stderr, "vps");
+  noStackTrace(run);
+});
+
+test("a refused Proxmox call: the VM, its type, its Proxmox node and the API, what to do", () => {
+  const run = runs.proxmox;
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`proxmoxve:index/vmLegacy:VmLegacy (${talosNode.name})`);
+  expect(run.stderr).toContain(`Proxmox node ${talosNode.proxmoxNode} (${homelab.proxmox.nodes[talosNode.proxmoxNode].address})`);
+  expect(run.stderr).toContain(homelab.proxmox.endpoint);
+  expect(run.stderr).toMatch(/connection refused/);
+  nextSteps(run.stderr, "homelab");
+  noStackTrace(run);
+});
+
+test("a resource that does not exist is named as such, with close names", () => {
+  expect(runs.unknown.status).toBe(2);
+  expect(runs.unknown.stderr).toMatch(/no-such-resource/);
+  noStackTrace(runs.unknown);
+});

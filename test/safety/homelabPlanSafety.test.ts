@@ -1,0 +1,10 @@
+import { planSafetySuite } from "./planSafetySuite";
+
+// spec/inventory.md, "Stack homelab" and "DNS": Docker volumes on the LAN hosts, the LXCs and
+// the Talos VMs with their Ceph disks, the DNS zone, the Talos PKI, the Ceph cluster.
+planSafetySuite({
+  stack: "homelab",
+  categories: ["Docker volume", "Proxmox guest holding data", "DNS zone", "Talos PKI", "Ceph cluster", "generated secret"],
+  // The rook-ceph-cluster release is neither protected nor retained (reported to the platform's owners).
+  knownGaps: ["Ceph cluster"],
+});

@@ -1,0 +1,37 @@
+import { spawn } from "node:child_process";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import type { CliRun } from "../support/runCli";
+import { ROOT } from "../support/vpsConfig";
+
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process, without blocking. */
+export function spawnTool(script: string, args: string[], timeoutMs = 120_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [join(ROOT, script), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Runs the thunks at most as many at a time as the machine has cores (at least two). */
+export async function inPool<T>(thunks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(thunks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < thunks.length) {
+      const index = next++;
+      results[index] = await thunks[index]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(2, cpus().length) }, worker));
+  return results;
+}
+
+/** A Node stack frame line: `    at fn (file:line:col)` or `    at file:line:col`. */
+export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;

@@ -1,0 +1,182 @@
+/**
+ * A simulated `pulumi up`: the stack's program runs under the offline preview's mocks and
+ * recorder, but every create of a custom resource (and of a remote component, whose
+ * children a real engine would create) takes a fixed delay before the mock monitor answers,
+ * as a provider's create would. Providers, local components and reads answer at once: they
+ * call no remote API. Optionally one resource's create fails the way its provider would.
+ *
+ * Like the offline preview, one simulation per process: the Pulumi runtime is global.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import * as grpc from "@grpc/grpc-js";
+import * as pulumi from "@pulumi/pulumi";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { parse } from "yaml";
+import { compositionFor } from "../../stacks";
+import { offlineMocks } from "../plan/mocks";
+import { REPOSITORY_ROOT, stackFileOf } from "../plan/offlinePreview";
+import { installRecordingMocks } from "../plan/recorder";
+import { readOfflineConfig } from "../plan/stackConfig";
+import type { Plan, PlannedResource } from "../plan/types";
+import { providerFailure, type SimulatedFailure } from "./providerErrors";
+
+export interface SimulationOptions {
+  stack: string;
+  configFile?: string;
+  /** How long every create takes, in ms. */
+  delayMs: number;
+  /** Fail the create of this resource: its logical name, or `<type>::<name>` (a suffix of it is enough). */
+  fail?: string;
+  /**
+   * As `pulumi up --continue-on-error`: after the failure, creates that do not depend on
+   * the failed resource still run. Otherwise, as `pulumi up`, no create starts after it.
+   */
+  continueOnError?: boolean;
+}
+
+export interface SimulationResult {
+  /** Every resource registered (created) during the run. */
+  plan: Plan;
+  /** URNs of the creates that took the delay. */
+  timed: Set<string>;
+  /** From the program's start to the last create's end, in ms. */
+  wallMs: number;
+  failure?: SimulatedFailure;
+  /** More resources the --fail pattern matched, beyond the one failed. */
+  alsoMatched: string[];
+  /** Creates that were not started because an earlier one failed (as `pulumi up` stops). */
+  notStarted: { type: string; name: string }[];
+  /** Errors the program raised; after a failure, the ones that follow from it. */
+  programErrors: unknown[];
+}
+
+type Callback = (error: unknown, response?: RegisterResourceResponse) => void;
+
+/** Whether `pattern` names the resource: its logical name, or the tail of `<type>::<name>`. */
+export function matchesResource(pattern: string, type: string, name: string): boolean {
+  return pattern.includes("::") ? `${type}::${name}`.endsWith(pattern) : name === pattern;
+}
+
+function isTimedCreate(request: RegisterResourceRequest): boolean {
+  return (request.getCustom() || request.getRemote()) && !request.getType().startsWith("pulumi:providers:");
+}
+
+/** The error the SDK treats as the engine shutting down: it stops registering, silently. */
+function cancellation(): Error {
+  return Object.assign(new Error("the update stopped after a failed create"), { code: grpc.status.CANCELLED });
+}
+
+export async function simulateUp(options: SimulationOptions): Promise<SimulationResult> {
+  const compose = compositionFor(options.stack);
+  const project = (parse(readFileSync(join(REPOSITORY_ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const config = readOfflineConfig(stackFileOf(options), project);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  const resources = installRecordingMocks(offlineMocks, project, options.stack);
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+  /**
+   * The URN the engine gives a resource: its type qualified by every ancestor's type but the
+   * Stack's. (The mock monitor's URNs, which the plan records, keep the parent's type only.)
+   */
+  const qualifiedType = (urn: string): string => {
+    const resource = resources.find((candidate) => candidate.urn === urn);
+    if (!resource || resource.type === "pulumi:pulumi:Stack") return "";
+    const parent = qualifiedType(resource.parent);
+    return parent ? `${parent}$${resource.type}` : resource.type;
+  };
+  const urnOf = (parent: string, type: string, name: string) => {
+    const qualifier = qualifiedType(parent);
+    return `urn:pulumi:${options.stack}::${project}::${qualifier ? `${qualifier}$` : ""}${type}::${name}`;
+  };
+  const record = monitor.registerResource.bind(monitor);
+
+  const timed = new Set<string>();
+  const alsoMatched: string[] = [];
+  const notStarted: SimulationResult["notStarted"] = [];
+  let failure: SimulatedFailure | undefined;
+  let lastEnd = 0;
+  let inFlight = 0;
+  let lastActivity = performance.now();
+
+  const providerOf = (request: RegisterResourceRequest): PlannedResource | undefined => {
+    const reference = request.getProvider();
+    const urn = reference.split("::").slice(0, -1).join("::");
+    return resources.find((resource) => resource.urn === urn);
+  };
+
+  monitor.registerResource = (request: RegisterResourceRequest, callback: Callback) => {
+    if (!isTimedCreate(request)) return record(request, callback);
+    const type = request.getType();
+    const name = request.getName();
+    if (failure && !options.continueOnError) {
+      notStarted.push({ type, name });
+      callback(cancellation());
+      return Promise.resolve();
+    }
+    const fails = options.fail !== undefined && matchesResource(options.fail, type, name);
+    if (fails && failure) alsoMatched.push(`${type}::${name}`);
+    inFlight++;
+    lastActivity = performance.now();
+    return new Promise<void>((resolve) => {
+      setTimeout(() => {
+        inFlight--;
+        lastEnd = lastActivity = performance.now();
+        if (fails && !failure) {
+          const urn = urnOf(request.getParent(), type, name);
+          failure = providerFailure({ urn, type, name, inputs: (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>, provider: providerOf(request) });
+          callback(new Error(failure.message));
+          resolve();
+          return;
+        }
+        void record(request, (error, response) => {
+          if (!error && response) timed.add(response.getUrn());
+          callback(error, response);
+          resolve();
+        });
+      }, options.delayMs);
+    });
+  };
+
+  const programErrors: unknown[] = [];
+  const collect = (error: unknown) => programErrors.push(error);
+  process.on("unhandledRejection", collect);
+  const start = performance.now();
+  const run = async () => {
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => compose());
+    } catch (error) {
+      collect(error);
+    }
+    try {
+      // Registrations still in flight finish here.
+      await pulumi.runtime.disconnect();
+    } catch (error) {
+      collect(error);
+    }
+  };
+  // After a failure the engine ends the program once the creates under way are done; the
+  // SDK would otherwise wait forever on resources whose dependencies failed.
+  const quietMs = 1000 + options.delayMs;
+  let watching: NodeJS.Timeout | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    watching = setInterval(() => {
+      if (failure && inFlight === 0 && performance.now() - lastActivity > quietMs) resolve();
+    }, 50);
+  });
+  await Promise.race([run(), stopped]);
+  clearInterval(watching);
+  // Rejections of the last registrations surface on the next turns of the event loop.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  process.off("unhandledRejection", collect);
+  return {
+    plan: { project, stack: options.stack, resources },
+    timed,
+    wallMs: Math.max(lastEnd, start) - start,
+    failure,
+    alsoMatched,
+    notStarted,
+    programErrors,
+  };
+}
