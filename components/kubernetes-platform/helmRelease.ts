@@ -30,6 +30,8 @@ export interface HelmReleaseArgs<Values extends object> {
    * given, every rendered workload container without a memory limit gets this one.
    */
   unkeyedContainers?: ContainerResources;
+  /** Its resources hold data: the Chart is protected and its resources outlive its removal. */
+  holdsData?: boolean;
   provider: Provider;
 }
 
@@ -65,6 +67,7 @@ export class HelmRelease<Values extends object> extends pulumi.ComponentResource
         provider: args.provider,
         dependsOn: [...(inPlatformNamespace ? [namespace] : []), ...(args.dependsOn ?? [])],
         ...(args.unkeyedContainers ? { transforms: [memoryLimitTransform(args.unkeyedContainers)] } : {}),
+        ...(args.holdsData ? { protect: true, retainOnDelete: true } : {}),
       },
     );
     this.registerOutputs({ chart: args.source.chart, version: args.source.version });

@@ -136,6 +136,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           values: step.values,
           dependsOn: [...after(step.needs), ...(secretsIn.get(step.namespace) ?? [])],
           unkeyedContainers: step.unkeyedContainers,
+          holdsData: step.holdsData,
           provider,
         },
         { parent: this },

@@ -33,6 +33,8 @@ export interface ReleasePlan {
   needs: Step[];
   /** Memory for rendered containers the chart has no values key for (HelmRelease fills it in). */
   unkeyedContainers?: ContainerResources;
+  /** The release creates data stores (Ceph's cluster and pools): protected, and kept if removed. */
+  holdsData?: boolean;
 }
 
 export interface ConfigPlan {
@@ -105,7 +107,7 @@ function workloadReleases(settings: PlatformSettings): ReleasePlan[] {
       ? release("traefik", settings.ingress.namespace, traefikValues(settings), ["address-pool"])
       : release("ingress-nginx", settings.ingress.namespace, ingressNginxValues(settings), ["address-pool"]),
     release("rook-ceph", NAMESPACES.rookCeph, rookCephValues(), []),
-    release("rook-ceph-cluster", NAMESPACES.rookCeph, rookCephClusterValues(), ["rook-ceph"]),
+    { ...release("rook-ceph-cluster", NAMESPACES.rookCeph, rookCephClusterValues(), ["rook-ceph"]), holdsData: true },
     // Volumes on ceph-block; the operator's webhook certificate from cert-manager; Grafana's ingress.
     release("kube-prometheus-stack", NAMESPACES.monitoring, kubePrometheusStackValues(settings), ["rook-ceph-cluster", "cert-manager", ingress]),
     // ServiceMonitor CRDs come with kube-prometheus-stack; Thanos discovers its sidecar.

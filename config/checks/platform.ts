@@ -111,6 +111,10 @@ function checkLoadBalancer(platform: PlatformSpec, reserved: ReservedAddress[]):
       }
     }
   }
+  ranges.forEach(({ range, index, bounds }) => {
+    const earlier = ranges.slice(0, index).find((other) => bounds && other.bounds && bounds.first <= other.bounds.last && other.bounds.first <= bounds.last);
+    if (earlier) issues.push({ key: `${KEY}.loadBalancer.addresses[${index}]`, message: `"${range}" overlaps "${earlier.range}" (addresses[${earlier.index}]): MetalLB refuses a pool with overlapping ranges` });
+  });
   const ingress = ipv4ToNumber(ingressAddress);
   if (!ranges.some(({ bounds }) => bounds && ingress >= bounds.first && ingress <= bounds.last)) {
     issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${platform.loadBalancer.poolName} (${addresses.join(", ")})` });

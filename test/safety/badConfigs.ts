@@ -152,5 +152,10 @@ export function badConfigs(): BadConfig[] {
       c.platform.loadBalancer.addresses = [...addresses, `${holder[1].address}/32`];
       return { key: `homeops:platform.loadBalancer.addresses[${addresses.length}]`, rule: new RegExp(`includes ${holder[1].address.replace(/\./g, "\\.")}, the address of Docker host ${holder[0]}`) };
     }, "a MetalLB pool over an address a host holds"),
+    broken("homelab", (c) => {
+      const { addresses } = c.platform.loadBalancer;
+      c.platform.loadBalancer.addresses = [...addresses, addresses[addresses.length - 1]];
+      return { key: `homeops:platform.loadBalancer.addresses[${addresses.length}]`, rule: /overlaps .*MetalLB refuses a pool with overlapping ranges/ };
+    }, "overlapping pools"),
   ];
 }

@@ -5,6 +5,4 @@ import { planSafetySuite } from "./planSafetySuite";
 planSafetySuite({
   stack: "homelab",
   categories: ["Docker volume", "Proxmox guest holding data", "DNS zone", "Talos PKI", "Ceph cluster", "generated secret"],
-  // The rook-ceph-cluster release is neither protected nor retained (reported to the platform's owners).
-  knownGaps: ["Ceph cluster"],
 });

@@ -10,14 +10,9 @@ export interface PlanSafetyExpectations {
   stack: string;
   /** The kinds of stateful resource the estate has (spec/inventory.md). */
   categories: StatefulCategory[];
-  /**
-   * Kinds the program does not protect yet: their tests are expected to fail (`test.failing`)
-   * and start failing the suite once the program is fixed, so that this list is emptied.
-   */
-  knownGaps?: StatefulCategory[];
 }
 
-export function planSafetySuite({ stack, categories, knownGaps = [] }: PlanSafetyExpectations): void {
+export function planSafetySuite({ stack, categories }: PlanSafetyExpectations): void {
   let capture: PreviewCapture;
   beforeAll(async () => {
     capture = await previewCapturingSecrets(stack);
@@ -38,8 +33,7 @@ export function planSafetySuite({ stack, categories, knownGaps = [] }: PlanSafet
 
   describe(`stateful resources of the ${stack} plan are protected or retained`, () => {
     for (const category of categories) {
-      const gap = knownGaps.includes(category);
-      (gap ? test.failing : test)(`${category}${gap ? " (KNOWN GAP: not protected yet)" : ""}`, () => {
+      test(category, () => {
         const found = statefulResources(capture.plan).filter((stateful) => stateful.category === category);
         expect(found.length).toBeGreaterThan(0);
         expect(found.filter((stateful) => !isKept(stateful.resource)).map((stateful) => `${stateful.resource.type} ${stateful.resource.name}: ${stateful.why}`)).toEqual([]);

@@ -11,35 +11,19 @@ import type { PlannedResource } from "../plan/types";
 import { median } from "./table";
 import { RESULT_MARK, type BenchTask, type PoliciesResult, type PolicyRateResult, type PreviewResult, type ReachabilityResult, type UpResult } from "./tasks";
 
-/**
- * Runs `work` with stack traces off: the SDK captures `new Error().stack` for every promise
- * it makes (urn, id, each output property of each resource) for its leak diagnostics, and
- * under tsx each capture is source-mapped. Resource source positions are unaffected (the SDK
- * raises the limit itself to compute them).
- */
-async function lean<T>(work: () => Promise<T>): Promise<T> {
-  const limit = Error.stackTraceLimit;
-  const sourceMaps = process.sourceMapsEnabled;
-  Error.stackTraceLimit = 0;
-  process.setSourceMapsEnabled(false);
-  try {
-    return await work();
-  } finally {
-    Error.stackTraceLimit = limit;
-    process.setSourceMapsEnabled(sourceMaps);
-  }
-}
-
 /** Loads a module when the task needs it (a CommonJS require, typed as the module). */
 function load<Module>(path: string): Module {
   return require(path) as Module;
 }
 
 async function preview(task: Extract<BenchTask, { task: "preview" }>): Promise<PreviewResult> {
-  const { runOfflinePreview, stackFileOf } = load<typeof import("../plan/offlinePreview")>("../plan/offlinePreview");
+  const { runOfflinePreview, stackFileOf, STACK_TRACES_VARIABLE } = load<typeof import("../plan/offlinePreview")>("../plan/offlinePreview");
+  // "As is" measures the preview with the SDK's per-promise stack capture that the offline
+  // preview switches off by default ("lean").
+  if (!task.lean) process.env[STACK_TRACES_VARIABLE] = "1";
   const loadMs = performance.now();
   const start = performance.now();
-  const plan = task.lean ? await lean(() => runOfflinePreview({ stack: task.stack, configFile: task.configFile })) : await runOfflinePreview({ stack: task.stack, configFile: task.configFile });
+  const plan = await runOfflinePreview({ stack: task.stack, configFile: task.configFile });
   const previewMs = performance.now() - start;
   if (task.planOut) writeFileSync(task.planOut, JSON.stringify(plan));
   const { criticalPath, takesTime } = load<typeof import("./criticalPath")>("./criticalPath");

@@ -4,7 +4,8 @@
  * Measures the program's speed in ratios and rates against baselines of the same run, for
  * every stack with a Pulumi.<stack>.yaml:
  *   1. the offline preview's cost against a floor (as many bare resources, same mocks),
- *      as is and "lean" (the SDK's per-promise debug stack capture off);
+ *      as the preview runs ("lean": the SDK's per-promise stack capture off) and "as is"
+ *      (with it, HOMEOPS_PLAN_STACK_TRACES=1), the cost the offline preview used to pay;
  *   2. the policy pack's rate on a >= 10,000-resource estate, and the reachability policy's
  *      growth as one Docker host grows 10 -> 100 -> 1,000 containers;
  *   3. a simulated `up` (every create waits --delay-ms): critical path and parallelism,
@@ -162,8 +163,9 @@ async function previewCost(settings: Settings, work: string): Promise<Map<string
   print(
     "## 1. Offline preview against a floor",
     "",
-    "Floor: as many bare custom resources, registered under the same mocks and recorder, no program. Lean: the same preview",
-    "with `Error.stackTraceLimit = 0` and source maps off while the program runs. Startup: process start until the modules are loaded.",
+    "Floor: as many bare custom resources, registered under the same mocks and recorder, no program. Lean: the preview as",
+    "`npm run plan` runs it (stack traces and source maps off while the program runs); preview: the same with",
+    "HOMEOPS_PLAN_STACK_TRACES=1. Startup: process start until the modules are loaded.",
     "",
     ...renderTable(
       [

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
-import { runOfflinePreview, stackFileOf } from "./offlinePreview";
+import { runOfflinePreview, STACK_TRACES_VARIABLE, stackFileOf } from "./offlinePreview";
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
 import { offlineMachineConfigs, writeTalosConfigs } from "./talosConfigs";
@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
 /** Errors the user can act on are printed as their message alone, never as a stack trace. */
 function report(error: unknown): number {
   if (error instanceof pulumi.RunError) console.error(`\nerror: ${error.message}`);
-  else if (error instanceof Error) console.error(`\nerror: ${error.message}\n(an unexpected failure of the program; run with NODE_OPTIONS=--stack-trace-limit=50 and report it)`);
+  else if (error instanceof Error) console.error(`\nerror: ${error.message}\n(an unexpected failure of the program; rerun with ${STACK_TRACES_VARIABLE}=1 for its stack trace, and report it)`);
   else console.error(`\nerror: ${String(error)}`);
   return 1;
 }

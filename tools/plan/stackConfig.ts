@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { RunError } from "@pulumi/pulumi";
 import { parse } from "yaml";
 
 export interface OfflineConfig {
@@ -19,6 +20,7 @@ export function secretPlaceholder(key: string): string {
  * the inventory refers to but the file does not set, becomes a marked placeholder.
  */
 export function readOfflineConfig(stackFile: string, namespace: string): OfflineConfig {
+  if (!existsSync(stackFile)) throw new RunError(`No stack settings file ${stackFile}: pass --config-file <path>, or create Pulumi.<stack>.yaml`);
   const settings = (parse(readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
