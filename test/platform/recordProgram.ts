@@ -8,7 +8,7 @@ import type { PlannedResource } from "../../tools/plan/types";
  * registered, as the engine would see it. The Pulumi runtime is global: once per test file.
  */
 export async function recordProgram(program: () => void): Promise<PlannedResource[]> {
-  const resources = installRecordingMocks(offlineMocks, "homeops", "test");
+  const { resources } = installRecordingMocks(offlineMocks, "homeops", "test");
   await pulumi.runtime.runInPulumiStack(async () => {
     program();
     return {};

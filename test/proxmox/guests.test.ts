@@ -13,7 +13,7 @@ import type { ContainerSpec, ProxmoxSettings } from "../../config/proxmox";
 import { installRecordingMocks } from "../../tools/plan/recorder";
 import type { PlannedResource } from "../../tools/plan/types";
 
-const recorded: PlannedResource[] = installRecordingMocks(
+const { resources: recorded } = installRecordingMocks(
   { newResource: ({ name, inputs }) => ({ id: `${name}-id`, state: inputs }), call: () => ({}) },
   "homeops",
   "guests",

@@ -137,7 +137,9 @@ function forms(secret: SecretValue): { value: string; how: string }[] {
  */
 export function secretFindings(capture: PreviewCapture): string[] {
   const findings: string[] = [];
-  const byUrn = new Map(capture.plan.resources.map((resource) => [resource.urn, resource]));
+  // The monitor's URNs are the mock's, the plan's the engine's: type and name identify a resource.
+  const identity = (type: string, name: string) => `${type}::${name}`;
+  const recordedAs = new Map(capture.plan.resources.map((resource) => [identity(resource.type, resource.name), resource]));
   const searched = capture.secrets.flatMap((secret) => forms(secret).map((form) => ({ ...form, source: secret.source })));
   for (const resource of capture.plan.resources) {
     for (const { path, text } of strings(resource.inputs)) {
@@ -149,7 +151,7 @@ export function secretFindings(capture: PreviewCapture): string[] {
       if (insideSecret) continue;
       for (const secret of searched) if (text.includes(secret.value)) findings.push(`${registration.urn} input ${path} carries ${secret.source}${secret.how} but was not sent as a secret`);
     }
-    const recorded = byUrn.get(registration.urn);
+    const recorded = recordedAs.get(identity(registration.type, registration.name));
     for (const path of secretPaths(registration.inputs)) {
       const shown = at(recorded?.inputs, path);
       if (shown !== SECRET_PLACEHOLDER) findings.push(`${registration.urn} input ${path} was sent as a secret but the plan shows ${JSON.stringify(shown)?.slice(0, 60)}`);

@@ -137,3 +137,9 @@ describe("dependencies are the real ones", () => {
     }
   });
 });
+
+test("URNs are the engine's: the type qualified by every ancestor's type but the Stack's", () => {
+  expect(container("lldap").urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$homeops:docker:Stack$docker:index/container:Container::racknerd-aegis/lldap");
+  expect(byUrn(container("lldap").parent).urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$homeops:docker:Stack::aegis-identity");
+  expect(ofType("pulumi:providers:docker")[0].urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$pulumi:providers:docker::racknerd-aegis");
+});

@@ -45,7 +45,7 @@ async function floor(task: Extract<BenchTask, { task: "floor" }>): Promise<Previ
   const { installRecordingMocks } = load<typeof import("../plan/recorder")>("../plan/recorder");
   const loadMs = performance.now();
   const start = performance.now();
-  const recorded = installRecordingMocks(offlineMocks, "homeops", "floor");
+  const { resources: recorded } = installRecordingMocks(offlineMocks, "homeops", "floor");
   // The Stack is one of the plan's resources: count - 1 bare ones beside it.
   await pulumi.runtime.runInPulumiStack(async () => {
     class Bare extends pulumi.CustomResource {

@@ -18,7 +18,7 @@ import { parse } from "yaml";
 import { compositionFor } from "../../stacks";
 import { offlineMocks } from "../plan/mocks";
 import { REPOSITORY_ROOT, stackFileOf } from "../plan/offlinePreview";
-import { installRecordingMocks } from "../plan/recorder";
+import { installRecordingMocks, urnOf } from "../plan/recorder";
 import { readOfflineConfig } from "../plan/stackConfig";
 import type { Plan, PlannedResource } from "../plan/types";
 import { providerFailure, type SimulatedFailure } from "./providerErrors";
@@ -74,22 +74,8 @@ export async function simulateUp(options: SimulationOptions): Promise<Simulation
   const project = (parse(readFileSync(join(REPOSITORY_ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
   const config = readOfflineConfig(stackFileOf(options), project);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  const resources = installRecordingMocks(offlineMocks, project, options.stack);
+  const { resources, engineUrn } = installRecordingMocks(offlineMocks, project, options.stack);
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
-  /**
-   * The URN the engine gives a resource: its type qualified by every ancestor's type but the
-   * Stack's. (The mock monitor's URNs, which the plan records, keep the parent's type only.)
-   */
-  const qualifiedType = (urn: string): string => {
-    const resource = resources.find((candidate) => candidate.urn === urn);
-    if (!resource || resource.type === "pulumi:pulumi:Stack") return "";
-    const parent = qualifiedType(resource.parent);
-    return parent ? `${parent}$${resource.type}` : resource.type;
-  };
-  const urnOf = (parent: string, type: string, name: string) => {
-    const qualifier = qualifiedType(parent);
-    return `urn:pulumi:${options.stack}::${project}::${qualifier ? `${qualifier}$` : ""}${type}::${name}`;
-  };
   const record = monitor.registerResource.bind(monitor);
 
   const timed = new Set<string>();
@@ -103,7 +89,7 @@ export async function simulateUp(options: SimulationOptions): Promise<Simulation
   const providerOf = (request: RegisterResourceRequest): PlannedResource | undefined => {
     const reference = request.getProvider();
     const urn = reference.split("::").slice(0, -1).join("::");
-    return resources.find((resource) => resource.urn === urn);
+    return resources.find((resource) => resource.urn === engineUrn(urn));
   };
 
   monitor.registerResource = (request: RegisterResourceRequest, callback: Callback) => {
@@ -124,7 +110,7 @@ export async function simulateUp(options: SimulationOptions): Promise<Simulation
         inFlight--;
         lastEnd = lastActivity = performance.now();
         if (fails && !failure) {
-          const urn = urnOf(request.getParent(), type, name);
+          const urn = urnOf(options.stack, project, engineUrn(request.getParent()), type, name);
           failure = providerFailure({ urn, type, name, inputs: (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>, provider: providerOf(request) });
           callback(new Error(failure.message));
           resolve();

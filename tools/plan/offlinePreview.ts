@@ -33,7 +33,7 @@ export async function runOfflinePreview(options: OfflinePreviewOptions): Promise
   const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
   const config = readOfflineConfig(stackFileOf(options), project);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  const resources = installRecordingMocks(offlineMocks, project, options.stack);
+  const { resources } = installRecordingMocks(offlineMocks, project, options.stack);
   await withoutStackCapture(async () => {
     await pulumi.runtime.runInPulumiStack(async () => compose());
     // Registrations still in flight (inputs waiting on other resources) finish here.

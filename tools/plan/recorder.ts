@@ -7,6 +7,13 @@ const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pu
 
 type Callback = (error: unknown, response: RegisterResourceResponse) => void;
 
+/** What the recorder saw: each registration as the engine would get it. */
+export interface Recording {
+  resources: PlannedResource[];
+  /** The engine's URN for a URN the mock monitor handed out (parents, dependencies). */
+  engineUrn(mockUrn: string): string;
+}
+
 /**
  * Installs Pulumi's mocks and records every resource registration. The SDK's MockMonitor
  * sees the whole RegisterResourceRequest but hands the mocks only type, name and inputs;
@@ -15,34 +22,53 @@ type Callback = (error: unknown, response: RegisterResourceResponse) => void;
  * policy pack gets under the CLI. `setMocks` also switches on the monitor features
  * (secrets, resource references) that a bare `setMockOptions` would leave off.
  */
-export function installRecordingMocks(mocks: pulumi.runtime.Mocks, project: string, stack: string): PlannedResource[] {
+export function installRecordingMocks(mocks: pulumi.runtime.Mocks, project: string, stack: string): Recording {
   pulumi.runtime.setMocks(mocks, project, stack, true);
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
-  const recorded: PlannedResource[] = [];
+  const engineUrns = new Map<string, string>();
+  const engineUrn = (mockUrn: string) => engineUrns.get(mockUrn) ?? mockUrn;
+  const resources: PlannedResource[] = [];
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (request: RegisterResourceRequest, callback: Callback) =>
     register(request, (error: unknown, response: RegisterResourceResponse) => {
-      if (!error) recorded.push(toPlannedResource(request, response.getUrn()));
+      if (!error) {
+        const parent = engineUrn(request.getParent());
+        engineUrns.set(response.getUrn(), urnOf(stack, project, parent, request.getType(), request.getName()));
+        resources.push(toPlannedResource(request, engineUrn(response.getUrn()), engineUrn));
+      }
       callback(error, response);
     });
-  return recorded;
+  return { resources, engineUrn };
 }
 
-function toPlannedResource(request: RegisterResourceRequest, urn: string): PlannedResource {
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The URN the engine gives a resource: its type qualified by every ancestor's type but the
+ * Stack's. (The SDK's mock monitor qualifies by the parent's type alone, the Stack's too.)
+ */
+export function urnOf(stack: string, project: string, parentUrn: string, type: string, name: string): string {
+  const parentType = parentUrn ? parentUrn.split("::")[2] : "";
+  const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+  return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+function toPlannedResource(request: RegisterResourceRequest, urn: string, engineUrn: (mockUrn: string) => string): PlannedResource {
   const propertyDependencies: Record<string, string[]> = {};
   request.getPropertydependenciesMap().forEach((dependencies, property) => {
-    propertyDependencies[property] = [...dependencies.getUrnsList()].sort();
+    propertyDependencies[property] = dependencies.getUrnsList().map(engineUrn).sort();
   });
+  const provider = request.getProvider().split("::").slice(0, -1).join("::");
   return {
     urn,
     type: request.getType(),
     name: request.getName(),
     custom: request.getCustom(),
-    parent: request.getParent(),
+    parent: engineUrn(request.getParent()),
     // A provider reference is `<urn>::<id>`.
-    provider: request.getProvider().split("::").slice(0, -1).join("::"),
-    inputs: redact(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    dependencies: [...new Set(request.getDependenciesList())].sort(),
+    provider: provider && engineUrn(provider),
+    inputs: redact(request.getObject()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>,
+    dependencies: [...new Set(request.getDependenciesList().map(engineUrn))].sort(),
     propertyDependencies,
     protect: request.getProtect() ?? false,
     retainOnDelete: request.getRetainondelete() ?? false,
@@ -53,12 +79,12 @@ function toPlannedResource(request: RegisterResourceRequest, urn: string): Plann
 }
 
 /** Serialized inputs with secrets and unknowns replaced by placeholders, references by URN. */
-export function redact(value: unknown): unknown {
+export function redact(value: unknown, engineUrn: (mockUrn: string) => string = (urn) => urn): unknown {
   if (value === unknownValue) return UNKNOWN_PLACEHOLDER;
-  if (Array.isArray(value)) return value.map(redact);
+  if (Array.isArray(value)) return value.map((item) => redact(item, engineUrn));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   if (record[specialSigKey] === specialSecretSig) return SECRET_PLACEHOLDER;
-  if (record[specialSigKey] === specialResourceSig) return { urn: record.urn };
-  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redact(inner)]));
+  if (record[specialSigKey] === specialResourceSig) return { urn: engineUrn(String(record.urn)) };
+  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redact(inner, engineUrn)]));
 }
