@@ -8,27 +8,13 @@ import { matchesResource } from "../../tools/bench/simulate";
 import { labelledHosts, replicateConfig, replicatePlan, syntheticHost } from "../../tools/bench/syntheticEstate";
 import type { Plan, PlannedResource } from "../../tools/plan/types";
 import { copy, ROOT, stackConfigData } from "../support/vpsConfig";
+import { planned } from "../support/planned";
 
 const STACK = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
 
 function resource(name: string, type: string, extra: Partial<PlannedResource> = {}): PlannedResource {
-  return {
-    urn: `urn:pulumi:s::p::${type}::${name}`,
-    type,
-    name,
-    custom: !type.startsWith("homeops:") && type !== "pulumi:pulumi:Stack",
-    parent: STACK,
-    provider: "",
-    inputs: {},
-    dependencies: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    ...extra,
-  };
+  const custom = !type.startsWith("homeops:") && type !== "pulumi:pulumi:Stack";
+  return planned(type, name, {}, { urn: `urn:pulumi:s::p::${type}::${name}`, custom, parent: STACK, ...extra });
 }
 const urn = (name: string, type: string) => `urn:pulumi:s::p::${type}::${name}`;
 

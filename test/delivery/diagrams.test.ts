@@ -9,25 +9,10 @@ import { networkMatrix, renderNetworkMatrix } from "../../tools/diagrams/network
 import { PROXMOX_LXC_TYPE, PROXMOX_VM_TYPE, proxmoxNodesOf, renderProxmoxNodes } from "../../tools/diagrams/proxmox";
 import { stackDocument } from "../../tools/diagrams/stackDocument";
 import type { Plan, PlannedResource } from "../../tools/plan/types";
+import { planned } from "../support/planned";
 
 function resource(type: string, name: string, inputs: Record<string, unknown> = {}, options: Partial<PlannedResource> = {}): PlannedResource {
-  return {
-    urn: `urn:pulumi:test::homeops::${type}::${name}`,
-    type,
-    name,
-    custom: true,
-    parent: "",
-    provider: "",
-    inputs,
-    dependencies: [],
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    ...options,
-  };
+  return planned(type, name, inputs, options);
 }
 
 const provider = resource("pulumi:providers:docker", "lan-host", { host: "ssh://root@10.0.0.2:22" });

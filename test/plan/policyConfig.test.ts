@@ -1,6 +1,7 @@
 import { evaluatePlan } from "../../policy/evaluate";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import type { Plan } from "../../tools/plan/types";
+import { planned } from "../support/planned";
 import { ROOT } from "../support/vpsConfig";
 
 /** Cilium's agent as helm.v4.Chart registers it under the real engine (offline, charts render nothing). */
@@ -8,25 +9,10 @@ const renderedCilium: Plan = {
   project: "homeops",
   stack: "homelab",
   resources: [
-    {
-      urn: "urn:pulumi:homelab::homeops::kubernetes:apps/v1:DaemonSet::cilium:kube-system/cilium",
-      type: "kubernetes:apps/v1:DaemonSet",
-      name: "cilium:kube-system/cilium",
-      custom: true,
-      parent: "",
-      provider: "",
-      inputs: {
-        metadata: { name: "cilium", namespace: "kube-system" },
-        spec: { template: { spec: { hostNetwork: true, containers: [{ name: "cilium-agent", resources: { limits: { memory: "1Gi" } } }] } } },
-      },
-      dependencies: [],
-      propertyDependencies: {},
-      protect: false,
-      retainOnDelete: false,
-      deleteBeforeReplace: false,
-      ignoreChanges: [],
-      replaceOnChanges: [],
-    },
+    planned("kubernetes:apps/v1:DaemonSet", "cilium:kube-system/cilium", {
+      metadata: { name: "cilium", namespace: "kube-system" },
+      spec: { template: { spec: { hostNetwork: true, containers: [{ name: "cilium-agent", resources: { limits: { memory: "1Gi" } } }] } } },
+    }),
   ],
 };
 

@@ -3,15 +3,12 @@ import type { Plan, PlannedResource } from "../../tools/plan/types";
 import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, violationDetail, type PolicyViolation } from "../../policy/evaluate";
 import type { ResourceView } from "../../policy/resource-view";
+import { planned as plannedResource } from "../support/planned";
 
 export const STACK_URN = "urn:pulumi:test::homeops::pulumi:pulumi:Stack::homeops-test";
 
 export function planned(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
-  return {
-    urn: `urn:pulumi:test::homeops::${type}::${name}`, type, name, custom: true, parent: STACK_URN, provider: "", inputs,
-    dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false,
-    ignoreChanges: [], replaceOnChanges: [], ...extra,
-  };
+  return plannedResource(type, name, inputs, { parent: STACK_URN, ...extra });
 }
 
 export function planOf(resources: readonly PlannedResource[]): Plan {

@@ -2,20 +2,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secretFindings, secretValuesOf, type PreviewCapture, type Registration } from "../support/planSecrets";
 import type { PlannedResource } from "../../tools/plan/types";
+import { planned } from "../support/planned";
 
 const { specialSigKey, specialSecretSig } = pulumi.runtime;
 const wrap = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
 const PASSWORD = "correct-horse-battery-staple";
 
-function planned({ urn, type, name }: Registration, inputs: Record<string, unknown>): PlannedResource {
-  return { urn, type, name, custom: true, parent: "", provider: "", inputs, dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [] };
+function recorded({ urn, type, name }: Registration, inputs: Record<string, unknown>): PlannedResource {
+  return planned(type, name, inputs, { urn });
 }
 
-function capture(sent: Record<string, unknown>, recorded: Record<string, unknown>): PreviewCapture {
+function capture(sent: Record<string, unknown>, sentAs: Record<string, unknown>): PreviewCapture {
   const password: Registration = { urn: "pw", type: "random:index/randomPassword:RandomPassword", name: "pw", secretOutputs: ["result"], inputs: {}, state: { result: PASSWORD } };
   const app: Registration = { urn: "app", type: "docker:index/container:Container", name: "app", secretOutputs: [], inputs: sent, state: {} };
   const registrations = [password, app];
-  return { plan: { project: "p", stack: "s", resources: [planned(password, {}), planned(app, recorded)] }, registrations, secrets: secretValuesOf(registrations, { "homeops:token": "offline-placeholder-for-homeops:token" }) };
+  return { plan: { project: "p", stack: "s", resources: [recorded(password, {}), recorded(app, sentAs)] }, registrations, secrets: secretValuesOf(registrations, { "homeops:token": "offline-placeholder-for-homeops:token" }) };
 }
 
 test("secret values are the declared secret outputs and the config secrets", () => {
