@@ -117,7 +117,7 @@ export async function simulateUp(options: SimulationOptions): Promise<Simulation
           return;
         }
         void record(request, (error, response) => {
-          if (!error && response) timed.add(response.getUrn());
+          if (!error && response) timed.add(engineUrn(response.getUrn()));
           callback(error, response);
           resolve();
         });
