@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import type { CliRun } from "../support/runCli";
 import { ROOT } from "../support/vpsConfig";
+import { inBatches } from "../../tools/bench/pool";
 
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
@@ -20,17 +21,8 @@ export function spawnTool(script: string, args: string[], timeoutMs = 120_000): 
 }
 
 /** Runs the thunks at most as many at a time as the machine has cores (at least two). */
-export async function inPool<T>(thunks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(thunks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < thunks.length) {
-      const index = next++;
-      results[index] = await thunks[index]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(2, cpus().length) }, worker));
-  return results;
+export function inPool<T>(thunks: (() => Promise<T>)[]): Promise<T[]> {
+  return inBatches(thunks, Math.max(2, cpus().length));
 }
 
 /** A Node stack frame line: `    at fn (file:line:col)` or `    at file:line:col`. */

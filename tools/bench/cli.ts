@@ -27,6 +27,7 @@ import { compareWithProcedure, containerDependencies, declaredNeeds, readProcedu
 import { scaleDockerInventory, scaleHomelab, type ScaledInventory, type StackSettings } from "./scaleInventory";
 import { median, renderTable, type Cell } from "./table";
 import { runTask, type BenchTask, type PoliciesResult, type PreviewResult, type UpResult } from "./tasks";
+import { inBatches } from "./pool";
 
 const ROOT = join(__dirname, "..", "..");
 const SEEDS = join(ROOT, "..", "shared", "seeds");
@@ -88,20 +89,6 @@ function settingsFrom(argv: string[]): Settings {
     throw new Error("--reps, --delay-ms and --factors take whole numbers (reps at least 1)");
   }
   return settings;
-}
-
-/** Runs thunks `concurrency` at a time, in order. */
-async function inBatches<T>(thunks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
-  const results: T[] = new Array(thunks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < thunks.length) {
-      const index = next++;
-      results[index] = await thunks[index]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, thunks.length) }, worker));
-  return results;
 }
 
 function messageOf(error: unknown): string {
