@@ -5,12 +5,10 @@
  * The TalosBootstrap dynamic provider captures this module through Pulumi's closure
  * serialization and runs it in the dynamic provider process. Hence no run-time imports at
  * module level (a captured module object would be serialized by value): packages are
- * `require`d inside the functions, and the protobuf contract is inline because users do
- * not have Talos' .proto files.
+ * `require`d inside the functions; the protobuf contract is in ./talosApiAccess.
  */
 import type * as grpcJs from "@grpc/grpc-js";
-import type * as protoLoader from "@grpc/proto-loader";
-import { mutualTlsCredentials, type TalosApiAccess } from "./talosApiAccess";
+import { callMachineService, mutualTlsCredentials, type NodeMetadata, type TalosApiAccess } from "./talosApiAccess";
 
 export const TALOS_API_PORT = 50000;
 
@@ -23,51 +21,9 @@ export type TalosBootstrapOptions = TalosApiAccess;
 /** "already-bootstrapped": etcd had data, so there was nothing to do. */
 export type TalosBootstrapOutcome = "bootstrapped" | "already-bootstrapped";
 
-interface BootstrapRequest {
-  recover_etcd: boolean;
-  recover_skip_hash_check: boolean;
-}
-
 interface BootstrapResponse {
-  messages?: { metadata?: { hostname?: string; error?: string } }[];
+  messages?: NodeMetadata[];
 }
-
-/**
- * The slice of Talos' api/machine/machine.proto and api/common/common.proto that Bootstrap
- * needs, as a protobufjs JSON descriptor: same packages, names and field numbers.
- */
-const BOOTSTRAP_CONTRACT: Parameters<typeof protoLoader.fromJSON>[0] = {
-  nested: {
-    common: {
-      nested: {
-        Metadata: {
-          fields: { hostname: { type: "string", id: 1 }, error: { type: "string", id: 2 } },
-        },
-      },
-    },
-    machine: {
-      nested: {
-        MachineService: {
-          methods: {
-            Bootstrap: {
-              requestType: "BootstrapRequest",
-              responseType: "BootstrapResponse",
-              comment: "Makes a control plane node create a single-node etcd cluster.",
-            },
-          },
-        },
-        BootstrapRequest: {
-          fields: {
-            recover_etcd: { type: "bool", id: 1 },
-            recover_skip_hash_check: { type: "bool", id: 2 },
-          },
-        },
-        Bootstrap: { fields: { metadata: { type: "common.Metadata", id: 1 } } },
-        BootstrapResponse: { fields: { messages: { rule: "repeated", type: "Bootstrap", id: 1 } } },
-      },
-    },
-  },
-};
 
 /**
  * Bootstraps etcd on the node at `endpoint`, retrying while the node is unreachable or not
@@ -114,27 +70,9 @@ export function talosApiEndpoint(host: string, port: number): string {
 }
 
 /** One attempt on a fresh channel, so that grpc-js' reconnect backoff does not stretch the retries. */
-function callBootstrap(target: string, credentials: grpcJs.ChannelCredentials, deadline: number): Promise<void> {
-  const grpc: typeof grpcJs = require("@grpc/grpc-js");
-  const method = bootstrapMethod();
-  const client = new grpc.Client(target, credentials);
-  const request: BootstrapRequest = { recover_etcd: false, recover_skip_hash_check: false };
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, { deadline }, (error, response) => {
-      client.close();
-      const nodeError = response?.messages?.map((message) => message.metadata?.error).find(Boolean);
-      if (error) reject(error);
-      else if (nodeError) reject(new Error(`the node answered with an error: ${nodeError}`));
-      else resolve();
-    });
-  });
-}
-
-function bootstrapMethod(): protoLoader.MethodDefinition<BootstrapRequest, BootstrapResponse> {
-  const loader: typeof protoLoader = require("@grpc/proto-loader");
-  const definition = loader.fromJSON(BOOTSTRAP_CONTRACT, { keepCase: true });
-  const service = definition["machine.MachineService"] as protoLoader.ServiceDefinition;
-  return service.Bootstrap as protoLoader.MethodDefinition<BootstrapRequest, BootstrapResponse>;
+async function callBootstrap(target: string, credentials: grpcJs.ChannelCredentials, deadline: number): Promise<void> {
+  const request = { recover_etcd: false, recover_skip_hash_check: false };
+  await callMachineService<BootstrapResponse>(target, credentials, "Bootstrap", request, deadline);
 }
 
 /** Names the node, what went wrong and what to check. */

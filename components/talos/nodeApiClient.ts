@@ -7,12 +7,11 @@
  *
  * The TalosNodeConfiguration dynamic provider captures this module through Pulumi's closure
  * serialization, as TalosBootstrap does ./bootstrapClient: no run-time imports at module
- * level, packages are `require`d inside the functions, and the protobuf contract is inline
- * (the same packages, names and field numbers as Talos' machine.proto and common.proto).
+ * level, packages are `require`d inside the functions; the protobuf contract is in
+ * ./talosApiAccess.
  */
 import type * as grpcJs from "@grpc/grpc-js";
-import type * as protoLoader from "@grpc/proto-loader";
-import { mutualTlsCredentials, type TalosApiAccess } from "./talosApiAccess";
+import { callMachineService, mutualTlsCredentials, type NodeMetadata, type TalosApiAccess } from "./talosApiAccess";
 
 /** Installing an upgrade and rebooting take minutes. */
 export const DEFAULT_NODE_TIMEOUT_MS = 15 * 60 * 1000;
@@ -51,7 +50,7 @@ export async function reconcileTalosNode(request: ReconcileRequest): Promise<Rec
   const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS);
   const interval = request.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
 
-  const applied = await call<ApplyResponse>(target, credentials, "ApplyConfiguration", {
+  const applied = await callMachineService<ApplyResponse>(target, credentials, "ApplyConfiguration", {
     data: Buffer.from(request.machineConfig, "utf8"),
     mode: APPLY_MODES.indexOf("AUTO"),
     dry_run: false,
@@ -69,7 +68,7 @@ export async function reconcileTalosNode(request: ReconcileRequest): Promise<Rec
   if (request.upgrade === undefined) return { appliedWith };
 
   const { image, talosVersion } = request.upgrade;
-  await call<UpgradeResponse>(target, credentials, "Upgrade", { image, preserve: true, stage: false, force: false }, deadline).catch((error: unknown) => {
+  await callMachineService<UpgradeResponse>(target, credentials, "Upgrade", { image, preserve: true, stage: false, force: false }, deadline).catch((error: unknown) => {
     throw explainFailure(target, `upgrading to ${image}`, error);
   });
   await waitForVersion(target, credentials, deadline, interval, `to report Talos ${talosVersion} after the upgrade`, (tag) => tag === talosVersion);
@@ -82,9 +81,6 @@ export function sha256Hex(text: string): string {
   return crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
-interface NodeMetadata {
-  metadata?: { hostname?: string; error?: string };
-}
 interface ApplyResponse {
   messages?: (NodeMetadata & { mode?: number; mode_details?: string; warnings?: string[] })[];
 }
@@ -93,87 +89,6 @@ interface UpgradeResponse {
 }
 interface VersionResponse {
   messages?: (NodeMetadata & { version?: { tag?: string } })[];
-}
-
-const METADATA = { type: "common.Metadata", id: 1 };
-
-/** The slice of machine.proto and common.proto these calls need, as a protobufjs JSON descriptor. */
-const NODE_API_CONTRACT: Parameters<typeof protoLoader.fromJSON>[0] = {
-  nested: {
-    google: { nested: { protobuf: { nested: { Empty: { fields: {} } } } } },
-    common: {
-      nested: {
-        Metadata: { fields: { hostname: { type: "string", id: 1 }, error: { type: "string", id: 2 } } },
-      },
-    },
-    machine: {
-      nested: {
-        MachineService: {
-          methods: {
-            ApplyConfiguration: {
-              requestType: "ApplyConfigurationRequest",
-              responseType: "ApplyConfigurationResponse",
-              comment: "Asserts a new configuration upon the node.",
-            },
-            Upgrade: { requestType: "UpgradeRequest", responseType: "UpgradeResponse", comment: "Installs another installer image and reboots into it." },
-            Version: { requestType: "google.protobuf.Empty", responseType: "VersionResponse", comment: "The Talos release the node runs." },
-          },
-        },
-        ApplyConfigurationRequest: {
-          fields: { data: { type: "bytes", id: 1 }, mode: { type: "Mode", id: 4 }, dry_run: { type: "bool", id: 5 } },
-          nested: { Mode: { values: { REBOOT: 0, AUTO: 1, NO_REBOOT: 2, STAGED: 3, TRY: 4 } } },
-        },
-        ApplyConfiguration: {
-          fields: {
-            metadata: METADATA,
-            warnings: { rule: "repeated", type: "string", id: 2 },
-            mode: { type: "ApplyConfigurationRequest.Mode", id: 3 },
-            mode_details: { type: "string", id: 4 },
-          },
-        },
-        ApplyConfigurationResponse: { fields: { messages: { rule: "repeated", type: "ApplyConfiguration", id: 1 } } },
-        UpgradeRequest: {
-          fields: {
-            image: { type: "string", id: 1 },
-            preserve: { type: "bool", id: 2 },
-            stage: { type: "bool", id: 3 },
-            force: { type: "bool", id: 4 },
-          },
-        },
-        Upgrade: { fields: { metadata: METADATA, ack: { type: "string", id: 2 } } },
-        UpgradeResponse: { fields: { messages: { rule: "repeated", type: "Upgrade", id: 1 } } },
-        VersionInfo: { fields: { tag: { type: "string", id: 1 } } },
-        Version: { fields: { metadata: METADATA, version: { type: "VersionInfo", id: 2 } } },
-        VersionResponse: { fields: { messages: { rule: "repeated", type: "Version", id: 1 } } },
-      },
-    },
-  },
-};
-
-type MethodName = "ApplyConfiguration" | "Upgrade" | "Version";
-
-/** One unary call on a fresh channel; an error the node reports inside its reply fails it too. */
-function call<Response extends { messages?: NodeMetadata[] }>(
-  target: string,
-  credentials: grpcJs.ChannelCredentials,
-  methodName: MethodName,
-  request: object,
-  deadline: number,
-): Promise<Response> {
-  const grpc: typeof grpcJs = require("@grpc/grpc-js");
-  const loader: typeof protoLoader = require("@grpc/proto-loader");
-  const definition = loader.fromJSON(NODE_API_CONTRACT, { keepCase: true, defaults: true });
-  const method = (definition["machine.MachineService"] as protoLoader.ServiceDefinition)[methodName] as unknown as protoLoader.MethodDefinition<object, Response>;
-  const client = new grpc.Client(target, credentials);
-  return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, { deadline }, (error, response) => {
-      client.close();
-      const nodeError = response?.messages?.map((message) => message.metadata?.error).find(Boolean);
-      if (error) reject(error);
-      else if (nodeError) reject(new Error(`the node answered with an error: ${nodeError}`));
-      else resolve(response as Response);
-    });
-  });
 }
 
 /** Probes Version until `done` holds for the reported tag (undefined while the node does not answer). */
@@ -187,7 +102,7 @@ async function waitForVersion(
 ): Promise<void> {
   let last = "no answer";
   for (;;) {
-    const tag = await call<VersionResponse>(target, credentials, "Version", {}, Math.min(deadline, Date.now() + PROBE_TIMEOUT_MS)).then(
+    const tag = await callMachineService<VersionResponse>(target, credentials, "Version", {}, Math.min(deadline, Date.now() + PROBE_TIMEOUT_MS)).then(
       (response) => response.messages?.[0]?.version?.tag,
       () => undefined,
     );
