@@ -1,23 +1,11 @@
 /**
  * A running Talos node's API on loopback, for the calls that reconcile it:
- * `ApplyConfiguration`, `Upgrade` and `Version` of `machine.MachineService`, from the
- * REFERENCE protos in ../shared/conformance (so the client's inline contract is checked
- * against them), over TLS that requires a client certificate signed by the test CA.
+ * `ApplyConfiguration`, `Upgrade` and `Version` of `machine.MachineService`
+ * (test/support/talosApiServer.ts: the reference protos, TLS requiring a client certificate).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
-import { conformancePath } from "../talos/conformance";
+import { startTalosApiServer } from "../support/talosApiServer";
 import type { TestPki } from "../talos-bootstrap/testPki";
-
-/** common.proto imports google/rpc/status.proto, which neither the reference nor protobufjs ships. */
-const GOOGLE_RPC_STATUS_PROTO = `syntax = "proto3";
-package google.rpc;
-import "google/protobuf/any.proto";
-message Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; }
-`;
 
 export interface AppliedConfig {
   data: string;
@@ -41,21 +29,13 @@ export class FakeTalosNode {
   }
 
   static async start(pki: TestPki, tag: string): Promise<FakeTalosNode> {
-    const server = new grpc.Server();
-    const credentials = grpc.ServerCredentials.createSsl(
-      Buffer.from(pki.ca.certPem),
-      [{ cert_chain: Buffer.from(pki.server.certPem), private_key: Buffer.from(pki.server.keyPem) }],
-      true,
-    );
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync("127.0.0.1:0", credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
-    );
-    const node = new FakeTalosNode(server, port, tag);
-    server.addService(loadMachineService(), {
-      ApplyConfiguration: node.applyConfiguration.bind(node),
-      Upgrade: node.upgrade.bind(node),
-      Version: node.version.bind(node),
+    let node: FakeTalosNode | undefined;
+    const { server, port } = await startTalosApiServer(pki, {
+      ApplyConfiguration: (call, callback) => node?.applyConfiguration(call, callback),
+      Upgrade: (call, callback) => node?.upgrade(call, callback),
+      Version: (call, callback) => node?.version(call, callback),
     });
+    node = new FakeTalosNode(server, port, tag);
     return node;
   }
 
@@ -107,18 +87,5 @@ export class FakeTalosNode {
       return;
     }
     callback(null, { messages: [{ metadata: { hostname: "talos-cp-1" }, version: { tag: this.tag } }] });
-  }
-}
-
-function loadMachineService(): grpc.ServiceDefinition {
-  const protos = path.dirname(path.dirname(conformancePath("api", "machine", "machine.proto")));
-  const stubDir = mkdtempSync(path.join(tmpdir(), "talos-protos-"));
-  try {
-    mkdirSync(path.join(stubDir, "google/rpc"), { recursive: true });
-    writeFileSync(path.join(stubDir, "google/rpc/status.proto"), GOOGLE_RPC_STATUS_PROTO);
-    const definition = protoLoader.loadSync("machine/machine.proto", { includeDirs: [protos, stubDir], keepCase: true, enums: String });
-    return definition["machine.MachineService"] as grpc.ServiceDefinition;
-  } finally {
-    rmSync(stubDir, { recursive: true, force: true });
   }
 }

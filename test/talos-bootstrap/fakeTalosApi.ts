@@ -1,23 +1,10 @@
 /**
- * A stand-in for a node's Talos API on loopback: `machine.MachineService/Bootstrap` from the
- * REFERENCE protos in ../shared/conformance (so the client's inline contract is checked
- * against them), over TLS that requires a client certificate signed by the test CA.
+ * A stand-in for a node's Talos API on loopback serving `machine.MachineService/Bootstrap`
+ * (test/support/talosApiServer.ts: the reference protos, TLS requiring a client certificate).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
+import type * as grpc from "@grpc/grpc-js";
+import { startTalosApiServer } from "../support/talosApiServer";
 import type { TestPki } from "./testPki";
-
-const TALOS_API_PROTOS = path.resolve(__dirname, "../../../shared/conformance/talos/api");
-
-/** common.proto imports google/rpc/status.proto, which neither the reference nor protobufjs ships. */
-const GOOGLE_RPC_STATUS_PROTO = `syntax = "proto3";
-package google.rpc;
-import "google/protobuf/any.proto";
-message Status { int32 code = 1; string message = 2; repeated google.protobuf.Any details = 3; }
-`;
 
 export type BootstrapAnswer =
   | { kind: "ok" }
@@ -34,17 +21,9 @@ export class FakeTalosApi {
   private constructor(private readonly server: grpc.Server, readonly port: number) {}
 
   static async start(pki: TestPki): Promise<FakeTalosApi> {
-    const server = new grpc.Server();
-    const credentials = grpc.ServerCredentials.createSsl(
-      Buffer.from(pki.ca.certPem),
-      [{ cert_chain: Buffer.from(pki.server.certPem), private_key: Buffer.from(pki.server.keyPem) }],
-      true,
-    );
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync("127.0.0.1:0", credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
-    );
-    const api = new FakeTalosApi(server, port);
-    server.addService(loadMachineService(), { Bootstrap: api.bootstrap.bind(api) });
+    let api: FakeTalosApi | undefined;
+    const { server, port } = await startTalosApiServer(pki, { Bootstrap: (call, callback) => api?.bootstrap(call, callback) });
+    api = new FakeTalosApi(server, port);
     return api;
   }
 
@@ -74,20 +53,5 @@ export class FakeTalosApi {
     if (answer.kind === "grpc-error") callback({ code: answer.code, details: answer.details });
     else if (answer.kind === "reply-error") callback(null, { messages: [{ metadata: { hostname: "cp1", error: answer.error } }] });
     else callback(null, { messages: [{ metadata: { hostname: "cp1" } }] });
-  }
-}
-
-function loadMachineService(): grpc.ServiceDefinition {
-  if (!existsSync(path.join(TALOS_API_PROTOS, "machine/machine.proto"))) {
-    throw new Error(`The Talos reference protos are missing: expected ${TALOS_API_PROTOS}/machine/machine.proto (../shared/conformance).`);
-  }
-  const stubDir = mkdtempSync(path.join(tmpdir(), "talos-protos-"));
-  try {
-    mkdirSync(path.join(stubDir, "google/rpc"), { recursive: true });
-    writeFileSync(path.join(stubDir, "google/rpc/status.proto"), GOOGLE_RPC_STATUS_PROTO);
-    const definition = protoLoader.loadSync("machine/machine.proto", { includeDirs: [TALOS_API_PROTOS, stubDir] });
-    return definition["machine.MachineService"] as grpc.ServiceDefinition;
-  } finally {
-    rmSync(stubDir, { recursive: true, force: true });
   }
 }
