@@ -7,7 +7,7 @@ import { scaleDockerInventory, scaleHomelab } from "../../tools/bench/scaleInven
 import { matchesResource } from "../../tools/bench/simulate";
 import { labelledHosts, replicateConfig, replicatePlan, syntheticHost } from "../../tools/bench/syntheticEstate";
 import type { Plan, PlannedResource } from "../../tools/plan/types";
-import { copy, ROOT, stackConfigData } from "../support/vpsConfig";
+import { copy, ROOT, stackConfigData } from "../support/stackConfig";
 import { planned } from "../support/planned";
 
 const STACK = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";

@@ -1,22 +1,12 @@
-import { formatIssues, type ConfigIssue } from "../../config/errors";
-import { validateVpsConfig } from "../../config/stacks";
-import { containerIn, copy, stackConfigData } from "../support/vpsConfig";
+import { formatIssues } from "../../config/errors";
+import { brokenConfig, configProblems, containerIn, stackConfigData } from "../support/stackConfig";
 
 const valid = stackConfigData("vps");
 
-function problems(data: Record<string, any>): ConfigIssue[] {
-  const result = validateVpsConfig(data);
-  return "issues" in result ? result.issues : [];
-}
-
-function broken(mutate: (config: Record<string, any>) => void): ConfigIssue[] {
-  const config = copy(valid);
-  mutate(config);
-  return problems(config);
-}
+const broken = (mutate: (config: Record<string, any>) => void) => brokenConfig("vps", mutate);
 
 test("the committed VPS config is valid", () => {
-  expect(problems(valid)).toEqual([]);
+  expect(configProblems("vps", valid)).toEqual([]);
 });
 
 describe("bad VPS config is refused with the key and the rule", () => {

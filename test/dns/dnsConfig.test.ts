@@ -1,15 +1,6 @@
-import { validateHomelabConfig } from "../../config/stacks";
-import type { ConfigIssue } from "../../config/errors";
-import { copy, stackConfigData } from "../support/vpsConfig";
+import { brokenConfig } from "../support/stackConfig";
 
-const valid = stackConfigData("homelab");
-
-function broken(mutate: (config: Record<string, any>) => void): ConfigIssue[] {
-  const config = copy(valid);
-  mutate(config);
-  const result = validateHomelabConfig(config);
-  return "issues" in result ? result.issues : [];
-}
+const broken = (mutate: (config: Record<string, any>) => void) => brokenConfig("homelab", mutate);
 
 const cloudflare = (c: Record<string, any>) => {
   c.dns.provider = "cloudflare";

@@ -15,7 +15,7 @@ import type { TalosClusterSpec } from "../../config/talos";
 import { validateHomelabConfig } from "../../config/stacks";
 import { stabilitySecrets } from "../talos/conformance";
 import { talosSchemaValidator } from "../talos/talosSchema";
-import { copy, stackConfigData } from "../support/vpsConfig";
+import { copy, stackConfigData } from "../support/stackConfig";
 
 function committedCompute() {
   const result = validateHomelabConfig(stackConfigData("homelab"));

@@ -4,7 +4,7 @@
  */
 import { dockerHostsSchema, dockerStacksSchema, type ContainerSpec, type DockerStackSpec } from "../../config/docker";
 import { specTable } from "../support/specTables";
-import { stackConfigData } from "../support/vpsConfig";
+import { stackConfigData } from "../support/stackConfig";
 
 const raw = stackConfigData("homelab");
 const hosts = dockerHostsSchema.parse(raw.dockerHosts);

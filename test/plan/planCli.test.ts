@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runTool, tempDir, writeStackFile } from "../support/runCli";
-import { containerIn, copy, stackConfigData } from "../support/vpsConfig";
+import { containerIn, copy, stackConfigData } from "../support/stackConfig";
 
 const plan = (...args: string[]) => runTool("tools/plan/cli.ts", args);
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);

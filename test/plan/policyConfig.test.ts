@@ -2,7 +2,7 @@ import { evaluatePlan } from "../../policy/evaluate";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import type { Plan } from "../../tools/plan/types";
 import { planned } from "../support/planned";
-import { ROOT } from "../support/vpsConfig";
+import { ROOT } from "../support/stackConfig";
 
 /** Cilium's agent as helm.v4.Chart registers it under the real engine (offline, charts render nothing). */
 const renderedCilium: Plan = {

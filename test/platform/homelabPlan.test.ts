@@ -7,7 +7,7 @@ import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan, type PlannedResource } from "../../tools/plan/types";
-import { ROOT, stackConfigData } from "../support/vpsConfig";
+import { ROOT, stackConfigData } from "../support/stackConfig";
 
 const STACK_FILE = `${ROOT}/Pulumi.homelab.yaml`;
 const config = stackConfigData("homelab");

@@ -1,19 +1,12 @@
 import { validateHomelabConfig } from "../../config/stacks";
-import type { ConfigIssue } from "../../config/errors";
-import { copy, stackConfigData } from "../support/vpsConfig";
+import { brokenConfig, configProblems, copy, stackConfigData } from "../support/stackConfig";
 
 const valid = stackConfigData("homelab");
 
-function broken(mutate: (config: Record<string, any>) => void): ConfigIssue[] {
-  const config = copy(valid);
-  mutate(config);
-  const result = validateHomelabConfig(config);
-  return "issues" in result ? result.issues : [];
-}
+const broken = (mutate: (config: Record<string, any>) => void) => brokenConfig("homelab", mutate);
 
 test("the committed homelab config is valid", () => {
-  const result = validateHomelabConfig(valid);
-  expect("issues" in result ? result.issues : []).toEqual([]);
+  expect(configProblems("homelab", valid)).toEqual([]);
 });
 
 describe("bad platform config is refused with the key and the rule", () => {

@@ -1,7 +1,7 @@
 import { platformSettings, type PlatformSettings } from "../../components/kubernetes-platform/settings";
 import { platformSchema, type IngressController, type PlatformSpec } from "../../config/platform";
 import { clusterCniSchema, type ClusterCni } from "../../config/talos";
-import { stackConfigData } from "../support/vpsConfig";
+import { stackConfigData } from "../support/stackConfig";
 
 /** The committed homelab platform settings, parsed as the program parses them. */
 export function committedPlatform(): PlatformSpec {

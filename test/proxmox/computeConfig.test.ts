@@ -1,25 +1,14 @@
 import { controlPlaneCountIssue } from "../../config/checks/proxmox";
-import type { ConfigIssue } from "../../config/errors";
-import { validateHomelabConfig } from "../../config/stacks";
-import { copy, stackConfigData } from "../support/vpsConfig";
+import { brokenConfig, configProblems, stackConfigData } from "../support/stackConfig";
 
 const valid = stackConfigData("homelab");
 
-function problems(data: Record<string, any>): ConfigIssue[] {
-  const result = validateHomelabConfig(data);
-  return "issues" in result ? result.issues : [];
-}
-
-function broken(mutate: (config: Record<string, any>) => void): ConfigIssue[] {
-  const config = copy(valid);
-  mutate(config);
-  return problems(config);
-}
+const broken = (mutate: (config: Record<string, any>) => void) => brokenConfig("homelab", mutate);
 
 const node = (config: Record<string, any>, index: number) => config.talos.nodes[index];
 
 test("the committed homelab config is valid", () => {
-  expect(problems(valid)).toEqual([]);
+  expect(configProblems("homelab", valid)).toEqual([]);
 });
 
 describe("bad compute config is refused with the key and the rule", () => {

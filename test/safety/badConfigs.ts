@@ -4,7 +4,7 @@
  * state. Keys are computed from the data (which stack, which container), so the corpus
  * follows the stack files as they change.
  */
-import { copy, stackConfigData } from "../support/vpsConfig";
+import { copy, stackConfigData } from "../support/stackConfig";
 
 export interface BadConfig {
   kind: string;

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir, type CliRun } from "../support/runCli";
-import { ROOT } from "../support/vpsConfig";
+import { ROOT } from "../support/stackConfig";
 import { inPool, spawnTool } from "./spawnTool";
 
 const stacks = readdirSync(ROOT).flatMap((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1] ?? []).sort();

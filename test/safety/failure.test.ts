@@ -4,7 +4,7 @@
  * it and what to do next, not a stack trace.
  */
 import type { CliRun } from "../support/runCli";
-import { stackConfigData } from "../support/vpsConfig";
+import { stackConfigData } from "../support/stackConfig";
 import { inPool, spawnTool, STACK_FRAME } from "./spawnTool";
 
 const vps = stackConfigData("vps");

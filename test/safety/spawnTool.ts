@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import type { CliRun } from "../support/runCli";
-import { ROOT } from "../support/vpsConfig";
+import { ROOT } from "../support/stackConfig";
 import { inBatches } from "../../tools/bench/pool";
 
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { ROOT } from "./vpsConfig";
+import { ROOT } from "./stackConfig";
 
 export interface CliRun {
   status: number | null;

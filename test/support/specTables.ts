@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "./vpsConfig";
+import { ROOT } from "./stackConfig";
 
 const SPEC = join(ROOT, "..", "shared", "spec", "inventory.md");
 

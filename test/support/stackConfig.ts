@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { ConfigIssue } from "../../config/errors";
+import { stackConfigValidators } from "../../config/stacks";
 
 export const ROOT = join(__dirname, "..", "..");
 
@@ -22,4 +24,17 @@ export function containerIn(config: Record<string, any>, name: string): Record<s
     if (found) return found;
   }
   throw new Error(`no container ${name} in the test config`);
+}
+
+/** Every problem the program's own validation finds in a stack's config data. */
+export function configProblems(stack: string, data: Record<string, any>): ConfigIssue[] {
+  const result = stackConfigValidators[stack](data);
+  return "issues" in result ? result.issues : [];
+}
+
+/** The committed config of `stack`, changed by `mutate`, and what validation finds in it. */
+export function brokenConfig(stack: string, mutate: (config: Record<string, any>) => void): ConfigIssue[] {
+  const config = copy(stackConfigData(stack));
+  mutate(config);
+  return configProblems(stack, config);
 }
