@@ -7,19 +7,13 @@
  *
  * Like the offline preview, one simulation per process: the Pulumi runtime is global.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import { parse } from "yaml";
-import { compositionFor } from "../../stacks";
-import { offlineMocks } from "../plan/mocks";
-import { REPOSITORY_ROOT, stackFileOf } from "../plan/offlinePreview";
-import { installRecordingMocks, urnOf } from "../plan/recorder";
-import { readOfflineConfig } from "../plan/stackConfig";
+import { prepareOfflineRun } from "../plan/offlinePreview";
+import { urnOf } from "../plan/recorder";
 import type { Plan, PlannedResource } from "../plan/types";
 import { providerFailure, type SimulatedFailure } from "./providerErrors";
 
@@ -70,11 +64,8 @@ function cancellation(): Error {
 }
 
 export async function simulateUp(options: SimulationOptions): Promise<SimulationResult> {
-  const compose = compositionFor(options.stack);
-  const project = (parse(readFileSync(join(REPOSITORY_ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-  const config = readOfflineConfig(stackFileOf(options), project);
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  const { resources, engineUrn } = installRecordingMocks(offlineMocks, project, options.stack);
+  const { compose, project, recording } = prepareOfflineRun(options);
+  const { resources, engineUrn } = recording;
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
   const record = monitor.registerResource.bind(monitor);
 

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { compositionFor } from "../../stacks";
 import { offlineMocks } from "./mocks";
-import { installRecordingMocks } from "./recorder";
+import { installRecordingMocks, type Recording } from "./recorder";
 import { readOfflineConfig } from "./stackConfig";
 import type { Plan } from "./types";
 
@@ -28,18 +28,26 @@ export function stackFileOf(options: OfflinePreviewOptions): string {
  * Pulumi runtime is global state.
  */
 export async function runOfflinePreview(options: OfflinePreviewOptions): Promise<Plan> {
-  const compose = compositionFor(options.stack);
-  const projectDir = options.projectDir ?? REPOSITORY_ROOT;
-  const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-  const config = readOfflineConfig(stackFileOf(options), project);
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-  const { resources } = installRecordingMocks(offlineMocks, project, options.stack);
+  const { compose, project, recording } = prepareOfflineRun(options);
   await withoutStackCapture(async () => {
     await pulumi.runtime.runInPulumiStack(async () => compose());
     // Registrations still in flight (inputs waiting on other resources) finish here.
     await pulumi.runtime.disconnect();
   });
-  return { project, stack: options.stack, resources };
+  return { project, stack: options.stack, resources: recording.resources };
+}
+
+/**
+ * What every offline run of a stack needs before its program runs: the composition, the
+ * stack config set (secrets as placeholders) and the recording mocks installed.
+ */
+export function prepareOfflineRun(options: OfflinePreviewOptions): { compose: () => Record<string, unknown>; project: string; recording: Recording } {
+  const compose = compositionFor(options.stack);
+  const projectDir = options.projectDir ?? REPOSITORY_ROOT;
+  const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const config = readOfflineConfig(stackFileOf(options), project);
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  return { compose, project, recording: installRecordingMocks(offlineMocks, project, options.stack) };
 }
 
 /** Set to 1 to keep stack traces (and their source maps) while debugging the program. */
