@@ -79,7 +79,7 @@ function toPlannedResource(request: RegisterResourceRequest, urn: string, engine
 }
 
 /** Serialized inputs with secrets and unknowns replaced by placeholders, references by URN. */
-export function redact(value: unknown, engineUrn: (mockUrn: string) => string = (urn) => urn): unknown {
+function redact(value: unknown, engineUrn: (mockUrn: string) => string): unknown {
   if (value === unknownValue) return UNKNOWN_PLACEHOLDER;
   if (Array.isArray(value)) return value.map((item) => redact(item, engineUrn));
   if (value === null || typeof value !== "object") return value;
