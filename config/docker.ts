@@ -60,6 +60,19 @@ export const healthcheckSchema = z
   })
   .strict();
 
+/**
+ * Where the program differs on purpose from the running estate (`npm run adopt -- --check`
+ * compares the two): the field that differs (`memoryMb`, `env.LDAP_BIND_DN`, `internal`)
+ * and why. A difference not declared here fails the estate comparison.
+ */
+export const deviationsSchema = z
+  .array(z.object({ field: z.string().min(1), reason: z.string().min(1) }).strict())
+  .default([]);
+export type Deviation = z.infer<typeof deviationsSchema>[number];
+
+const loggingSchema = z.object({ driver: z.string(), options: z.record(z.string(), z.string()) }).strict();
+const restartSchema = z.enum(["no", "always", "unless-stopped", "on-failure"]);
+
 export const containerSchema = z
   .object({
     name: dnsLabel,
@@ -97,7 +110,24 @@ export const containerSchema = z
       .record(z.string().refine((label) => !label.startsWith("homeops."), "homeops.* labels are set by the program"), z.string())
       .default({}),
     command: z.array(z.string()).optional(),
+    /** Replaces the image's entrypoint (compose `entrypoint`). */
+    entrypoint: z.array(z.string()).optional(),
     user: z.string().optional(),
+    /** Run an init process as PID 1 that reaps zombies (compose `init`). */
+    init: z.boolean().optional(),
+    sysctls: z.record(z.string(), z.string()).default({}),
+    /** DNS servers instead of the host's resolver. */
+    dns: z.array(z.string()).default([]),
+    tty: z.boolean().default(false),
+    stdinOpen: z.boolean().default(false),
+    /** How long `docker stop` waits before killing (compose `stop_grace_period`). */
+    stopGracePeriod: duration.optional(),
+    /** Overrides the host's restart policy for this container. */
+    restart: restartSchema.optional(),
+    /** Overrides the host's logging for this container. */
+    logging: loggingSchema.optional(),
+    /** More names this container answers to on each of its networks (compose's service name). */
+    aliases: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a network alias")).default([]),
     healthcheck: healthcheckSchema.optional(),
     /** Memory limit in MB: required for every container (policy and capacity check). */
     memoryMb: z.number().int().positive(),
@@ -108,6 +138,7 @@ export const containerSchema = z
     reachableFrom: z.array(z.string()).default([]),
     /** Containers allowed to join this container's network namespace. */
     netnsSharedWith: z.array(z.string()).default([]),
+    deviations: deviationsSchema,
   })
   .strict()
   .refine((c) => !(c.networkMode && c.networks.length > 0), {
@@ -133,11 +164,18 @@ export const dockerStackSchema = z
           .object({
             /** The Docker volume name on the host; defaults to compose's `<stack>_<volume>`. */
             dockerName: z.string().optional(),
+            /**
+             * Another stack of the host owns this volume (or nothing does): it is only mounted
+             * by name here, never created, imported or protected by this stack.
+             */
+            external: z.boolean().default(false),
           })
           .strict(),
       )
       .default({}),
     containers: z.array(containerSchema).min(1),
+    /** Stack-level differences from the estate (`volumes.<name>`, a container the estate lacks). */
+    deviations: deviationsSchema,
   })
   .strict();
 export type DockerStackSpec = z.infer<typeof dockerStackSchema>;
@@ -154,6 +192,7 @@ export const dockerNetworkSchema = z
      * reach its members either (Docker 28+: `gateway_mode_ipv4=isolated`, internal only).
      */
     isolatedFromHost: z.boolean().default(false),
+    deviations: deviationsSchema,
   })
   .strict()
   .refine((network) => !network.isolatedFromHost || network.internal, {
@@ -178,11 +217,8 @@ export const dockerHostSchema = z
     /** Containers allowed to mount the Docker socket (control of the whole host). */
     dockerSocketAllowed: z.array(z.string()).default([]),
     /** Defaults every container on this host gets. */
-    restart: z.enum(["no", "always", "unless-stopped", "on-failure"]).default("unless-stopped"),
-    logging: z
-      .object({ driver: z.string(), options: z.record(z.string(), z.string()) })
-      .strict()
-      .default({ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }),
+    restart: restartSchema.default("unless-stopped"),
+    logging: loggingSchema.default({ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }),
   })
   .strict();
 export type DockerHostSpec = z.infer<typeof dockerHostSchema>;

@@ -25,9 +25,9 @@ export function containerArgs(spec: ContainerSpec, context: ContainerContext): d
   return {
     name: spec.name,
     image: context.image,
-    restart: context.host.restart,
-    logDriver: context.host.logging.driver,
-    logOpts: context.host.logging.options,
+    restart: spec.restart ?? context.host.restart,
+    logDriver: (spec.logging ?? context.host.logging).driver,
+    logOpts: (spec.logging ?? context.host.logging).options,
     memory: spec.memoryMb,
     memoryReservation: spec.memoryReservationMb,
     labels: containerLabels(spec, context),
@@ -60,7 +60,14 @@ export function containerArgs(spec: ContainerSpec, context: ContainerContext): d
     tmpfs: Object.keys(spec.tmpfs).length > 0 ? spec.tmpfs : undefined,
     securityOpts: spec.securityOpts.length > 0 ? spec.securityOpts : undefined,
     command: spec.command,
+    entrypoints: spec.entrypoint,
     user: spec.user,
+    init: spec.init,
+    sysctls: Object.keys(spec.sysctls).length > 0 ? spec.sysctls : undefined,
+    dns: spec.dns.length > 0 ? spec.dns : undefined,
+    tty: spec.tty || undefined,
+    stdinOpen: spec.stdinOpen || undefined,
+    stopTimeout: spec.stopGracePeriod === undefined ? undefined : durationSeconds(spec.stopGracePeriod),
     healthcheck: spec.healthcheck && {
       tests: spec.healthcheck.test,
       interval: spec.healthcheck.interval,
@@ -98,8 +105,16 @@ function networking(spec: ContainerSpec, context: ContainerContext): Pick<docker
   if (spec.networks.length === 0) return {};
   return {
     networkMode: context.network(spec.networks[0]),
-    networksAdvanced: spec.networks.map((network) => ({ name: context.network(network), aliases: [spec.name] })),
+    networksAdvanced: spec.networks.map((network) => ({ name: context.network(network), aliases: [spec.name, ...spec.aliases] })),
   };
+}
+
+const SECONDS_PER_UNIT: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** A Go duration (`1m30s`) in whole seconds, as Docker's stop timeout takes it. */
+export function durationSeconds(duration: string): number {
+  const seconds = [...duration.matchAll(/(\d+)(ns|us|ms|s|m|h)/g)].reduce((sum, [, amount, unit]) => sum + Number(amount) * SECONDS_PER_UNIT[unit], 0);
+  return Math.round(seconds);
 }
 
 /**

@@ -32,10 +32,12 @@ export class DockerStack extends pulumi.ComponentResource {
     const onHost = { parent: this, provider: host.provider };
 
     const volumes = Object.fromEntries(
-      Object.entries(spec.volumes).map(([volumeName, volume]) => {
+      Object.entries(spec.volumes).map(([volumeName, volume]): [string, pulumi.Input<string>] => {
         // The running estate's volume name (compose's `<stack>_<volume>` unless given), so
         // `pulumi import` adopts the existing data.
-        const dockerName = volume.dockerName ?? `${spec.name}_${volumeName}`;
+        const dockerName = volumeDockerName(spec.name, volumeName, volume);
+        // Another stack owns it: mounted by name, managed there.
+        if (volume.external) return [volumeName, dockerName];
         const created = new docker.Volume(
           host.resourceName(dockerName),
           { name: dockerName },
@@ -43,7 +45,7 @@ export class DockerStack extends pulumi.ComponentResource {
           // replace the volume and its data.
           { ...onHost, protect: true, retainOnDelete: true, ignoreChanges: ["labels"] },
         );
-        return [volumeName, created];
+        return [volumeName, created.name];
       }),
     );
 
@@ -61,7 +63,7 @@ export class DockerStack extends pulumi.ComponentResource {
           host: host.spec,
           image: host.pull(container.image, container.digest).imageId,
           network: (network) => args.networks[network].name,
-          volume: (volume) => volumes[volume].name,
+          volume: (volume) => volumes[volume],
           container: (other) => resolveContainer(other).name,
           resolve: (value) => args.secrets.resolve(value),
           waitForHealthy: args.awaitedHealthy.has(container.name),
@@ -80,4 +82,9 @@ export class DockerStack extends pulumi.ComponentResource {
     }
     this.registerOutputs({ containers: Object.keys(this.containers) });
   }
+}
+
+/** A stack volume's name on its host: compose's `<stack>_<volume>` unless the stack file names it. */
+export function volumeDockerName(stackName: string, volumeName: string, volume: { dockerName?: string }): string {
+  return volume.dockerName ?? `${stackName}_${volumeName}`;
 }

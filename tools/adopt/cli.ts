@@ -1,0 +1,101 @@
+/**
+ * `npm run adopt -- <compose.yaml> --host <host> --stack <Komodo stack> [--root <repo>]`
+ * prints the `homeops:dockerStacks` entry that declares the containers of that compose file;
+ * `npm run adopt -- --komodo <stacks-<host>.toml> --root <repo>` does every stack of it;
+ * `npm run adopt -- --check <stack> [--root <estate>]` compares `Pulumi.<stack>.yaml` with the
+ * estate and lists the declared deviations (exit 1 on any undeclared difference).
+ * A compose field the program cannot express is listed with its file and path and makes the
+ * exit code 1 unless `--allow-unmapped`.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { Document, isScalar, visit } from "yaml";
+import { ComposeError, type Adopted } from "./compose";
+import { adoptFile, adoptKomodoFile, EstateError } from "./estate";
+import { checkStackFile, DEFAULT_ESTATE_ROOT, renderCheck } from "./check";
+
+const USAGE = [
+  "usage: npm run adopt -- <compose.yaml> --host <docker host> --stack <Komodo stack name> [--root <repo root>] [--allow-unmapped]",
+  "       npm run adopt -- --komodo <stacks-<host>.toml> --root <repo root> [--allow-unmapped]",
+  "       npm run adopt -- --check <stack> [--root <estate root>] [--config-file <Pulumi.<stack>.yaml>]",
+].join("\n");
+
+/** The repository root above a compose file: where Komodo's resources or .git are. */
+function findRoot(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "docker", "komodo-resources")) || existsSync(join(dir, ".git"))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export function render(adopted: Adopted[]): string {
+  const document = new Document(adopted.map((one) => one.stack));
+  // Short lists of words and {configSecret: key} on one line, as the stack files write them.
+  visit(document, {
+    Seq: (_, node) => void (node.flow = node.items.length <= 8 && node.items.every((item) => isScalar(item) && String(item.value).length <= 40)),
+    Map: (_, node) => void (node.flow = node.items.length === 1 && isScalar(node.items[0].key) && node.items[0].key.value === "configSecret"),
+  });
+  const networks = adopted.flatMap((one) => one.networks.map((network) => ({ ...network, host: one.stack.host, stack: one.stack.name })));
+  if (networks.length > 0) {
+    document.commentBefore = [
+      " Networks the containers join, under homeops:dockerHosts.<host>.networks:",
+      ...networks.map((network) => `   ${network.host}: ${network.dockerName}${network.created ? ` (created by ${network.stack}${network.internal ? ", internal" : ""})` : " (external)"}`),
+    ].join("\n");
+  }
+  return document.toString({ lineWidth: 0 });
+}
+
+function main(argv: string[]): number {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      host: { type: "string" },
+      stack: { type: "string" },
+      root: { type: "string" },
+      komodo: { type: "string" },
+      check: { type: "string" },
+      "config-file": { type: "string" },
+      "allow-unmapped": { type: "boolean", default: false },
+    },
+  });
+  if (values.check) {
+    const result = checkStackFile(values.check, { estateRoot: values.root ?? DEFAULT_ESTATE_ROOT, stackFile: values["config-file"] });
+    console.log(renderCheck(result).join("\n"));
+    return result.undeclared.length + result.stale.length > 0 ? 1 : 0;
+  }
+  let adopted: Adopted[];
+  if (values.komodo) {
+    if (positionals.length > 0 || !values.root) return usage();
+    adopted = adoptKomodoFile(values.komodo, values.root);
+  } else {
+    if (positionals.length !== 1 || !values.host || !values.stack) return usage();
+    const root = values.root ?? findRoot(dirname(positionals[0]));
+    if (!root) throw new EstateError(`${positionals[0]}: no repository root above it (docker/komodo-resources or .git): pass --root`);
+    adopted = [adoptFile({ composePath: positionals[0], root, host: values.host, stack: values.stack })];
+  }
+  process.stdout.write(render(adopted));
+  const unmapped = adopted.flatMap((one) => one.unmapped);
+  for (const item of unmapped) console.error(`unmapped: ${item.file}: ${item.path}: ${item.reason}`);
+  if (unmapped.length > 0 && !values["allow-unmapped"]) {
+    console.error(`${unmapped.length} field(s) not mapped: the entry above does not declare them (rerun with --allow-unmapped to accept that)`);
+    return 1;
+  }
+  return 0;
+}
+
+function usage(): number {
+  console.error(USAGE);
+  return 2;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  // Bad input is reported by its file and path, never with a stack trace.
+  if (error instanceof ComposeError || error instanceof EstateError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`error: ${(error as Error).message}`);
+    process.exitCode = 1;
+  } else throw error;
+}
