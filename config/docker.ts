@@ -168,7 +168,7 @@ export const dockerStackSchema = z
              * Another stack of the host owns this volume (or nothing does): it is only mounted
              * by name here, never created, imported or protected by this stack.
              */
-            external: z.boolean().default(false),
+            external: z.boolean().optional(),
           })
           .strict(),
       )
