@@ -1,3 +1,4 @@
+import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { TRUST_ZONES } from "../components/docker-stack/labels";
 import { valueSchema } from "./values";
@@ -24,8 +25,8 @@ export const portSchema = z.string().transform((text, ctx): PublishedPort => {
   const match = PORT.exec(text);
   const internal = Number(match?.[3]);
   const external = match?.[2] ? Number(match[2]) : internal;
-  if (!match || [internal, external].some((port) => port < 1 || port > 65535)) {
-    ctx.addIssue({ code: "custom", message: `"${text}" is not a port; use [ip:][external:]internal[/tcp|udp] with ports 1-65535` });
+  if (!match || (match[1] !== undefined && !isIPv4(match[1])) || [internal, external].some((port) => port < 1 || port > 65535)) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not a port; use [ip:][external:]internal[/tcp|udp] with an IPv4 ip and ports 1-65535` });
     return z.NEVER;
   }
   return { ip: match[1] ?? "0.0.0.0", external, internal, protocol: (match[4] as "tcp" | "udp" | undefined) ?? "tcp" };
