@@ -1,6 +1,6 @@
 /** Properties of the IPv4 parsers, on generated addresses and subnets over the whole address space. */
 import fc from "fast-check";
-import { ipv4ToNumber, isHostAddress, isInSubnet, parseSubnet, type Ipv4Subnet } from "../../config/ipv4";
+import { ipv4ToNumber, isHostAddress, isInSubnet, parseSubnet } from "../../config/ipv4";
 
 const RUNS = { numRuns: 300 };
 
@@ -15,9 +15,12 @@ const subnet = fc.tuple(address, fc.integer({ min: 0, max: 32 })).map(([value, p
   return { first: value - (value % size), size, prefixLength };
 });
 
-/** Addresses near a subnet's edges as well as anywhere, so both sides of each edge are tried. */
-const addressAround = (range: { first: number; size: number }) =>
-  fc.oneof(address, fc.integer({ min: -2, max: 2 }).map((offset) => range.first + offset), fc.integer({ min: -2, max: 2 }).map((offset) => range.first + range.size - 1 + offset)).filter((value) => value >= 0 && value < 2 ** 32);
+/** A subnet and an address near one of its edges or anywhere, so both sides of each edge are tried. */
+const subnetAndAddress = subnet.chain((range) => {
+  const near = (edge: number) => fc.integer({ min: -2, max: 2 }).map((offset) => edge + offset);
+  const around = fc.oneof(address, near(range.first), near(range.first + range.size - 1)).filter((value) => value >= 0 && value < 2 ** 32);
+  return fc.record({ range: fc.constant(range), value: around });
+});
 
 test("an address prints and parses back to the same number", () => {
   fc.assert(fc.property(address, (value) => expect(ipv4ToNumber(dotted(value))).toBe(value)), RUNS);
@@ -44,27 +47,20 @@ test("a CIDR with any host bit set is refused", () => {
 
 test("every address of a CIDR is inside it and nothing outside is", () => {
   fc.assert(
-    fc.property(
-      subnet.chain((range) => fc.tuple(fc.constant(range), addressAround(range))),
-      ([{ first, size, prefixLength }, value]) => {
-        const parsed: Ipv4Subnet = { network: first, prefixLength };
-        expect(isInSubnet(dotted(value), parsed)).toBe(value >= first && value < first + size);
-      },
-    ),
+    fc.property(subnetAndAddress, ({ range: { first, size, prefixLength }, value }) => {
+      expect(isInSubnet(dotted(value), { network: first, prefixLength })).toBe(value >= first && value < first + size);
+    }),
     RUNS,
   );
 });
 
 test("the host addresses of a CIDR are all its addresses but the first and last (all of them in /31 and /32)", () => {
   fc.assert(
-    fc.property(
-      subnet.chain((range) => fc.tuple(fc.constant(range), addressAround(range))),
-      ([{ first, size, prefixLength }, value]) => {
-        const inside = value >= first && value < first + size;
-        const edge = value === first || value === first + size - 1;
-        expect(isHostAddress(dotted(value), { network: first, prefixLength })).toBe(inside && (prefixLength >= 31 || !edge));
-      },
-    ),
+    fc.property(subnetAndAddress, ({ range: { first, size, prefixLength }, value }) => {
+      const inside = value >= first && value < first + size;
+      const edge = value === first || value === first + size - 1;
+      expect(isHostAddress(dotted(value), { network: first, prefixLength })).toBe(inside && (prefixLength >= 31 || !edge));
+    }),
     RUNS,
   );
 });
