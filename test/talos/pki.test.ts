@@ -60,9 +60,9 @@ function randomState(type: string, name: string, inputs: Record<string, any>): R
 
 pulumi.runtime.setMockOptions(
   new RecordingMonitor({
-    newResource: ({ type, name, inputs }) => ({
+    newResource: async ({ type, name, inputs }) => ({
       id: `${name}-id`,
-      state: tlsMockState(type, name, inputs) ?? randomState(type, name, inputs) ?? inputs,
+      state: (await tlsMockState(type, name, inputs)) ?? randomState(type, name, inputs) ?? inputs,
     }),
     call: () => ({}),
   }),

@@ -1,5 +1,7 @@
 /** The offline preview's stand-in @pulumi/tls state: valid, linked, reproducible. */
-import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
+import "reflect-metadata"; // for @peculiar/x509, as in the stand-ins
+import { X509Certificate, createPrivateKey, createPublicKey, webcrypto } from "node:crypto";
+import * as x509 from "@peculiar/x509";
 import { MOCK_VALIDITY_START, tlsMockState } from "../../tools/plan/mocks/tls";
 
 type State = Record<string, any>;
@@ -11,16 +13,16 @@ const LOCALLY_SIGNED = "tls:index/locallySignedCert:LocallySignedCert";
 
 const CA_USES = ["digital_signature", "cert_signing", "server_auth", "client_auth"];
 
-function state(type: string, name: string, inputs: Record<string, unknown>): State {
-  const result = tlsMockState(type, name, inputs);
+async function state(type: string, name: string, inputs: Record<string, unknown>): Promise<State> {
+  const result = await tlsMockState(type, name, inputs);
   if (result === undefined) throw new Error(`no stand-in for ${type}`);
   return result;
 }
 
 /** A CA and a client certificate it signed, the way the Talos PKI builds them. */
-function chain(caAlgorithm: Record<string, unknown>) {
-  const caKey = state(PRIVATE_KEY, "ca-key", caAlgorithm);
-  const ca = state(SELF_SIGNED, "ca-cert", {
+async function chain(caAlgorithm: Record<string, unknown>) {
+  const caKey = await state(PRIVATE_KEY, "ca-key", caAlgorithm);
+  const ca = await state(SELF_SIGNED, "ca-cert", {
     privateKeyPem: caKey.privateKeyPem,
     subject: { organization: "talos" },
     isCaCertificate: true,
@@ -28,14 +30,14 @@ function chain(caAlgorithm: Record<string, unknown>) {
     allowedUses: CA_USES,
     validityPeriodHours: 87600,
   });
-  const clientKey = state(PRIVATE_KEY, "client-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
-  const request = state(CERT_REQUEST, "client-csr", {
+  const clientKey = await state(PRIVATE_KEY, "client-key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
+  const request = await state(CERT_REQUEST, "client-csr", {
     privateKeyPem: clientKey.privateKeyPem,
     subject: { commonName: "admin", organization: "system:masters" },
     dnsNames: ["talos-cp-1"],
     ipAddresses: ["192.168.11.61"],
   });
-  const client = state(LOCALLY_SIGNED, "client-cert", {
+  const client = await state(LOCALLY_SIGNED, "client-cert", {
     certRequestPem: request.certRequestPem,
     caCertPem: ca.certPem,
     caPrivateKeyPem: caKey.privateKeyPem,
@@ -51,8 +53,8 @@ describe("private keys", () => {
     [{ algorithm: "ECDSA", ecdsaCurve: "P256" }, "EC PRIVATE KEY", "ec", "ecdsa-sha2-nistp256 "],
     [{ algorithm: "ECDSA", ecdsaCurve: "P384" }, "EC PRIVATE KEY", "ec", "ecdsa-sha2-nistp384 "],
     [{ algorithm: "RSA", rsaBits: 4096 }, "RSA PRIVATE KEY", "rsa", "ssh-rsa "],
-  ])("%j has the provider's PEM forms", (inputs, privateLabel, nodeType, sshPrefix) => {
-    const key = state(PRIVATE_KEY, "some-key", inputs);
+  ])("%j has the provider's PEM forms", async (inputs, privateLabel, nodeType, sshPrefix) => {
+    const key = await state(PRIVATE_KEY, "some-key", inputs);
 
     expect(key).toMatchObject(inputs);
     expect(key.privateKeyPem).toMatch(new RegExp(`^-----BEGIN ${privateLabel}-----\n`));
@@ -65,8 +67,8 @@ describe("private keys", () => {
     expect(key.publicKeyFingerprintMd5).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
   });
 
-  test("the OpenSSH private key embeds the same public key", () => {
-    const key = state(PRIVATE_KEY, "ssh-key", { algorithm: "ED25519" });
+  test("the OpenSSH private key embeds the same public key", async () => {
+    const key = await state(PRIVATE_KEY, "ssh-key", { algorithm: "ED25519" });
     const container = Buffer.from(key.privateKeyOpenssh.replace(/-----[^-]+-----|\s/g, ""), "base64");
     const publicBlob = Buffer.from(key.publicKeyOpenssh.split(" ")[1], "base64");
 
@@ -74,18 +76,18 @@ describe("private keys", () => {
     expect(container.includes(publicBlob)).toBe(true);
   });
 
-  test("keys follow from the resource name", () => {
-    const one = state(PRIVATE_KEY, "one", { algorithm: "ECDSA", ecdsaCurve: "P256" });
+  test("keys follow from the resource name", async () => {
+    const one = await state(PRIVATE_KEY, "one", { algorithm: "ECDSA", ecdsaCurve: "P256" });
 
-    expect(state(PRIVATE_KEY, "one", { algorithm: "ECDSA", ecdsaCurve: "P256" })).toStrictEqual(one);
-    expect(state(PRIVATE_KEY, "two", { algorithm: "ECDSA", ecdsaCurve: "P256" }).privateKeyPem).not.toBe(one.privateKeyPem);
+    expect(await state(PRIVATE_KEY, "one", { algorithm: "ECDSA", ecdsaCurve: "P256" })).toStrictEqual(one);
+    expect((await state(PRIVATE_KEY, "two", { algorithm: "ECDSA", ecdsaCurve: "P256" })).privateKeyPem).not.toBe(one.privateKeyPem);
   });
 
   test.each([
     [{ algorithm: "ECDSA" }, "uses ECDSA P224; the stand-ins cover P256, P384"],
     [{ algorithm: "RSA", rsaBits: 2048 }, "asks for RSA-2048; the only stand-in RSA key is 4096 bits"],
-  ])("%j is refused with the reason", (inputs, message) => {
-    expect(() => tlsMockState(PRIVATE_KEY, "unsupported", inputs)).toThrow(message);
+  ])("%j is refused with the reason", async (inputs, message) => {
+    await expect(tlsMockState(PRIVATE_KEY, "unsupported", inputs)).rejects.toThrow(message);
   });
 });
 
@@ -93,9 +95,12 @@ describe.each([
   ["Ed25519", { algorithm: "ED25519" }],
   ["ECDSA P-256", { algorithm: "ECDSA", ecdsaCurve: "P256" }],
 ])("certificates under an %s CA", (_label, caAlgorithm) => {
-  const { ca, caKey, client, request } = chain(caAlgorithm);
-  const caCert = new X509Certificate(ca.certPem);
-  const clientCert = new X509Certificate(client.certPem);
+  let ca: State, caKey: State, client: State, request: State, caCert: X509Certificate, clientCert: X509Certificate;
+  beforeAll(async () => {
+    ({ ca, caKey, client, request } = await chain(caAlgorithm));
+    caCert = new X509Certificate(ca.certPem);
+    clientCert = new X509Certificate(client.certPem);
+  });
 
   test("the CA is self-signed, a CA, and says who it is", () => {
     expect(caCert.ca).toBe(true);
@@ -121,11 +126,15 @@ describe.each([
     expect(new Date(caCert.validTo)).toEqual(new Date("2034-12-30T00:00:00Z"));
   });
 
-  test("two runs produce byte-identical state", () => {
-    expect(chain(caAlgorithm)).toStrictEqual(chain(caAlgorithm));
+  test("the request is signed by its own key", async () => {
+    expect(await new x509.Pkcs10CertificateRequest(request.certRequestPem).verify(webcrypto)).toBe(true);
+  });
+
+  test("two runs produce byte-identical state", async () => {
+    expect(await chain(caAlgorithm)).toStrictEqual(await chain(caAlgorithm));
   });
 });
 
-test("other resource types are not the tls stand-in's business", () => {
-  expect(tlsMockState("random:index/randomBytes:RandomBytes", "bytes", { length: 32 })).toBeUndefined();
+test("other resource types are not the tls stand-in's business", async () => {
+  expect(await tlsMockState("random:index/randomBytes:RandomBytes", "bytes", { length: 32 })).toBeUndefined();
 });

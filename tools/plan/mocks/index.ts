@@ -10,12 +10,12 @@ import { tlsMockState } from "./tls";
  * produce the same plan.
  */
 export const offlineMocks: pulumi.runtime.Mocks = {
-  newResource({ type, name, inputs }) {
+  async newResource({ type, name, inputs }) {
     const seed = `${type}::${name}`;
     // Secret inputs (a CA's key handed to the certificates it signs) arrive wrapped; the
     // stand-ins compute from their values. The SDKs mark the matching outputs secret again.
     const plain = Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
-    const computed = randomMockState(type, seed, plain) ?? tlsMockState(type, name, plain) ?? providerOutputs(type, seed, plain);
+    const computed = randomMockState(type, seed, plain) ?? (await tlsMockState(type, name, plain)) ?? providerOutputs(type, seed, plain);
     return { id: `${name}-${derivedBytes(seed, 4).toString("hex")}`, state: { ...inputs, ...computed } };
   },
   call({ token }) {

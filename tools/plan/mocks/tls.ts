@@ -5,30 +5,35 @@
  *
  * Reproducible by design: keys derive from the resource name (RSA: one fixed key from
  * a test-data file), certificates carry fixed dates and serials, and every signature is
- * deterministic (ECDSA with a nonce derived from key and message). Two runs write
- * byte-identical plans. None of this is secret: anyone can recompute it from the names.
+ * deterministic (ECDSA with RFC 6979 nonces from @noble/curves; Ed25519 and RSA PKCS#1
+ * v1.5 are so already). Two runs write byte-identical plans. None of this is secret:
+ * anyone can recompute it from the names.
  *
- * Node has no certificate builder, so the few DER structures needed (X.509 v3
- * certificates, PKCS#10 requests) are encoded here by hand.
+ * Certificates and requests are built by @peculiar/x509 and signed through a small crypto
+ * provider over Node's crypto (see CRYPTO below).
  */
-import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
+import "reflect-metadata"; // @peculiar/x509 resolves its parts with tsyringe, which needs the Reflect metadata API
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { p256, p384 } from "@noble/curves/nist";
+import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils";
+import * as x509 from "@peculiar/x509";
 
 type Inputs = Record<string, any>;
 type State = Record<string, unknown>;
 
 /** The provider state of a tls resource, or undefined when `type` is not one of them. */
-export function tlsMockState(type: string, name: string, inputs: Inputs): State | undefined {
+export async function tlsMockState(type: string, name: string, inputs: Inputs): Promise<State | undefined> {
   switch (type) {
     case "tls:index/privateKey:PrivateKey":
       return { ...inputs, ...privateKeyState(name, inputs) };
     case "tls:index/selfSignedCert:SelfSignedCert":
-      return { ...CERT_DEFAULTS, setAuthorityKeyId: false, ...inputs, ...selfSignedCertState(name, inputs) };
+      return { ...CERT_DEFAULTS, setAuthorityKeyId: false, ...inputs, ...(await selfSignedCertState(name, inputs)) };
     case "tls:index/locallySignedCert:LocallySignedCert":
-      return { ...CERT_DEFAULTS, ...inputs, ...locallySignedCertState(name, inputs) };
+      return { ...CERT_DEFAULTS, ...inputs, ...(await locallySignedCertState(name, inputs)) };
     case "tls:index/certRequest:CertRequest":
-      return { ...inputs, ...certRequestState(inputs) };
+      return { ...inputs, ...(await certRequestState(inputs)) };
     default:
       return undefined;
   }
@@ -64,52 +69,68 @@ function privateKeyState(name: string, inputs: Inputs): State {
   };
 }
 
-function selfSignedCertState(name: string, inputs: Inputs): State {
+async function selfSignedCertState(name: string, inputs: Inputs): Promise<State> {
   const key = createPrivateKey(String(inputs.privateKeyPem));
-  const subject = encodeName(inputs.subject);
-  const spki = subjectPublicKeyInfo(key);
-  const keyId = subjectKeyId(spki);
-  const extensions = certificateExtensions(inputs, {
-    subjectKeyId: inputs.setSubjectKeyId ? keyId : undefined,
-    authorityKeyId: inputs.setAuthorityKeyId ? keyId : undefined,
-    subjectAltName: subjectAltNameExtension(inputs, subject),
-  });
-  const certificate = signedCertificate({ name, issuer: subject, subject, spki, extensions, signer: key, hours: inputs.validityPeriodHours });
-  return { certPem: pem("CERTIFICATE", certificate), keyAlgorithm: keyAlgorithm(key), ...validityTimes(inputs.validityPeriodHours) };
+  const signer = standInKeys(key);
+  const subject = subjectName(inputs.subject);
+  const keyId = await x509.SubjectKeyIdentifierExtension.create(signer.publicKey, false, CRYPTO);
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      ...certificateBasics(name, inputs.validityPeriodHours, signer),
+      issuer: subject,
+      subject,
+      publicKey: signer.publicKey,
+      extensions: certificateExtensions(
+        inputs,
+        inputs.setSubjectKeyId ? keyId : undefined,
+        inputs.setAuthorityKeyId ? new x509.AuthorityKeyIdentifierExtension(keyId.keyId) : undefined,
+        subjectAltName(inputs, subject),
+      ),
+    },
+    CRYPTO,
+  );
+  return { certPem: pem(certificate), keyAlgorithm: keyAlgorithm(key), ...validityTimes(inputs.validityPeriodHours) };
 }
 
-function locallySignedCertState(name: string, inputs: Inputs): State {
+async function locallySignedCertState(name: string, inputs: Inputs): Promise<State> {
   const caKey = createPrivateKey(String(inputs.caPrivateKeyPem));
-  const ca = readCertificate(derFromPem(String(inputs.caCertPem)));
-  const request = readCertificateRequest(derFromPem(String(inputs.certRequestPem)));
-  const extensions = certificateExtensions(inputs, {
-    subjectKeyId: inputs.setSubjectKeyId ? subjectKeyId(request.spki) : undefined,
-    authorityKeyId: ca.subjectKeyId,
-    subjectAltName: request.subjectAltName,
-  });
-  const certificate = signedCertificate({
-    name,
-    issuer: ca.subject,
-    subject: request.subject,
-    spki: request.spki,
-    extensions,
-    signer: caKey,
-    hours: inputs.validityPeriodHours,
-  });
-  return { certPem: pem("CERTIFICATE", certificate), caKeyAlgorithm: keyAlgorithm(caKey), ...validityTimes(inputs.validityPeriodHours) };
+  const ca = new x509.X509Certificate(String(inputs.caCertPem));
+  const request = new x509.Pkcs10CertificateRequest(String(inputs.certRequestPem));
+  const caKeyId = ca.getExtension<x509.SubjectKeyIdentifierExtension>(SUBJECT_KEY_ID)?.keyId;
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      ...certificateBasics(name, inputs.validityPeriodHours, standInKeys(caKey)),
+      issuer: ca.subjectName,
+      subject: request.subjectName,
+      publicKey: request.publicKey,
+      extensions: certificateExtensions(
+        inputs,
+        inputs.setSubjectKeyId ? await x509.SubjectKeyIdentifierExtension.create(request.publicKey, false, CRYPTO) : undefined,
+        caKeyId ? new x509.AuthorityKeyIdentifierExtension(caKeyId) : undefined,
+        request.getExtension(SUBJECT_ALT_NAME) ?? undefined,
+      ),
+    },
+    CRYPTO,
+  );
+  return { certPem: pem(certificate), caKeyAlgorithm: keyAlgorithm(caKey), ...validityTimes(inputs.validityPeriodHours) };
 }
 
-function certRequestState(inputs: Inputs): State {
+async function certRequestState(inputs: Inputs): Promise<State> {
   const key = createPrivateKey(String(inputs.privateKeyPem));
-  const subject = encodeName(inputs.subject);
-  const subjectAltName = subjectAltNameExtension(inputs, subject);
-  // extensionRequest (PKCS#9): the SANs travel to the signer inside the request.
-  const attributes = subjectAltName
-    ? [sequence(oid("1.2.840.113549.1.9.14"), set(sequence(subjectAltName)))]
-    : [];
-  const info = sequence(integer(0n), subject, subjectPublicKeyInfo(key), tagged(0xa0, ...attributes));
-  const request = sequence(info, signatureAlgorithm(key), bitString(signWith(key, info)));
-  return { certRequestPem: pem("CERTIFICATE REQUEST", request), keyAlgorithm: keyAlgorithm(key) };
+  const signer = standInKeys(key);
+  const subject = subjectName(inputs.subject);
+  const subjectAltNames = subjectAltName(inputs, subject);
+  const request = await x509.Pkcs10CertificateRequestGenerator.create(
+    {
+      name: subject,
+      keys: signer,
+      signingAlgorithm: signer.algorithm,
+      // extensionRequest (PKCS#9): the SANs travel to the signer inside the request.
+      extensions: subjectAltNames ? [subjectAltNames] : [],
+    },
+    CRYPTO,
+  );
+  return { certRequestPem: pem(request), keyAlgorithm: keyAlgorithm(key) };
 }
 
 // ---------------------------------------------------------------- keys
@@ -118,9 +139,8 @@ interface Curve {
   node: string;
   jwk: string;
   ssh: string;
-  order: bigint;
+  noble: typeof p256;
   hash: string;
-  signatureOid: string;
 }
 
 /**
@@ -128,22 +148,8 @@ interface Curve {
  * P-224 key from JWK; P-521 is left out until something needs it.
  */
 const CURVES: Record<string, Curve> = {
-  P256: {
-    node: "prime256v1",
-    jwk: "P-256",
-    ssh: "nistp256",
-    order: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
-    hash: "sha256",
-    signatureOid: "1.2.840.10045.4.3.2",
-  },
-  P384: {
-    node: "secp384r1",
-    jwk: "P-384",
-    ssh: "nistp384",
-    order: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
-    hash: "sha384",
-    signatureOid: "1.2.840.10045.4.3.3",
-  },
+  P256: { node: "prime256v1", jwk: "P-256", ssh: "nistp256", noble: p256, hash: "SHA-256" },
+  P384: { node: "secp384r1", jwk: "P-384", ssh: "nistp384", noble: p384, hash: "SHA-384" },
 };
 
 function mockPrivateKey(name: string, algorithm: string, ecdsaCurve: string, rsaBits: number): KeyObject {
@@ -172,23 +178,16 @@ function ed25519FromSeed(seed: Buffer): KeyObject {
   return createPrivateKey({ key: Buffer.concat([pkcs8Prefix, seed]), format: "der", type: "pkcs8" });
 }
 
-/** The scalar comes from a hash of the name; Node computes the public point. */
+/** The scalar comes from a hash of the name. */
 function ecdsaFromName(name: string, curve: Curve): KeyObject {
-  const digest = createHash(curve.hash).update(`homeops-offline-preview:${name}`).digest();
-  const scalar = (bigintOf(digest) % (curve.order - 1n)) + 1n;
-  const size = byteLength(curve.order);
-  const ecdh = createECDH(curve.node);
-  ecdh.setPrivateKey(bytesOf(scalar, size));
-  const uncompressed = ecdh.getPublicKey();
+  const { ORDER: order, BYTES: size } = curve.noble.Point.Fn;
+  const digest = createHash(nodeHash(curve.hash)).update(`homeops-offline-preview:${name}`).digest();
+  const scalar = numberToBytesBE((bytesToNumberBE(digest) % (order - 1n)) + 1n, size);
+  const uncompressed = curve.noble.getPublicKey(scalar, false);
+  const base64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
   return createPrivateKey({
     format: "jwk",
-    key: {
-      kty: "EC",
-      crv: curve.jwk,
-      d: bytesOf(scalar, size).toString("base64url"),
-      x: uncompressed.subarray(1, 1 + size).toString("base64url"),
-      y: uncompressed.subarray(1 + size).toString("base64url"),
-    },
+    key: { kty: "EC", crv: curve.jwk, d: base64url(scalar), x: base64url(uncompressed.subarray(1, 1 + size)), y: base64url(uncompressed.subarray(1 + size)) },
   });
 }
 
@@ -257,7 +256,7 @@ function opensshPrivateKey(key: KeyObject, name: string): string {
     sshString(sshPublicBlob(key)),
     sshString(Buffer.concat([body, padding])),
   ]);
-  return pem("OPENSSH PRIVATE KEY", container);
+  return x509.PemConverter.encode(container, "OPENSSH PRIVATE KEY") + "\n";
 }
 
 function sshString(value: string | Buffer): Buffer {
@@ -265,8 +264,12 @@ function sshString(value: string | Buffer): Buffer {
   return Buffer.concat([uint32(bytes.length), bytes]);
 }
 
+/** An SSH mpint: minimal big-endian two's complement, a zero byte in front when the top bit is set. */
 function sshMpint(unsigned: Buffer): Buffer {
-  return sshString(twosComplement(unsigned));
+  let start = 0;
+  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
+  const trimmed = unsigned.subarray(start);
+  return sshString(trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed);
 }
 
 function uint32(value: number): Buffer {
@@ -275,137 +278,94 @@ function uint32(value: number): Buffer {
   return bytes;
 }
 
-// ---------------------------------------------------------------- signatures
+// ---------------------------------------------------------------- signing
 
-function signatureAlgorithm(key: KeyObject): Buffer {
-  if (key.asymmetricKeyType === "ed25519") return sequence(oid("1.3.101.112"));
-  if (key.asymmetricKeyType === "rsa") return sequence(oid("1.2.840.113549.1.1.11"), NULL);
-  return sequence(oid(curveOf(key).signatureOid));
+/** A KeyObject in the shape @peculiar/x509 takes for a WebCrypto key; the algorithm names the signature. */
+interface StandInKey {
+  type: "private" | "public";
+  algorithm: { name: string; hash?: string; namedCurve?: string };
+  extractable: true;
+  usages: string[];
+  key: KeyObject;
 }
 
-/** Ed25519 and RSA PKCS#1 v1.5 signatures are deterministic already; ECDSA is made so. */
-function signWith(key: KeyObject, message: Buffer): Buffer {
-  if (key.asymmetricKeyType === "ed25519") return sign(null, message, key);
-  if (key.asymmetricKeyType === "rsa") return sign("sha256", message, key);
-  return deterministicEcdsa(key, message, curveOf(key));
+function standInKeys(privateKey: KeyObject) {
+  const algorithm =
+    privateKey.asymmetricKeyType === "ed25519"
+      ? { name: "Ed25519" }
+      : privateKey.asymmetricKeyType === "rsa"
+        ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
+        : { name: "ECDSA", namedCurve: curveOf(privateKey).jwk, hash: curveOf(privateKey).hash };
+  const standIn = (type: StandInKey["type"], key: KeyObject): StandInKey => ({ type, algorithm, extractable: true, usages: [type === "private" ? "sign" : "verify"], key });
+  return { privateKey: standIn("private", privateKey), publicKey: standIn("public", createPublicKey(privateKey)), algorithm };
 }
+
+const nodeHash = (algorithm: string | { name: string }) => (typeof algorithm === "string" ? algorithm : algorithm.name).replace("-", "").toLowerCase();
 
 /**
- * ECDSA with the nonce derived from key and message (in the spirit of RFC 6979), so that
- * the same certificate is signed to the same bytes every run. Node computes k·G.
+ * The crypto provider @peculiar/x509 signs through: Node's crypto, synchronously (no thread
+ * pool, so resources complete in the same order every run), with ECDSA signing per RFC 6979
+ * (@noble/curves). Ed25519 and RSA PKCS#1 v1.5 signatures are deterministic already.
  */
-function deterministicEcdsa(key: KeyObject, message: Buffer, curve: Curve): Buffer {
-  const n = curve.order;
-  const secret = Buffer.from(String(key.export({ format: "jwk" }).d), "base64url");
-  const d = bigintOf(secret);
-  const z = bigintOf(createHash(curve.hash).update(message).digest());
-  const k = (bigintOf(createHmac(curve.hash, secret).update(message).digest()) % (n - 1n)) + 1n;
-  const nonce = createECDH(curve.node);
-  nonce.setPrivateKey(bytesOf(k, byteLength(n)));
-  const r = bigintOf(nonce.getPublicKey().subarray(1, 1 + byteLength(n))) % n;
-  const s = (modularInverse(k, n) * ((z + r * d) % n)) % n;
-  return sequence(integer(r), integer(s));
-}
-
-function modularInverse(value: bigint, prime: bigint): bigint {
-  let result = 1n;
-  let base = value % prime;
-  for (let exponent = prime - 2n; exponent > 0n; exponent >>= 1n) {
-    if (exponent & 1n) result = (result * base) % prime;
-    base = (base * base) % prime;
-  }
-  return result;
-}
+const CRYPTO = {
+  subtle: {
+    async sign(_algorithm: unknown, { key }: StandInKey, data: ArrayBuffer): Promise<Uint8Array> {
+      if (key.asymmetricKeyType === "ed25519") return sign(null, Buffer.from(data), key);
+      if (key.asymmetricKeyType === "rsa") return sign("sha256", Buffer.from(data), key);
+      const curve = curveOf(key);
+      const digest = createHash(nodeHash(curve.hash)).update(Buffer.from(data)).digest();
+      return curve.noble.sign(digest, Buffer.from(String(key.export({ format: "jwk" }).d), "base64url")).toCompactRawBytes();
+    },
+    async digest(algorithm: string | { name: string }, data: ArrayBuffer): Promise<Buffer> {
+      return createHash(nodeHash(algorithm)).update(Buffer.from(data)).digest();
+    },
+    async exportKey(_format: "spki", { key }: StandInKey): Promise<Buffer> {
+      return key.export({ format: "der", type: "spki" });
+    },
+  },
+};
 
 // ---------------------------------------------------------------- certificates
 
-interface CertificateParts {
-  name: string;
-  issuer: Buffer;
-  subject: Buffer;
-  spki: Buffer;
-  extensions: Buffer[];
-  signer: KeyObject;
-  hours: unknown;
-}
-
-function signedCertificate({ name, issuer, subject, spki, extensions, signer, hours }: CertificateParts): Buffer {
+function certificateBasics(name: string, hours: unknown, signer: ReturnType<typeof standInKeys>) {
   const { notBefore, notAfter } = validity(hours);
-  const tbs = sequence(
-    tagged(0xa0, integer(2n)),
-    integer(serialNumber(name)),
-    signatureAlgorithm(signer),
-    issuer,
-    sequence(time(notBefore), time(notAfter)),
-    subject,
-    spki,
-    tagged(0xa3, sequence(...extensions)),
-  );
-  return sequence(tbs, signatureAlgorithm(signer), bitString(signWith(signer, tbs)));
+  return { serialNumber: serialNumber(name), notBefore, notAfter, signingKey: signer.privateKey, signingAlgorithm: signer.algorithm };
 }
 
-interface ExtensionParts {
-  subjectKeyId?: Buffer;
-  authorityKeyId?: Buffer;
-  subjectAltName?: Buffer;
-}
+const SUBJECT_KEY_ID = "2.5.29.14";
+const SUBJECT_ALT_NAME = "2.5.29.17";
 
-const KEY_USAGE_BITS: Record<string, number> = {
-  digital_signature: 0,
-  content_commitment: 1,
-  key_encipherment: 2,
-  data_encipherment: 3,
-  key_agreement: 4,
-  cert_signing: 5,
-  crl_signing: 6,
-  encipher_only: 7,
-  decipher_only: 8,
-};
+/** The provider's `allowedUses` that are key usages, in bit order (RFC 5280 4.2.1.3): flag 1 << index. */
+const KEY_USAGES = ["digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement", "cert_signing", "crl_signing", "encipher_only", "decipher_only"];
 
-const EXTENDED_KEY_USAGES: Record<string, string> = {
-  any_extended: "2.5.29.37.0",
-  server_auth: "1.3.6.1.5.5.7.3.1",
-  client_auth: "1.3.6.1.5.5.7.3.2",
-  code_signing: "1.3.6.1.5.5.7.3.3",
-  email_protection: "1.3.6.1.5.5.7.3.4",
-  ipsec_end_system: "1.3.6.1.5.5.7.3.5",
-  ipsec_tunnel: "1.3.6.1.5.5.7.3.6",
-  ipsec_user: "1.3.6.1.5.5.7.3.7",
-  timestamping: "1.3.6.1.5.5.7.3.8",
-  ocsp_signing: "1.3.6.1.5.5.7.3.9",
-};
+/** The provider's `allowedUses` that are extended key usages: id-kp-<index + 1> (RFC 5280 4.2.1.12), or anyExtendedKeyUsage. */
+const EXTENDED_KEY_USAGES = ["server_auth", "client_auth", "code_signing", "email_protection", "ipsec_end_system", "ipsec_tunnel", "ipsec_user", "timestamping", "ocsp_signing"];
+const extendedKeyUsage = (use: string) => (use === "any_extended" ? ["2.5.29.37.0"] : EXTENDED_KEY_USAGES.includes(use) ? [`1.3.6.1.5.5.7.3.${EXTENDED_KEY_USAGES.indexOf(use) + 1}`] : []);
 
-/** The extensions Go's x509 writes for the provider, in its order. */
-function certificateExtensions(inputs: Inputs, parts: ExtensionParts): Buffer[] {
+/** The extensions Go's x509 writes for the provider, in its order: usages, basic constraints, then key ids and names. */
+function certificateExtensions(inputs: Inputs, ...more: (x509.Extension | undefined)[]): x509.Extension[] {
   const uses: string[] = inputs.allowedUses ?? [];
-  const keyUsageBits = uses.filter((use) => use in KEY_USAGE_BITS).map((use) => KEY_USAGE_BITS[use]);
-  const extendedUsages = uses.filter((use) => use in EXTENDED_KEY_USAGES).map((use) => oid(EXTENDED_KEY_USAGES[use]));
+  const keyUsages = uses.reduce((flags, use) => (KEY_USAGES.includes(use) ? flags | (1 << KEY_USAGES.indexOf(use)) : flags), 0);
+  const extendedUsages = uses.flatMap(extendedKeyUsage);
   return [
-    ...(keyUsageBits.length > 0 ? [extension("2.5.29.15", true, namedBits(keyUsageBits))] : []),
-    ...(extendedUsages.length > 0 ? [extension("2.5.29.37", false, sequence(...extendedUsages))] : []),
-    extension("2.5.29.19", true, inputs.isCaCertificate ? sequence(BOOLEAN_TRUE) : sequence()),
-    ...(parts.subjectKeyId ? [extension("2.5.29.14", false, octetString(parts.subjectKeyId))] : []),
-    ...(parts.authorityKeyId ? [extension("2.5.29.35", false, sequence(primitive(0x80, parts.authorityKeyId)))] : []),
-    ...(parts.subjectAltName ? [parts.subjectAltName] : []),
+    ...(keyUsages !== 0 ? [new x509.KeyUsagesExtension(keyUsages, true)] : []),
+    ...(extendedUsages.length > 0 ? [new x509.ExtendedKeyUsageExtension(extendedUsages, false)] : []),
+    new x509.BasicConstraintsExtension(inputs.isCaCertificate === true, undefined, true),
+    ...more.filter((extension) => extension !== undefined),
   ];
-}
-
-function extension(id: string, critical: boolean, value: Buffer): Buffer {
-  return sequence(oid(id), ...(critical ? [BOOLEAN_TRUE] : []), octetString(value));
 }
 
 /** dnsNames, ipAddresses, uris; critical when the subject is empty (RFC 5280). */
-function subjectAltNameExtension(inputs: Inputs, subject: Buffer): Buffer | undefined {
-  const names = [
-    ...(inputs.dnsNames ?? []).map((dns: string) => primitive(0x82, Buffer.from(dns, "ascii"))),
-    ...(inputs.ipAddresses ?? []).map((ip: string) => primitive(0x87, ipBytes(ip))),
-    ...(inputs.uris ?? []).map((uri: string) => primitive(0x86, Buffer.from(uri, "ascii"))),
+function subjectAltName(inputs: Inputs, subject: x509.Name): x509.SubjectAlternativeNameExtension | undefined {
+  const names: x509.JsonGeneralName[] = [
+    ...(inputs.dnsNames ?? []).map((value: string) => ({ type: "dns", value })),
+    ...(inputs.ipAddresses ?? []).map((value: string) => ({ type: "ip", value })),
+    ...(inputs.uris ?? []).map((value: string) => ({ type: "url", value })),
   ];
-  if (names.length === 0) return undefined;
-  return extension("2.5.29.17", subject.equals(sequence()), sequence(...names));
+  return names.length === 0 ? undefined : new x509.SubjectAlternativeNameExtension(names, subject.toJSON().length === 0);
 }
 
-/** Subject attributes in the order Go's pkix.Name writes them. */
+/** Subject attributes in the order Go's pkix.Name writes them, one per RDN. */
 const NAME_ATTRIBUTES: [field: string, oid: string][] = [
   ["country", "2.5.4.6"],
   ["province", "2.5.4.8"],
@@ -418,22 +378,12 @@ const NAME_ATTRIBUTES: [field: string, oid: string][] = [
   ["serialNumber", "2.5.4.5"],
 ];
 
-function encodeName(subject: Inputs | undefined): Buffer {
-  const rdns = NAME_ATTRIBUTES.flatMap(([field, id]) =>
-    [subject?.[field] ?? []].flat().map((value: string) => set(sequence(oid(id), directoryString(value)))),
-  );
-  const email = subject?.emailAddress ? [set(sequence(oid("1.2.840.113549.1.9.1"), primitive(0x16, Buffer.from(subject.emailAddress, "ascii"))))] : [];
-  return sequence(...rdns, ...email);
-}
-
-function subjectPublicKeyInfo(key: KeyObject): Buffer {
-  return createPublicKey(key).export({ format: "der", type: "spki" });
-}
-
-/** RFC 5280 method 1: SHA-1 of the subjectPublicKey bits. */
-function subjectKeyId(spki: Buffer): Buffer {
-  const [, publicKeyBits] = children(readTlv(spki, 0));
-  return createHash("sha1").update(publicKeyBits.content.subarray(1)).digest();
+/** PrintableString when the characters allow it, UTF8String otherwise (as Go does); the email as IA5String. */
+function subjectName(subject: Inputs | undefined): x509.Name {
+  const directoryString = (value: string) => (x509.Name.isPrintableString(value) ? { printableString: value } : { utf8String: value });
+  const attributes = NAME_ATTRIBUTES.flatMap(([field, oid]) => [subject?.[field] ?? []].flat().map((value: string) => ({ [oid]: [directoryString(value)] })));
+  const email = subject?.emailAddress ? [{ "1.2.840.113549.1.9.1": [{ ia5String: String(subject.emailAddress) }] }] : [];
+  return new x509.Name([...attributes, ...email]);
 }
 
 function validity(hours: unknown): { notBefore: Date; notAfter: Date } {
@@ -448,172 +398,13 @@ function validityTimes(hours: unknown): State {
 }
 
 /** 128 bits from the resource name, positive. */
-function serialNumber(name: string): bigint {
+function serialNumber(name: string): string {
   const bytes = createHash("sha256").update(`homeops-offline-preview-serial:${name}`).digest().subarray(0, 16);
   bytes[0] &= 0x7f;
-  return bigintOf(bytes);
+  return bytes.toString("hex");
 }
 
-// ---------------------------------------------------------------- reading DER
-
-interface Tlv {
-  tag: number;
-  content: Buffer;
-  raw: Buffer;
-}
-
-function readTlv(buffer: Buffer, offset: number): Tlv {
-  const tag = buffer[offset];
-  let length = buffer[offset + 1];
-  let header = 2;
-  if (length & 0x80) {
-    const lengthBytes = length & 0x7f;
-    length = buffer.readUIntBE(offset + 2, lengthBytes);
-    header += lengthBytes;
-  }
-  const end = offset + header + length;
-  return { tag, content: buffer.subarray(offset + header, end), raw: buffer.subarray(offset, end) };
-}
-
-function children(parent: Tlv): Tlv[] {
-  const result: Tlv[] = [];
-  for (let offset = 0; offset < parent.content.length; offset += result[result.length - 1].raw.length) {
-    result.push(readTlv(parent.content, offset));
-  }
-  return result;
-}
-
-/** A CA certificate's subject (to become the issuer) and its subject key id. */
-function readCertificate(der: Buffer): { subject: Buffer; subjectKeyId?: Buffer } {
-  const [tbs] = children(readTlv(der, 0));
-  const fields = children(tbs).filter((field) => field.tag !== 0xa0);
-  const [, , , , subject] = fields;
-  const extensions = fields.find((field) => field.tag === 0xa3);
-  const keyId = extensions && findExtension(children(extensions)[0], "2.5.29.14");
-  return { subject: subject.raw, subjectKeyId: keyId && readTlv(keyId, 0).content };
-}
-
-/** A request's subject, public key and requested subjectAltName extension. */
-function readCertificateRequest(der: Buffer): { subject: Buffer; spki: Buffer; subjectAltName?: Buffer } {
-  const [info] = children(readTlv(der, 0));
-  const [, subject, spki, attributes] = children(info);
-  const extensionRequest = children(attributes).find((attribute) => children(attribute)[0].raw.equals(oid("1.2.840.113549.1.9.14")));
-  const requested = extensionRequest && children(children(children(extensionRequest)[1])[0]);
-  const subjectAltName = requested?.find((candidate) => children(candidate)[0].raw.equals(oid("2.5.29.17")));
-  return { subject: subject.raw, spki: spki.raw, subjectAltName: subjectAltName?.raw };
-}
-
-/** The value (inner DER) of the extension with this OID, if present. */
-function findExtension(extensions: Tlv, id: string): Buffer | undefined {
-  const match = children(extensions).find((candidate) => children(candidate)[0].raw.equals(oid(id)));
-  return match && children(match).at(-1)?.content;
-}
-
-function derFromPem(text: string): Buffer {
-  return Buffer.from(text.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
-}
-
-// ---------------------------------------------------------------- writing DER
-
-const NULL = Buffer.from([0x05, 0x00]);
-const BOOLEAN_TRUE = Buffer.from([0x01, 0x01, 0xff]);
-
-function primitive(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(content.length), content]);
-}
-
-function tagged(tag: number, ...content: Buffer[]): Buffer {
-  return primitive(tag, Buffer.concat(content));
-}
-
-function sequence(...content: Buffer[]): Buffer {
-  return tagged(0x30, ...content);
-}
-
-function set(...content: Buffer[]): Buffer {
-  return tagged(0x31, ...content);
-}
-
-function lengthBytes(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes = bytesOf(BigInt(length), byteLength(BigInt(length)));
-  return Buffer.concat([Buffer.from([0x80 | bytes.length]), bytes]);
-}
-
-function integer(value: bigint): Buffer {
-  return primitive(0x02, twosComplement(bytesOf(value, byteLength(value))));
-}
-
-function octetString(content: Buffer): Buffer {
-  return primitive(0x04, content);
-}
-
-function bitString(content: Buffer, unusedBits = 0): Buffer {
-  return primitive(0x03, Buffer.concat([Buffer.from([unusedBits]), content]));
-}
-
-/** A named-bit BIT STRING (key usage), without trailing zero bits, as DER requires. */
-function namedBits(bits: number[]): Buffer {
-  const highest = Math.max(...bits);
-  const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
-  for (const bit of bits) bytes[Math.floor(bit / 8)] |= 0x80 >> bit % 8;
-  return bitString(bytes, 7 - (highest % 8));
-}
-
-function oid(dotted: string): Buffer {
-  const [first, second, ...rest] = dotted.split(".").map(Number);
-  const arcs = [first * 40 + second, ...rest].flatMap((arc) => {
-    const groups = [arc & 0x7f];
-    for (let value = arc >>> 7; value > 0; value >>>= 7) groups.unshift((value & 0x7f) | 0x80);
-    return groups;
-  });
-  return primitive(0x06, Buffer.from(arcs));
-}
-
-/** PrintableString when the characters allow it, UTF8String otherwise (as Go does). */
-function directoryString(value: string): Buffer {
-  const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value);
-  return primitive(printable ? 0x13 : 0x0c, Buffer.from(value, "utf8"));
-}
-
-/** UTCTime through 2049, GeneralizedTime after (RFC 5280). */
-function time(date: Date): Buffer {
-  const digits = date.toISOString().replace(/[-:T]/g, "").replace(/\.\d{3}Z$/, "Z");
-  return date.getUTCFullYear() < 2050 ? primitive(0x17, Buffer.from(digits.slice(2), "ascii")) : primitive(0x18, Buffer.from(digits, "ascii"));
-}
-
-function ipBytes(ip: string): Buffer {
-  if (ip.includes(".")) return Buffer.from(ip.split(".").map(Number));
-  const [head, tail = ""] = ip.split("::");
-  const groups = (part: string) => (part === "" ? [] : part.split(":"));
-  const missing = 8 - groups(head).length - groups(tail).length;
-  const all = [...groups(head), ...Array<string>(ip.includes("::") ? missing : 0).fill("0"), ...groups(tail)];
-  return Buffer.concat(all.map((group) => bytesOf(BigInt(`0x${group}`), 2)));
-}
-
-// ---------------------------------------------------------------- numbers and PEM
-
-function bigintOf(bytes: Buffer): bigint {
-  return bytes.length === 0 ? 0n : BigInt(`0x${bytes.toString("hex")}`);
-}
-
-function byteLength(value: bigint): number {
-  return Math.max(1, Math.ceil(value.toString(16).length / 2));
-}
-
-function bytesOf(value: bigint, length: number): Buffer {
-  return Buffer.from(value.toString(16).padStart(length * 2, "0"), "hex");
-}
-
-/** Minimal big-endian bytes of a non-negative integer, with a zero byte when the top bit is set. */
-function twosComplement(unsigned: Buffer): Buffer {
-  let start = 0;
-  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
-  const trimmed = unsigned.subarray(start);
-  return trimmed[0] & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
-}
-
-function pem(label: string, der: Buffer): string {
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+/** PEM as the provider writes it: 64-character lines, a final newline. */
+function pem(object: x509.X509Certificate | x509.Pkcs10CertificateRequest): string {
+  return `${object.toString("pem")}\n`;
 }
