@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { dnsLabel, invalid, ipv4, secretRefSchema } from "./platform";
+import { ipv4Address } from "./addresses";
+import { dnsLabel, invalid, secretRefSchema } from "./platform";
 import type { Value } from "./values";
 
 /** The DNS providers a zone can live in; the same records are written to either. */
@@ -41,7 +42,7 @@ export type DnsRecordSpec = z.infer<typeof dnsRecordSchema>;
 export const vpsAddressesSchema = z.union(
   [
     z.object({ fromStack: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be <organization>/<project>/<stack>") }).strict(),
-    z.object({ fromConfig: z.record(dnsLabel, ipv4) }).strict(),
+    z.object({ fromConfig: z.record(dnsLabel, ipv4Address) }).strict(),
   ],
   { error: invalid("must be {fromStack: <organization>/<project>/<stack>} or {fromConfig: {<host>: <address>}}") },
 );

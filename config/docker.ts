@@ -1,14 +1,12 @@
 import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { TRUST_ZONES } from "../components/docker-stack/labels";
+import { hostAddress, portAndProtocol, portNumber } from "./addresses";
 import { valueSchema } from "./values";
 
 const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')");
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, "must be an IPv4 address or a DNS name");
 /** Docker's own rule for network names, which allows the `_` compose-era networks carry. */
 const dockerNetworkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a Docker network name (letters, digits, '_', '.', '-')");
 const duration = z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, "must be a Go duration like 30s or 1m30s");
@@ -203,15 +201,15 @@ export const dockerNetworkSchema = z
 
 export const dockerHostSchema = z
   .object({
-    address: z.union([z.ipv4(), hostname]),
+    address: hostAddress,
     sshUser: z.string().regex(/^[a-z_][a-z0-9_-]*$/, "must be a Unix user name"),
-    sshPort: z.number().int().min(1).max(65535).default(22),
+    sshPort: portNumber.default(22),
     /** Extra options for the ssh client the Docker provider runs, e.g. ["-i", "~/.ssh/id_ed25519"]. */
     sshOptions: z.array(z.string()).default([]),
     /** Memory the host can give its containers, in MB; container limits must fit in it. */
     memoryMb: z.number().int().positive(),
     /** Ports that may be published on public addresses, as `port/protocol`. */
-    publicPorts: z.array(z.string().regex(/^\d{1,5}\/(tcp|udp)$/, "must be port/tcp or port/udp")).optional(),
+    publicPorts: z.array(portAndProtocol).optional(),
     networks: z.record(dockerNetworkName, dockerNetworkSchema).default({}),
     /** Containers allowed the host's network stack; the policy pack refuses any other. */
     hostNetworkAllowed: z.array(z.string()).default([]),

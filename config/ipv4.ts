@@ -33,6 +33,16 @@ export function isHostAddress(address: string, subnet: Ipv4Subnet): boolean {
   return value !== subnet.network && value !== (subnet.network | ~mask(subnet.prefixLength)) >>> 0;
 }
 
+/** First and last address of `a.b.c.d-e.f.g.h` or a subnet, as numbers; undefined when malformed or reversed. */
+export function addressRangeBounds(range: string): { first: number; last: number } | undefined {
+  const subnet = parseSubnet(range);
+  if (subnet) return { first: subnet.network, last: subnet.network + 2 ** (32 - subnet.prefixLength) - 1 };
+  const [from, to, ...rest] = range.split("-");
+  if (rest.length > 0 || !isIPv4(from) || !isIPv4(to ?? "")) return undefined;
+  const bounds = { first: ipv4ToNumber(from), last: ipv4ToNumber(to) };
+  return bounds.first <= bounds.last ? bounds : undefined;
+}
+
 function mask(prefixLength: number): number {
   return prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
 }

@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { hostAndPort, ipv4Address, ipv4Range, ipv4Subnet } from "./addresses";
 import type { Value } from "./values";
 
 /** An error message for a malformed value; a missing one reads "is required but not set", as elsewhere. */
 export const invalid = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required but not set" : message);
 
 export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')");
-export const ipv4 = z.ipv4({ error: invalid("must be an IPv4 address") });
-const cidr = z.cidrv4({ error: invalid("must be an IPv4 subnet like 192.168.11.0/24") });
 const httpsUrl = z.url({ protocol: /^https$/, error: invalid("must be an https:// URL") });
 
 /**
@@ -58,12 +57,6 @@ export const chartSourceSchema = z
   .strict();
 export type ChartSource = z.infer<typeof chartSourceSchema>;
 
-/** `192.168.11.88-192.168.11.98` or a CIDR, as MetalLB writes pool addresses. */
-const addressRange = z.union([
-  cidr,
-  z.string().regex(/^(\d{1,3}\.){3}\d{1,3}-(\d{1,3}\.){3}\d{1,3}$/, "must be a CIDR or a range first-last of IPv4 addresses"),
-]);
-
 /**
  * Where the releases are installed. `talos`: the admin kubeconfig of the cluster this
  * stack builds. `{configSecret: <key>}`: a kubeconfig stored as a config secret.
@@ -87,14 +80,14 @@ export const platformSchema = z
      * The network the nodes are on: the API server, kubelets and host-network pods (MetalLB
      * speakers, Ceph CSI) talk from there, so NetworkPolicies allow it by address.
      */
-    nodeCidr: cidr,
+    nodeCidr: ipv4Subnet,
     ingressController: z.enum(INGRESS_CONTROLLERS),
     loadBalancer: z
       .object({
         poolName: dnsLabel,
-        addresses: z.array(addressRange).min(1),
+        addresses: z.array(ipv4Range).min(1),
         /** The ingress controller's LoadBalancer address; inside the pool. */
-        ingressAddress: ipv4,
+        ingressAddress: ipv4Address,
       })
       .strict(),
     acme: z
@@ -108,9 +101,9 @@ export const platformSchema = z
     objectStore: z
       .object({
         /** `host:port` of the S3 API, plain HTTP on the LAN. */
-        endpoint: z.string().regex(/^[a-z0-9.-]+:\d{1,5}$/, "must be host:port"),
+        endpoint: hostAndPort,
         /** The endpoint's address, so egress to it can be allowed by NetworkPolicy. */
-        address: ipv4,
+        address: ipv4Address,
         region: z.string().min(1),
         accessKeyId: secretRefSchema,
         secretAccessKey: secretRefSchema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseSubnet } from "./ipv4";
+import { ipv4Address, ipv4Subnet } from "./addresses";
 
 export const dnsLabel = z
   .string()
@@ -10,11 +10,13 @@ export const vmIdSchema = z.number().int().min(100, "Proxmox VMIDs start at 100"
 
 const vlanIdSchema = z.number().int().min(1, "VLAN ids are 1-4094").max(4094, "VLAN ids are 1-4094");
 
-const subnetSchema = z.string().refine((cidr) => parseSubnet(cidr) !== undefined, "must be an IPv4 subnet like 192.168.11.0/24 (no host bits)");
-
 /** A reference to a Pulumi config secret; the value is never written in the stack file. */
 const configSecretRefSchema = z
-  .object({ configSecret: z.string().min(1) }, { error: "must be {configSecret: <key>}, a value set with `pulumi config set --secret <key>`" })
+  .object(
+    { configSecret: z.string().min(1) },
+    // Only for a value that is no object: an unknown key in it is reported as such.
+    { error: (issue) => (issue.code === "invalid_type" ? "must be {configSecret: <key>}, a value set with `pulumi config set --secret <key>`" : undefined) },
+  )
   .strict();
 
 /** What a Proxmox datastore may hold (Datacenter > Storage > Content). */
@@ -24,7 +26,7 @@ export type DatastoreContent = (typeof DATASTORE_CONTENT)[number];
 const proxmoxNodeSchema = z
   .object({
     /** The node's address on the LAN: the provider reaches it over SSH here to upload snippets. */
-    address: z.ipv4(),
+    address: ipv4Address,
     /** Memory the node can give its guests, in MB; the guests' dedicated memory must fit in it. */
     memoryMb: z.number().int().positive(),
     /** The node's datastores and the content each is enabled for. */
@@ -37,9 +39,9 @@ const proxmoxNetworkSchema = z
   .object({
     bridge: z.string().regex(/^[a-z][a-z0-9_.-]{0,14}$/, "must be a Linux bridge name like vmbr0"),
     vlanId: vlanIdSchema.optional(),
-    subnet: subnetSchema,
-    gateway: z.ipv4(),
-    nameservers: z.array(z.ipv4()).default([]),
+    subnet: ipv4Subnet,
+    gateway: ipv4Address,
+    nameservers: z.array(ipv4Address).default([]),
     searchDomain: z.string().optional(),
   })
   .strict();
@@ -88,7 +90,7 @@ const proxmoxContainerSchema = z
     swapMb: z.number().int().min(0).default(0),
     rootDisk: z.object({ datastore: z.string(), sizeGb: z.number().int().positive() }).strict(),
     /** One interface per entry (eth0, eth1, ...), with a static address on the named network. */
-    network: z.array(z.object({ network: z.string(), ip: z.ipv4() }).strict()).min(1),
+    network: z.array(z.object({ network: z.string(), ip: ipv4Address }).strict()).min(1),
     /** Unprivileged by default: container root is not host root. */
     unprivileged: z.boolean().default(true),
     /** Docker in an unprivileged container needs nesting and keyctl. */

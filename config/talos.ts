@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ipv4Address } from "./addresses";
 import { dnsLabel, vmIdSchema } from "./proxmox";
 
 const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos release like v1.13.9");
@@ -46,7 +47,7 @@ const talosNodeSchema = z
     proxmoxNode: z.string(),
     vmId: vmIdSchema,
     /** Static address on the cluster's network. */
-    ip: z.ipv4(),
+    ip: ipv4Address,
     /**
      * Pins this node to another Talos release or schematic than the cluster's: how an upgrade
      * is rolled out one node at a time (see components/talos/talosCluster.ts).
@@ -67,7 +68,7 @@ export const talosClusterSchema = z
     /** The homeops:proxmox network the nodes live on. */
     network: z.string(),
     /** The shared control-plane address, the Kubernetes API endpoint `https://<vip>:6443`. */
-    vip: z.ipv4(),
+    vip: ipv4Address,
     /** Extra names for the API certificates, e.g. a DNS name of the VIP. */
     additionalSans: z.array(z.string().min(1)).default([]),
     /** The disk Talos installs to; the VM's first SCSI disk is /dev/sda. */

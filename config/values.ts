@@ -20,6 +20,21 @@ export function isSecretRef(value: Value): value is SecretRef {
   return typeof value !== "string";
 }
 
+/** Every `{configSecret: <key>}` anywhere in `value` (inventory data, before or after parsing). */
+export function configSecretsReferencedIn(value: unknown): Set<string> {
+  const found = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const record = node as Record<string, unknown>;
+      if (typeof record.configSecret === "string") found.add(record.configSecret);
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(value);
+  return found;
+}
+
 /** Env names that carry credentials: a plain string there is a plaintext secret. */
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|_PASS$|TOKEN|PRIVATE|ENCRYPTION_KEY|API_KEY|ACCESS_KEY|BOUNCER_KEY|_KEY$)/i;
 

@@ -59,7 +59,7 @@ describe("bad compute config is refused with the key and the rule", () => {
     ["a malformed schematic id", (c) => (c.talos.schematicId = "ce4c9805"), "homeops:talos.schematicId", /64 lowercase hex/],
     ["a Talos version without v", (c) => (node(c, 0).talosVersion = "1.13.10"), "homeops:talos.nodes[0].talosVersion", /like v1\.13\.9/],
     ["a device outside /dev", (c) => (c.proxmoxContainers.omni.devices = [{ path: "net/tun" }]), "homeops:proxmoxContainers.omni.devices[0].path", /must be a \/dev path/],
-    ["a misspelt key", (c) => (c.proxmoxContainers.nvr.memoryMB = 8192), "homeops:proxmoxContainers.nvr", /Unrecognized key: "memoryMB"/],
+    ["a misspelt key", (c) => (c.proxmoxContainers.nvr.memoryMB = 8192), "homeops:proxmoxContainers.nvr.memoryMB", /^unknown key; did you mean `memoryMb`\?$/],
     // Docker hosts that are containers
     [
       "a Docker host larger than its container",

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { RunError } from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { configSecretsReferencedIn } from "../../config/values";
 
 export interface OfflineConfig {
   /** Config as the engine passes it to a program: `namespace:key` to a string (JSON for structures). */
@@ -32,7 +33,7 @@ export function readOfflineConfig(stackFile: string, namespace: string): Offline
     if (isSecure(value)) setSecret(key);
     else values[key] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  for (const key of referencedConfigSecrets(settings.config ?? {})) {
+  for (const key of configSecretsReferencedIn(settings.config ?? {})) {
     const fullKey = `${namespace}:${key}`;
     if (!(fullKey in values)) setSecret(fullKey);
   }
@@ -41,19 +42,4 @@ export function readOfflineConfig(stackFile: string, namespace: string): Offline
 
 function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && Object.keys(value).length === 1 && "secure" in value;
-}
-
-/** Every `{configSecret: <key>}` anywhere in the config. */
-function referencedConfigSecrets(value: unknown): Set<string> {
-  const found = new Set<string>();
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object") {
-      const record = node as Record<string, unknown>;
-      if (typeof record.configSecret === "string") found.add(record.configSecret);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(value);
-  return found;
 }
