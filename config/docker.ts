@@ -2,6 +2,7 @@ import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { TRUST_ZONES } from "../components/docker-stack/labels";
 import { hostAddress, portAndProtocol, portNumber } from "./addresses";
+import { imageReferenceSchema } from "./image";
 import { valueSchema } from "./values";
 
 const dnsLabel = z
@@ -75,13 +76,8 @@ const restartSchema = z.enum(["no", "always", "unless-stopped", "on-failure"]);
 export const containerSchema = z
   .object({
     name: dnsLabel,
-    /** `repository:tag`, pinned: `latest` or a missing tag is refused. */
-    image: z
-      .string()
-      .regex(/^[a-z0-9./_-]+(:[0-9]+)?\/?[a-z0-9./_-]*:[A-Za-z0-9_.-]+$/, "must be repository:tag with an explicit tag")
-      .refine((image) => !image.endsWith(":latest"), "must pin a version, not :latest"),
-    /** Optional content digest (`sha256:...`) pinning the image further. */
-    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, "must be sha256:<64 hex>").optional(),
+    /** `repository:tag` or `repository:tag@sha256:<digest>`: `latest` or a missing tag is refused. */
+    image: imageReferenceSchema,
     zone: z.enum(TRUST_ZONES),
     /** Networks on this host the container joins (mutually exclusive with networkMode). */
     networks: z.array(z.string()).default([]),
@@ -215,6 +211,8 @@ export const dockerHostSchema = z
     hostNetworkAllowed: z.array(z.string()).default([]),
     /** Containers allowed to mount the Docker socket (control of the whole host). */
     dockerSocketAllowed: z.array(z.string()).default([]),
+    /** Every container on this host must run an image pinned by digest (the policy pack's docker-image-digest-pinned). */
+    requireImageDigests: z.boolean().default(false),
     /** Defaults every container on this host gets. */
     restart: restartSchema.default("unless-stopped"),
     logging: loggingSchema.default({ driver: "json-file", options: { "max-size": "10m", "max-file": "3" } }),

@@ -35,6 +35,10 @@ export interface PolicySettingsByName {
     /** Per Docker host (its `homeops.host` label): memory available to containers, in MB. */
     capacityMb: Record<string, number>;
   };
+  "docker-image-digest-pinned": {
+    /** Docker hosts (their `homeops.host` label) whose containers must run images pinned by digest; `*` for every host of the stack. */
+    hosts: string[];
+  };
   "host-network-allowed": AllowList;
   "docker-socket-mount-allowed": AllowList;
   "proxmox-guest-memory": {};
@@ -79,6 +83,7 @@ export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
   "docker-shared-netns-declared": {},
   "docker-protected-network-internal": {},
   "docker-host-memory-capacity": { capacityMb: {} },
+  "docker-image-digest-pinned": { hosts: [] },
   "host-network-allowed": noAllowances(),
   "docker-socket-mount-allowed": noAllowances(),
   "proxmox-guest-memory": {},

@@ -19,6 +19,11 @@ export interface DockerContainer {
   memory: unknown;
   /** Host paths of bind mounts, from `volumes` and `mounts`. */
   hostPaths: string[];
+  /**
+   * The image reference it runs: its `image` input when that is a reference, else the
+   * `homeops.image` label (homeops passes the pulled image's id, `sha256:...`, as `image`).
+   */
+  image?: string;
 }
 
 export interface DockerNetwork {
@@ -71,6 +76,11 @@ function portsOf(props: Dict): PublishedPort[] {
   }));
 }
 
+function imageOf(props: Dict, labels: ReadonlyMap<string, string>): string | undefined {
+  const input = stringOf(props.image);
+  return input && !input.startsWith("sha256:") ? input : labels.get(LABELS.image);
+}
+
 function hostPathsOf(props: Dict): string[] {
   const volumes = records(props.volumes).flatMap((volume) => stringOf(volume.hostPath) ?? []);
   const binds = records(props.mounts)
@@ -94,6 +104,7 @@ export function readContainer(resource: ResourceView): DockerContainer {
     labels,
     memory: props.memory,
     hostPaths: hostPathsOf(props),
+    image: imageOf(props, labels),
     node: {
       id: resource.urn,
       name: containerNameOf(resource),

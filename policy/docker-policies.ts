@@ -13,7 +13,7 @@ import {
   readContainer,
   readNetwork,
 } from "./docker-inputs";
-import { capacityMap, resourcePolicy, stackPolicy, type Finding } from "./framework";
+import { capacityMap, nameList, resourcePolicy, stackPolicy, type Finding } from "./framework";
 import {
   analyzeHost,
   formatPort,
@@ -111,6 +111,35 @@ const publishedPortsAllowed = resourcePolicy({
       fix: `Bind it to 127.0.0.1 or remove it; if ${host} must serve it publicly, add "${port.hostPort ?? "<port>"}/${port.protocol}" to allowedPorts["${host}"].`,
       subjects: [node.name],
     }));
+  },
+});
+
+/** `@sha256:<64 hex>` ends a reference pinned to one content digest. */
+const PINNED_BY_DIGEST = /@sha256:[a-f0-9]{64}$/;
+
+const imageDigestPinned = resourcePolicy({
+  name: "docker-image-digest-pinned",
+  description: "On the Docker hosts the configuration names, every container runs an image pinned by digest (repository:tag@sha256:<digest>), so a tag pushed again cannot change what runs.",
+  severity: "high",
+  remediationSteps: "Write the image as repository:tag@sha256:<digest>; `docker buildx imagetools inspect repository:tag` prints the digest.",
+  settings: { hosts: nameList('Docker hosts (homeops.host) whose containers must run images pinned by digest; "*" for every host.') },
+  appliesTo: isContainer,
+  check(resource, { hosts }) {
+    const { host, node, image } = readContainer(resource);
+    if (!hosts.includes("*") && !hosts.includes(host)) return [];
+    if (image !== undefined && PINNED_BY_DIGEST.test(image)) return [];
+    if (image === undefined) {
+      return [{
+        message: `Container ${node.name} on ${host} runs an image whose reference is unknown (its image input is an image id and it has no ${LABELS.image} label), so its digest cannot be checked.`,
+        fix: `Label ${node.name} ${LABELS.image}=<repository:tag@sha256:digest>, or pass that reference as its image.`,
+        subjects: [node.name],
+      }];
+    }
+    return [{
+      message: `Container ${node.name} on ${host} runs ${image}, which is not pinned by digest.`,
+      fix: `Write the image as ${image}@sha256:<digest> (\`docker buildx imagetools inspect ${image}\` prints it).`,
+      subjects: [node.name],
+    }];
   },
 });
 
@@ -230,6 +259,7 @@ export const dockerPolicies: Policies = [
   trustLabels,
   managementNoPorts,
   publishedPortsAllowed,
+  imageDigestPinned,
   isolationBoundaries,
   sharedNetnsDeclared,
   protectedNetworkInternal,

@@ -33,9 +33,8 @@ export class DockerHost extends pulumi.ComponentResource {
     return `${this.hostName}/${name}`;
   }
 
-  /** The image pulled once on this host, whichever stacks run it. */
-  pull(image: string, digest?: string): docker.RemoteImage {
-    const reference = digest ? `${image}@${digest}` : image;
+  /** The image pulled once on this host, whichever stacks run it (by its digest when the reference has one). */
+  pull(reference: string): docker.RemoteImage {
     let pulled = this.images.get(reference);
     if (!pulled) {
       // keepLocally: deleting the resource must not remove an image a container still runs.

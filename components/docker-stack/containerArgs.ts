@@ -85,6 +85,7 @@ function containerLabels(spec: ContainerSpec, context: ContainerContext): docker
     [LABELS.host, context.hostName],
     [LABELS.stack, context.stackName],
     [LABELS.zone, spec.zone],
+    [LABELS.image, spec.image],
   ];
   if (spec.reachableFrom.length > 0) labels.push([LABELS.reachableFrom, spec.reachableFrom.join(",")]);
   if (spec.netnsSharedWith.length > 0) labels.push([LABELS.netnsSharedWith, spec.netnsSharedWith.join(",")]);

@@ -61,7 +61,7 @@ export class DockerStack extends pulumi.ComponentResource {
           hostName: host.hostName,
           stackName: spec.name,
           host: host.spec,
-          image: host.pull(container.image, container.digest).imageId,
+          image: host.pull(container.image).imageId,
           network: (network) => args.networks[network].name,
           volume: (volume) => volumes[volume],
           container: (other) => resolveContainer(other).name,

@@ -20,6 +20,11 @@ export const LABELS = {
    * (`network_mode: container:<this>`), e.g. pangolin-traefik on gerbil.
    */
   netnsSharedWith: "homeops.netns-shared-with",
+  /**
+   * The image reference the container runs, as the inventory writes it (with its digest when
+   * pinned): the `image` input is the pulled image's id, which names neither.
+   */
+  image: "homeops.image",
 } as const;
 
 /** Bridge driver option that leaves the host without an address on the network (Docker 28+). */

@@ -47,6 +47,7 @@ test("Frigate's shared memory, tmpfs cache, devices and routing labels reach the
     { label: "homeops.host", value: "nvr" },
     { label: "homeops.stack", value: "frigate" },
     { label: "homeops.zone", value: "app" },
+    { label: "homeops.image", value: "ghcr.io/blakeblackshear/frigate:0.17.2" },
   ]);
 });
 

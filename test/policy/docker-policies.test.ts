@@ -164,3 +164,42 @@ describe("docker-host-memory-capacity", () => {
     ]);
   });
 });
+
+describe("docker-image-digest-pinned", () => {
+  const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
+  const homeops = (name: string, reference: string, host = "h1") =>
+    planned(CONTAINER, name, { name, image: `sha256:${"f".repeat(64)}`, memory: 64, labels: labels({ "homeops.host": host, "homeops.zone": "app", "homeops.image": reference }) });
+  const required = (hosts: string[]): PackConfig => ({ ...CAPACITY, "docker-image-digest-pinned": { hosts } });
+
+  test("nothing is required unless configured", async () => {
+    expect(await findings("docker-image-digest-pinned", [homeops("a", "nginx:1.27")])).toEqual([]);
+  });
+
+  test("on a listed host, a pinned reference passes and a tag alone is a violation", async () => {
+    const resources = [homeops("a", `nginx:1.27@${DIGEST}`), homeops("b", "nginx:1.27")];
+    expect(await findings("docker-image-digest-pinned", resources, required(["h1"]))).toEqual([
+      "Container b on h1 runs nginx:1.27, which is not pinned by digest. Fix: Write the image as nginx:1.27@sha256:<digest> (`docker buildx imagetools inspect nginx:1.27` prints it).",
+    ]);
+  });
+
+  test("a host not listed is not checked; * lists every host", async () => {
+    const elsewhere = homeops("c", "nginx:1.27", "h2");
+    const config = { "docker-host-memory-capacity": { capacityMb: { h1: 1024, h2: 1024 } } };
+    expect(await findings("docker-image-digest-pinned", [elsewhere], { ...config, "docker-image-digest-pinned": { hosts: ["h1"] } })).toEqual([]);
+    expect(await findings("docker-image-digest-pinned", [elsewhere], { ...config, "docker-image-digest-pinned": { hosts: ["*"] } })).toHaveLength(1);
+  });
+
+  test("a reference passed as the image input is checked over any label", async () => {
+    const foreign = planned(CONTAINER, "d", { name: "d", image: "redis:7", memory: 64, labels: labels({ "homeops.host": "h1", "homeops.zone": "app", "homeops.image": `redis:7@${DIGEST}` }) });
+    expect(await findings("docker-image-digest-pinned", [foreign], required(["h1"]))).toEqual([
+      "Container d on h1 runs redis:7, which is not pinned by digest. Fix: Write the image as redis:7@sha256:<digest> (`docker buildx imagetools inspect redis:7` prints it).",
+    ]);
+  });
+
+  test("an image id with no label is a violation: the digest cannot be checked", async () => {
+    const unlabelled = planned(CONTAINER, "e", { name: "e", image: `sha256:${"f".repeat(64)}`, memory: 64, labels: labels({ "homeops.host": "h1", "homeops.zone": "app" }) });
+    expect(await findings("docker-image-digest-pinned", [unlabelled], required(["h1"]))).toEqual([
+      "Container e on h1 runs an image whose reference is unknown (its image input is an image id and it has no homeops.image label), so its digest cannot be checked. Fix: Label e homeops.image=<repository:tag@sha256:digest>, or pass that reference as its image.",
+    ]);
+  });
+});

@@ -27,6 +27,7 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
   });
   return {
     "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
+    "docker-image-digest-pinned": { hosts: hosts.filter(([, host]) => host.requireImageDigests).map(([name]) => name) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
     "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, node.memoryMb])) },
     "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed, allowances?.hostNetwork),
