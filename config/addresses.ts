@@ -2,11 +2,14 @@
  * The address, subnet and port fields of every stack file, checked as what they are
  * (`23.94.73.999` is no address, `80:70000` no port), with one message each.
  */
-import { isIPv4 } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import { z } from "zod";
 import { addressRangeBounds, parseSubnet } from "./ipv4";
 
 export const ipv4Address = z.string().refine((text) => isIPv4(text), "must be an IPv4 address like 192.168.11.10");
+
+/** Where IPv6 is as good: a resolver address. */
+export const ipAddress = z.string().refine((text) => isIP(text) !== 0, "must be an IPv4 or IPv6 address");
 
 export const ipv4Subnet = z.string().refine((text) => parseSubnet(text) !== undefined, "must be an IPv4 subnet like 192.168.11.0/24 (no host bits)");
 

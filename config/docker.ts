@@ -1,7 +1,7 @@
 import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { TRUST_ZONES } from "../components/docker-stack/labels";
-import { hostAddress, portAndProtocol, portNumber } from "./addresses";
+import { hostAddress, ipAddress, portAndProtocol, portNumber } from "./addresses";
 import { imageReferenceSchema } from "./image";
 import { valueSchema } from "./values";
 
@@ -112,7 +112,7 @@ export const containerSchema = z
     init: z.boolean().optional(),
     sysctls: z.record(z.string(), z.string()).default({}),
     /** DNS servers instead of the host's resolver. */
-    dns: z.array(z.string()).default([]),
+    dns: z.array(ipAddress).default([]),
     tty: z.boolean().default(false),
     stdinOpen: z.boolean().default(false),
     /** How long `docker stop` waits before killing (compose `stop_grace_period`). */

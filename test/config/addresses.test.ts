@@ -12,6 +12,7 @@ describe("addresses, subnets and ports are checked as such wherever they appear"
     ["a public port over 65535", "vps", (c) => (c.dockerHosts["racknerd-aegis"].publicPorts = ["99999/tcp"]), "homeops:dockerHosts.racknerd-aegis.publicPorts[0]", /port 1-65535/],
     ["a public port 0", "vps", (c) => (c.dockerHosts["racknerd-aegis"].publicPorts = ["0/udp"]), "homeops:dockerHosts.racknerd-aegis.publicPorts[0]", /port 1-65535/],
     ["a published port on no address", "vps", (c) => (containerIn(c, "aegis-traefik").ports = ["300.0.0.1:80:80"]), "homeops:dockerStacks[0].containers[1].ports[0]", /"300\.0\.0\.1:80:80" is not a port; .* with an IPv4/],
+    ["a container's DNS server", "vps", (c) => (containerIn(c, "lldap").dns = ["1.1.1.1", "2606:4700:4700::1111", "one.one.one.one"]), "homeops:dockerStacks[2].containers[0].dns[2]", /must be an IPv4 or IPv6 address/],
     ["a Proxmox node address", "homelab", (c) => (c.proxmox.nodes.pve1.address = "192.168.11.256"), "homeops:proxmox.nodes.pve1.address", ADDRESS],
     ["a Proxmox subnet over /32", "homelab", (c) => (c.proxmox.networks.lan.subnet = "192.168.11.0/33"), "homeops:proxmox.networks.lan.subnet", SUBNET],
     ["a nameserver", "homelab", (c) => (c.proxmox.networks.lan.nameservers = ["1.1.1"]), "homeops:proxmox.networks.lan.nameservers[0]", ADDRESS],
