@@ -13,8 +13,9 @@ const encodedCertAndKey = z.object({ crt: encodedPem, key: encodedPem });
 const token = z.string().regex(TOKEN_PATTERN, "must look like abcdef.0123456789abcdef");
 
 /**
- * The Talos secrets bundle, as `talosctl gen secrets` writes it (see the conformance
- * `secrets.yaml`): every certificate and key is the base64 of its PEM block.
+ * The Talos secrets bundle, as `talosctl gen secrets` writes it (see
+ * test/references/talos/stability/secrets.yaml): every certificate and key is the base64
+ * of its PEM block.
  */
 export const talosSecretsBundleSchema = z.object({
   cluster: z.object({ id: z.string().min(1), secret: z.string().min(1) }),

@@ -15,7 +15,7 @@ const values = (release: string) => {
   return plan.values as Record<string, any>;
 };
 
-describe("values against the charts' own schemas (../shared/conformance/helm)", () => {
+describe("values against the charts' own schemas (test/references/helm)", () => {
   test("cert-manager's strict schema accepts the values, and refuses a misspelt key", () => {
     const validate = helmValuesValidator("cert-manager");
     expect(validate(certManagerValues())).toEqual([]);

@@ -1,20 +1,13 @@
 /**
- * Validators built from the references in ../shared/conformance (never copied into this
- * repository, see its README): the CRD schemas, the Kubernetes definitions and the charts'
- * values schemas. A missing folder fails the test that needs it, with the path it expected.
+ * Validators built from the references in test/references (see its README): the CRD
+ * schemas, the Kubernetes definitions and the charts' values schemas.
  */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import Ajv, { type ErrorObject } from "ajv";
-
-export const CONFORMANCE_DIR = path.resolve(__dirname, "../../../shared/conformance");
+import { referencePath } from "../support/references";
 
 export function readConformanceJson(...parts: string[]): Record<string, unknown> {
-  const file = path.join(CONFORMANCE_DIR, ...parts);
-  if (!existsSync(file)) {
-    throw new Error(`conformance reference ${file} is missing: these tests read ../shared/conformance (see its README); check out the shared folder beside this repository`);
-  }
-  return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  return JSON.parse(readFileSync(referencePath(...parts), "utf8")) as Record<string, unknown>;
 }
 
 /** Lists a value's violations of a schema, one line each (empty when it is valid). */

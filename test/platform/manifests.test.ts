@@ -12,7 +12,7 @@ import { committedSettings } from "./settings";
 
 const settings = committedSettings();
 
-describe("custom resources the program writes validate against their CRDs (../shared/conformance/kubernetes/crds)", () => {
+describe("custom resources the program writes validate against their CRDs (test/references/kubernetes/crds)", () => {
   const issuerSchema = crdValidator("cert-manager.io", "clusterissuer_v1");
 
   test("the ClusterIssuer, solving DNS-01 in Route53 with keys from a Secret", () => {

@@ -1,26 +1,18 @@
 /**
- * Other projects' policy fixtures (../shared/conformance/policy-corpus: Kyverno, kube-linter,
- * checkov), read where they are and mapped onto this pack's rules as the corpus README says.
+ * Other projects' policy fixtures (test/references/policy-corpus: Kyverno, kube-linter,
+ * checkov), mapped onto this pack's rules as test/references/README.md says.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parse } from "yaml";
 import { evaluatePlan, violationDetail, type PolicyViolation } from "../../policy/evaluate";
 import { workloadIsolation } from "../../policy/kubernetes-network-policies";
 import { isWorkloadType, podTemplateOf } from "../../policy/kubernetes-workloads";
 import { manifestResources, parseManifests } from "../../policy/manifests";
 import type { PlannedResource } from "../../tools/plan/types";
+import { referencePath } from "../support/references";
 import { planOf, viewOf } from "./harness";
 
-const CORPUS = path.resolve(__dirname, "../../../shared/conformance/policy-corpus");
-
-function corpusFile(...parts: string[]): string {
-  const file = path.join(CORPUS, ...parts);
-  if (!fs.existsSync(file)) {
-    throw new Error(`Policy corpus file missing: ${file}. The corpora are read from ../shared/conformance/policy-corpus (see its README) and never copied into the project.`);
-  }
-  return file;
-}
+const corpusFile = (...parts: string[]) => referencePath("policy-corpus", ...parts);
 
 const readYaml = (...parts: string[]) => parse(fs.readFileSync(corpusFile(...parts), "utf8"));
 const objectsIn = (...parts: string[]) => parseManifests(fs.readFileSync(corpusFile(...parts), "utf8"), parts.join("/"));
@@ -68,7 +60,7 @@ function chainsawApplies(dir: string[]): { file: string; rejected: boolean }[] {
     .map((apply) => ({ file: apply.file, rejected: (apply.expect ?? []).some((e) => e.check?.["($error != null)"] === true) }));
 }
 
-test("the corpus is where the conformance README says", () => {
+test("the corpus is where test/references/README.md says", () => {
   expect(fs.existsSync(corpusFile("kyverno")) && fs.existsSync(corpusFile("kube-linter")) && fs.existsSync(corpusFile("checkov"))).toBe(true);
 });
 

@@ -1,6 +1,6 @@
 /**
  * A Talos API server on loopback for the fake nodes: `machine.MachineService` loaded from
- * the REFERENCE protos in ../shared/conformance (so the program's own contract is checked
+ * the REFERENCE protos in test/references/talos/api (so the program's own contract is checked
  * against them), over TLS that requires a client certificate signed by the test CA.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,23 +1,11 @@
-/**
- * Access to the Talos references in ../shared/conformance/talos (never copied into this
- * repository, see its README). A missing folder fails the test that needs it, loudly.
- */
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
+/** Access to the Talos references in test/references/talos (see test/references/README.md). */
+import { readFileSync } from "node:fs";
 import { parse, parseAllDocuments } from "yaml";
 import { parseSecretsBundle, type TalosSecretsBundle } from "../../components/talos/secretsBundle";
-
-export const TALOS_CONFORMANCE_DIR = path.resolve(__dirname, "../../../shared/conformance/talos");
+import { referencePath } from "../support/references";
 
 export function conformancePath(...parts: string[]): string {
-  const file = path.join(TALOS_CONFORMANCE_DIR, ...parts);
-  if (!existsSync(file)) {
-    throw new Error(
-      `Talos conformance reference ${file} is missing. These tests compare against the files in ` +
-        "../shared/conformance/talos (see its README); check out the shared folder beside this repository.",
-    );
-  }
-  return file;
+  return referencePath("talos", ...parts);
 }
 
 export function readConformance(...parts: string[]): string {

@@ -1,6 +1,6 @@
 /**
  * The generator against `talosctl gen config` itself: the stability references Talos keeps
- * for the v1.13 contract, generated from the inputs the conformance README lists.
+ * for the v1.13 contract, generated from the inputs test/references/README.md lists.
  */
 import { parseAllDocuments } from "yaml";
 import { TalosConfigError } from "../../components/talos/errors";

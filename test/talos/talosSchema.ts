@@ -1,6 +1,6 @@
 /**
  * Validation of generated documents against the Talos v1.13.9 JSON schema, one document at
- * a time against the definition for its kind (as the conformance README prescribes).
+ * a time against the definition for its kind (as test/references/README.md prescribes).
  */
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020";
 import type { TalosDocument } from "../../components/talos/documents";
