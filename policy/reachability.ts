@@ -2,7 +2,7 @@
  * Who can reach whom on one Docker host, computed from the declared networks alone, and which
  * of those paths cross a trust boundary. Plain data in and out; no Pulumi.
  *
- * The model (design.md, "Policies"):
+ * The model:
  * - containers attached to the same network reach each other;
  * - `network_mode: container:X` puts a container in X's network namespace: it shares X's
  *   networks, address and localhost, so it reaches and is reached as X is;

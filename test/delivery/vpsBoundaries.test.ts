@@ -1,6 +1,6 @@
 /**
  * The VPS reachability table generated from the program must reproduce the spec's "security
- * boundaries that must hold" (seed L3), read from ../shared/spec/inventory.md at test time.
+ * boundaries that must hold" (seed L3), read from docs/requirements.md at test time.
  */
 import { boundaryTable, type BoundaryTable } from "../../tools/diagrams/boundaries";
 import { dockerHostsOf } from "../../tools/diagrams/dockerHosts";

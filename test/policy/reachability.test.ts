@@ -23,7 +23,7 @@ function node(name: string, extra: Partial<ContainerNode> = {}): ContainerNode {
 }
 
 describe("the seed's security boundaries on the VPS", () => {
-  // inventory.md, "Security boundaries that must hold": can a compromised <row> reach <column>?
+  // docs/requirements.md, "Security boundaries that must hold": can a compromised <row> reach <column>?
   const table: [string, { periphery: boolean; lldap?: boolean; pangolin: boolean }][] = [
     ["aegis-traefik", { periphery: false, lldap: false, pangolin: false }],
     ["aegis-crowdsec", { periphery: false, lldap: false, pangolin: false }],

@@ -1,6 +1,6 @@
 import { planSafetySuite } from "./planSafetySuite";
 
-// spec/inventory.md, "Stack homelab" and "DNS": Docker volumes on the LAN hosts, the LXCs and
+// The estate inventory, "Stack homelab" and "DNS": Docker volumes on the LAN hosts, the LXCs and
 // the Talos VMs with their Ceph disks, the DNS zone, the Talos PKI, the Ceph cluster.
 planSafetySuite({
   stack: "homelab",

@@ -8,7 +8,7 @@ import { isKept, statefulResources, type StatefulCategory } from "./stateful";
 
 export interface PlanSafetyExpectations {
   stack: string;
-  /** The kinds of stateful resource the estate has (spec/inventory.md). */
+  /** The kinds of stateful resource the estate has (the estate inventory). */
   categories: StatefulCategory[];
 }
 

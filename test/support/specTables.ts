@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./stackConfig";
 
-const SPEC = join(ROOT, "..", "shared", "spec", "inventory.md");
+/** The estate's requirements, as tables the tests hold the stacks to. */
+const SPEC = join(ROOT, "docs", "requirements.md");
 
-/** The rows of the Markdown table under `heading` in the estate spec, as cell arrays. */
+/** The rows of the Markdown table under `heading` in docs/requirements.md, as cell arrays. */
 export function specTable(heading: string): string[][] {
-  if (!existsSync(SPEC)) throw new Error(`the estate spec is missing: expected ${SPEC} (../shared beside the repository)`);
+  if (!existsSync(SPEC)) throw new Error(`the estate's requirements are missing: expected ${SPEC}`);
   const lines = readFileSync(SPEC, "utf8").split("\n");
   const start = lines.findIndex((line) => line.trim() === heading);
   if (start < 0) throw new Error(`no heading "${heading}" in ${SPEC}`);
