@@ -1,13 +1,12 @@
 /** The benchmark's pure parts: critical path, synthetic estates, scaled inventories, the seed's procedure. */
-import { join } from "node:path";
 import { validateHomelabConfig } from "../../config/stacks";
 import { criticalPath } from "../../tools/bench/criticalPath";
-import { compareWithProcedure, containerDependencies, declaredNeeds, readProcedure } from "../../tools/bench/deployProcedure";
+import { compareWithProcedure, containerDependencies, declaredNeeds, ORIGINAL_VPS_PROCEDURE } from "../../tools/bench/deployProcedure";
 import { scaleDockerInventory, scaleHomelab } from "../../tools/bench/scaleInventory";
 import { matchesResource } from "../../tools/bench/simulate";
 import { labelledHosts, replicateConfig, replicatePlan, syntheticHost } from "../../tools/bench/syntheticEstate";
 import type { Plan, PlannedResource } from "../../tools/plan/types";
-import { copy, ROOT, stackConfigData } from "../support/stackConfig";
+import { copy, stackConfigData } from "../support/stackConfig";
 import { planned } from "../support/planned";
 
 const STACK = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s";
@@ -104,12 +103,10 @@ describe("scaled inventories", () => {
 });
 
 describe("the VPS against deploy-vps-infra", () => {
-  test("the seed's procedure is read as its numbered steps", () => {
-    const procedure = readProcedure(join(ROOT, "..", "shared", "seeds"), "deploy-vps-infra");
-    expect(procedure).toBeDefined();
-    expect(procedure!.steps.map((step) => step.number)).toEqual(procedure!.steps.map((_, index) => index + 1));
-    expect(procedure!.steps[0].stacks).toEqual(["aegis-gateway"]);
-    expect(procedure!.steps.flatMap((step) => step.stacks)).toHaveLength(7);
+  test("the original procedure deploys every stack of the vps stack file once, in numbered steps", () => {
+    const stacks = (stackConfigData("vps").dockerStacks as { name: string }[]).map((stack) => stack.name);
+    expect(ORIGINAL_VPS_PROCEDURE.map((step) => step.number)).toEqual(ORIGINAL_VPS_PROCEDURE.map((_, index) => index + 1));
+    expect(ORIGINAL_VPS_PROCEDURE.flatMap((step) => step.stacks).sort()).toEqual(stacks.sort());
   });
 
   const stackComponent = (name: string) => resource(name, "homeops:docker:Stack");

@@ -23,14 +23,13 @@ import { CONFIG_NAMESPACE } from "../../config/load";
 import { stackConfigValidators } from "../../config/stacks";
 import { readOfflineConfig } from "../plan/stackConfig";
 import type { Plan } from "../plan/types";
-import { compareWithProcedure, containerDependencies, declaredNeeds, readProcedure } from "./deployProcedure";
+import { compareWithProcedure, containerDependencies, declaredNeeds, ORIGINAL_VPS_PROCEDURE } from "./deployProcedure";
 import { scaleDockerInventory, scaleHomelab, type ScaledInventory, type StackSettings } from "./scaleInventory";
 import { median, renderTable, type Cell } from "./table";
 import { runTask, type BenchTask, type PoliciesResult, type PreviewResult, type UpResult } from "./tasks";
 import { inBatches } from "./pool";
 
 const ROOT = join(__dirname, "..", "..");
-const SEEDS = join(ROOT, "..", "shared", "seeds");
 
 interface Settings {
   tiny: boolean;
@@ -295,17 +294,12 @@ async function simulatedUp(settings: Settings, plans: Map<string, Plan>): Promis
 
   const vps = plans.get("vps");
   if (!vps) return;
-  const procedure = readProcedure(SEEDS, "deploy-vps-infra");
-  const lines: string[] = [];
-  if (!procedure) {
-    lines.push(`The seed's deploy-vps-infra procedure was not found under ${SEEDS}.`);
-  } else {
-    const stacks = procedure.steps.flatMap((step) => step.stacks);
-    lines.push(`The original procedure: ${procedure.steps.length} ordered steps over ${stacks.length} stacks (${procedure.steps.map((step) => `${step.number}. ${step.stacks.join(" + ")}`).join(", ")}).`);
-    for (const comparison of compareWithProcedure(vps.resources, procedure.steps)) {
-      const step = `${comparison.from.number} -> ${comparison.to.number} (${comparison.from.stacks.join(" + ")} before ${comparison.to.stacks.join(" + ")})`;
-      lines.push(comparison.kept.length === 0 ? `- ${step}: not ordered by the program (no container of the later step needs one of the earlier)` : `- ${step}: kept, ${comparison.kept.map((kept) => `${kept.container} needs ${kept.waitsOn}`).join("; ")}`);
-    }
+  const procedure = ORIGINAL_VPS_PROCEDURE;
+  const stacks = procedure.flatMap((step) => step.stacks);
+  const lines = [`The original procedure: ${procedure.length} ordered steps over ${stacks.length} stacks (${procedure.map((step) => `${step.number}. ${step.stacks.join(" + ")}`).join(", ")}).`];
+  for (const comparison of compareWithProcedure(vps.resources, procedure)) {
+    const step = `${comparison.from.number} -> ${comparison.to.number} (${comparison.from.stacks.join(" + ")} before ${comparison.to.stacks.join(" + ")})`;
+    lines.push(comparison.kept.length === 0 ? `- ${step}: not ordered by the program (no container of the later step needs one of the earlier)` : `- ${step}: kept, ${comparison.kept.map((kept) => `${kept.container} needs ${kept.waitsOn}`).join("; ")}`);
   }
   const declared = declaredNeedsOf("vps");
   const dependencies = declared ? containerDependencies(vps.resources, declared) : [];

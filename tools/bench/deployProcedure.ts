@@ -1,11 +1,9 @@
 /**
- * The VPS's deploy order in the original estate (the Komodo procedure `deploy-vps-infra`,
- * seed "DEPLOYMENT PROCEDURES") against the order the program's dependency graph imposes,
- * and the container-to-container dependencies of a Docker estate checked against what the
- * inventory declares (`dependsOn`, `networkMode: container:<x>`).
+ * The VPS's deploy order in the original estate (the Komodo procedure `deploy-vps-infra`)
+ * against the order the program's dependency graph imposes, and the container-to-container
+ * dependencies of a Docker estate checked against what the inventory declares (`dependsOn`,
+ * `networkMode: container:<x>`).
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { PlannedResource } from "../plan/types";
 import { waitEdges, type EdgeKind } from "./criticalPath";
 
@@ -18,24 +16,18 @@ export interface ProcedureStep {
 const CONTAINER = "docker:index/container:Container";
 const STACK_COMPONENT = "homeops:docker:Stack";
 
-/** Finds `name (ordered ...)` in a seed and reads its numbered steps: `1. aegis-gateway   (...)`, `6. a + b  (...)`. */
-export function readProcedure(seedsDir: string, name: string): { file: string; steps: ProcedureStep[] } | undefined {
-  if (!existsSync(seedsDir)) return undefined;
-  for (const entry of readdirSync(seedsDir).sort()) {
-    const file = join(seedsDir, entry);
-    const lines = readFileSync(file, "utf8").split("\n");
-    const start = lines.findIndex((line) => line.includes(`${name} (ordered`));
-    if (start < 0) continue;
-    const steps: ProcedureStep[] = [];
-    for (const line of lines.slice(start + 1)) {
-      const match = /^[\s│]*(\d+)\.\s+(.+?)(?:\s{2,}|\s*\(|\s*│|$)/.exec(line);
-      if (!match) break;
-      steps.push({ number: Number(match[1]), stacks: match[2].split("+").map((stack) => stack.trim()).filter(Boolean) });
-    }
-    return { file, steps };
-  }
-  return undefined;
-}
+/**
+ * `deploy-vps-infra` as the original estate's architecture document lists it ("DEPLOYMENT
+ * PROCEDURES"): ordered as a dependency chain, the last step's two stacks in parallel.
+ */
+export const ORIGINAL_VPS_PROCEDURE: readonly ProcedureStep[] = [
+  { number: 1, stacks: ["aegis-gateway"] },
+  { number: 2, stacks: ["aegis-pangolin"] },
+  { number: 3, stacks: ["aegis-newt"] },
+  { number: 4, stacks: ["aegis-periphery"] },
+  { number: 5, stacks: ["aegis-pangolin-client"] },
+  { number: 6, stacks: ["aegis-identity", "racknerd-aegis-alloy"] },
+];
 
 /** The Docker stack (component name) each container of the plan belongs to. */
 function stackOf(resources: readonly PlannedResource[]): Map<string, string> {
