@@ -108,7 +108,13 @@ async function loadConfig(path: string | undefined): Promise<PackConfig> {
   if (path === undefined) return {};
   const config = parseJson(await readText(path));
   if (config === undefined) throw new InputError(`${path} is not JSON`);
-  return parsePackConfig(config);
+  try {
+    return parsePackConfig(config);
+  } catch (error) {
+    if (!(error instanceof PolicyConfigError)) throw error;
+    const { problems } = error;
+    throw new InputError([`invalid pack configuration ${path} (${problems.length} problem${problems.length === 1 ? "" : "s"}):`, ...problems.map((problem) => `  ${problem}`)].join("\n"));
+  }
 }
 
 /** Manifests from every input form one plan, so that namespaces and NetworkPolicies in one file apply to workloads in another. */
@@ -146,7 +152,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     return await check(parseArgs(argv));
   } catch (error) {
-    if (error instanceof InputError || error instanceof ManifestError || error instanceof PolicyConfigError) {
+    if (error instanceof InputError || error instanceof ManifestError) {
       console.error(error.message);
       return 2;
     }

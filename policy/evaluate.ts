@@ -52,7 +52,12 @@ export interface PolicyReport {
   violations: PolicyViolation[];
 }
 
-export class PolicyConfigError extends Error {}
+/** An unusable pack configuration; `problems` holds every one found, one line each. */
+export class PolicyConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
+}
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -66,17 +71,24 @@ function defaultsOf(policy: Policy): Record<string, unknown> {
   return Object.fromEntries(properties.flatMap(([key, schema]) => (typeof schema === "object" && "default" in schema ? [[key, schema.default]] : [])));
 }
 
-function levelOf(value: unknown, where: string): EnforcementLevel {
+/** Every problem of a configuration, collected so that one run reports them all, as the engine does. */
+type Problems = string[];
+
+function levelOf(value: unknown, where: string, problems: Problems): EnforcementLevel | undefined {
   if (LEVELS.includes(value as EnforcementLevel)) return value as EnforcementLevel;
-  throw new PolicyConfigError(`${where}: ${JSON.stringify(value)} is not an enforcement level (${LEVELS.join(", ")})`);
+  problems.push(`${where}: ${JSON.stringify(value)} is not an enforcement level (${LEVELS.join(", ")})`);
+  return undefined;
 }
 
 /** A policy's entry: an enforcement level alone, or `{enforcementLevel?, ...properties}`. */
-function splitEntry(entry: unknown, where: string): { level?: EnforcementLevel; properties: Record<string, unknown> } {
-  if (typeof entry === "string") return { level: levelOf(entry, where), properties: {} };
-  if (!isRecord(entry)) throw new PolicyConfigError(`${where}: expected an enforcement level or an object`);
+function splitEntry(entry: unknown, where: string, problems: Problems): { level?: EnforcementLevel; properties: Record<string, unknown> } {
+  if (typeof entry === "string") return { level: levelOf(entry, where, problems), properties: {} };
+  if (!isRecord(entry)) {
+    problems.push(`${where}: expected an enforcement level or an object`);
+    return { properties: {} };
+  }
   const { enforcementLevel, ...properties } = entry;
-  return { level: enforcementLevel === undefined ? undefined : levelOf(enforcementLevel, `${where}.enforcementLevel`), properties };
+  return { level: enforcementLevel === undefined ? undefined : levelOf(enforcementLevel, `${where}.enforcementLevel`, problems), properties };
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -92,31 +104,34 @@ function validatorOf(policy: Policy): ValidateFunction {
   return validate;
 }
 
-function validateProperties(policy: Policy, properties: Record<string, unknown>): void {
+function validateProperties(policy: Policy, properties: Record<string, unknown>, problems: Problems): void {
   const validate = validatorOf(policy);
   if (validate(properties)) return;
-  const errors = (validate.errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message}`);
-  throw new PolicyConfigError(`${policy.name}: ${errors.join("; ")}`);
+  problems.push(...(validate.errors ?? []).map((error) => `${policy.name}: ${error.instancePath || "(root)"} ${error.message}`));
 }
 
 /**
  * The engine's reconciliation (pkg/resource/analyzer/config.go): schema defaults, then `all`,
- * then each policy's entry, validated against its schema. Stricter than the engine on one
+ * then each policy's entry, validated against its schema. Every problem is reported at once,
+ * one per line, as the engine reports its validation errors. Stricter than the engine on one
  * point: unknown policy names and properties are errors, so that a typo cannot go unnoticed.
  */
 export function resolveConfig(config: unknown): Map<string, ResolvedConfig> {
-  if (!isRecord(config)) throw new PolicyConfigError("the pack configuration must be an object keyed by policy name");
+  if (!isRecord(config)) throw new PolicyConfigError(["the pack configuration must be an object keyed by policy name"]);
+  const problems: Problems = [];
   const names = new Set(policies.map((policy) => policy.name));
   const unknown = Object.keys(config).filter((key) => key !== "all" && !names.has(key));
-  if (unknown.length > 0) throw new PolicyConfigError(`unknown policies in the pack configuration: ${unknown.join(", ")}`);
-  const all = config.all === undefined ? undefined : splitEntry(config.all, "all").level;
-  return new Map(policies.map((policy) => {
-    const entry = config[policy.name] === undefined ? { properties: {} } : splitEntry(config[policy.name], policy.name);
+  if (unknown.length > 0) problems.push(`unknown policies in the pack configuration: ${unknown.join(", ")}`);
+  const all = config.all === undefined ? undefined : splitEntry(config.all, "all", problems).level;
+  const resolved = new Map(policies.map((policy) => {
+    const entry = config[policy.name] === undefined ? { properties: {} } : splitEntry(config[policy.name], policy.name, problems);
     const properties = { ...defaultsOf(policy), ...entry.properties };
-    validateProperties(policy, properties);
+    validateProperties(policy, properties, problems);
     const enforcementLevel = entry.level ?? all ?? policy.enforcementLevel ?? PACK_ENFORCEMENT_LEVEL;
     return [policy.name, { enforcementLevel, properties }];
   }));
+  if (problems.length > 0) throw new PolicyConfigError(problems);
+  return resolved;
 }
 
 /** A pack configuration read from a file, checked as evaluatePlan would check it. */

@@ -82,7 +82,8 @@ describe("npm run policy -- check", () => {
     ["a missing file", ["check", path.join(dir, "missing.yaml")], /cannot read .*missing\.yaml/],
     ["broken YAML", ["check", write("broken.yaml", "kind: Pod\n  metadata: [")], /broken\.yaml: /],
     ["a plan resource without a type", ["check", write("plan.json", { stack: "s", resources: [{ urn: "u", name: "n", inputs: {} }] })], /resources\[0\] needs urn, type, name and inputs/],
-    ["an invalid pack configuration", ["check", "--config", write("bad-config.json", { "no-such-policy": {} }), vpsJson], /unknown policies in the pack configuration: no-such-policy/],
+    ["an invalid pack configuration, every problem listed", ["check", "--config", write("bad-config.json", { "no-such-policy": {}, all: "loud", "docker-host-memory-capacity": { capacityMb: { h1: 0 } } }), vpsJson],
+      /^invalid pack configuration .*bad-config\.json \(3 problems\):\n {2}unknown policies in the pack configuration: no-such-policy\n {2}all: "loud" is not an enforcement level .*\n {2}docker-host-memory-capacity: \/capacityMb\/h1 must be >= 1\n$/],
     ["no input", ["check"], /^usage: npm run policy -- check/],
   ])("%s: exit 2 with the reason on stderr", async (_, args, reason) => {
     const result = await run(args as string[]);

@@ -66,7 +66,26 @@ describe("configuration, as the engine reconciles it", () => {
     [{ all: "strict" }, `all: "strict" is not an enforcement level (advisory, mandatory, remediate, disabled)`],
     [[], "the pack configuration must be an object keyed by policy name"],
   ])("%j is rejected: %s", async (config, message) => {
-    await expect(evaluatePlan(planOf([]), config as PackConfig)).rejects.toThrow(new PolicyConfigError(message));
+    await expect(evaluatePlan(planOf([]), config as PackConfig)).rejects.toEqual(new PolicyConfigError([message]));
+  });
+
+  test("every problem of a configuration is reported at once, as the engine reports its validation errors", () => {
+    const config = {
+      "docker-memory": {},
+      all: "strict",
+      "docker-host-memory-capacity": { capacityMb: { h1: 0, h2: "lots" } },
+      "host-network-allowed": { enforcementLevel: "loud", exemptions: [{ resource: "a" }] },
+    };
+    expect(() => resolveConfig(config)).toThrow(expect.objectContaining({
+      problems: [
+        "unknown policies in the pack configuration: docker-memory",
+        `all: "strict" is not an enforcement level (advisory, mandatory, remediate, disabled)`,
+        "docker-host-memory-capacity: /capacityMb/h1 must be >= 1",
+        "docker-host-memory-capacity: /capacityMb/h2 must be integer",
+        `host-network-allowed.enforcementLevel: "loud" is not an enforcement level (advisory, mandatory, remediate, disabled)`,
+        "host-network-allowed: /exemptions/0 must have required property 'reason'",
+      ],
+    }));
   });
 });
 
