@@ -66,7 +66,7 @@ function planOf(value: Dict, source: string): Plan {
       throw new InputError(`${source}: resources[${index}] needs urn, type, name and inputs`);
     }
     return {
-      urn, type, name, inputs: fields.inputs,
+      urn, type, name, inputs: fields.inputs, outputs: isRecord(fields.outputs) ? fields.outputs : undefined,
       custom: fields.custom !== false, parent: stringOf(fields.parent) ?? "", provider: stringOf(fields.provider) ?? "",
       dependencies: (fields.dependencies as string[] | undefined) ?? [],
       propertyDependencies: (fields.propertyDependencies as Record<string, string[]> | undefined) ?? {},

@@ -4,6 +4,7 @@
  */
 import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS } from "../components/docker-stack/labels";
 import type { ContainerNode, NetworkMode, PublishedPort } from "./reachability";
+import { lenient } from "./preview";
 import type { ResourceView } from "./resource-view";
 import { commaList, isRecord, numberOf, records, stringOf, type Dict } from "./values";
 
@@ -67,10 +68,11 @@ function networksOf(props: Dict, mode: NetworkMode): string[] {
   return [custom && custom !== "bridge" && custom !== "default" ? custom : "bridge"];
 }
 
+/** Docker picks a free host port when `external` is unset, so a preview has it unknown: read as "a port Docker chooses". */
 function portsOf(props: Dict): PublishedPort[] {
   return records(props.ports).map((port) => ({
     containerPort: numberOf(port.internal),
-    hostPort: numberOf(port.external),
+    hostPort: numberOf(lenient(port, "external", undefined)),
     ip: stringOf(port.ip) || "0.0.0.0",
     protocol: (stringOf(port.protocol) || "tcp").toLowerCase(),
   }));
@@ -125,9 +127,18 @@ export function readNetwork(resource: ResourceView): DockerNetwork {
     name: stringOf(resource.props.name) || resource.name,
     host: hostOf(resource, labels),
     internal: resource.props.internal === true,
-    isolatedFromHost: isRecord(resource.props.options) && resource.props.options[HOST_ISOLATION_OPTION] === "isolated",
+    isolatedFromHost: isIsolatedFromHost(lenient(resource.props, "options", {})),
     egressReason: labels.get(NETWORK_LABELS.egressReason)?.trim() || undefined,
   };
+}
+
+/**
+ * Docker computes `options` when the program leaves it unset, so a preview has it unknown for
+ * every network the program does not isolate: unknown reads as Docker's default gateway mode
+ * (the host keeps an address there), which can only add reachability, never hide a path.
+ */
+function isIsolatedFromHost(options: unknown): boolean {
+  return isRecord(options) && options[HOST_ISOLATION_OPTION] === "isolated";
 }
 
 /** Containers grouped by Docker host. */

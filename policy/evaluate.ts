@@ -8,10 +8,10 @@
 import type { EnforcementLevel, Policies, Policy, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as policyServer from "@pulumi/policy/server";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import Ajv, { type ValidateFunction } from "ajv";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../tools/plan/types";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../tools/plan/types";
 import type { PackConfig } from "./config";
 import packageJson from "./package.json";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./policies";
@@ -156,9 +156,10 @@ function configure(policy: ResourceValidationPolicy | StackValidationPolicy, res
   return { ...configured, validateResource: Array.isArray(validateResource) ? validateResource.map(wrap) : validateResource && wrap(validateResource) };
 }
 
-/** Plan values to the wire: the plan's unknown placeholder becomes the engine's unknown sentinel. */
+/** Plan values to the wire as the engine marshals them: unknowns as its sentinel, secrets wrapped as secrets. */
 function toWire(value: unknown): unknown {
   if (value === UNKNOWN_PLACEHOLDER) return unknownValue;
+  if (value === SECRET_PLACEHOLDER) return { [specialSigKey]: specialSecretSig, value };
   if (Array.isArray(value)) return value.map(toWire);
   if (!isRecord(value)) return value;
   return Object.fromEntries(Object.entries(value).flatMap(([key, item]) => (item === undefined ? [] : [[key, toWire(item)]])));
@@ -205,12 +206,13 @@ function analyzeRequest(resource: PlannedResource, byUrn: ReadonlyMap<string, Pl
   return request;
 }
 
+/** AnalyzeStack gets each resource's planned state (its outputs), where Analyze gets its inputs. */
 function stackResource(resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): analyzerproto.AnalyzerResource {
   const message = new analyzerproto.AnalyzerResource();
   message.setUrn(resource.urn);
   message.setType(resource.type);
   message.setName(resource.name);
-  message.setProperties(struct(resource.inputs));
+  message.setProperties(struct(resource.outputs ?? resource.inputs));
   message.setOptions(optionsOf(resource));
   message.setProvider(providerOf(resource, byUrn));
   message.setParent(resource.parent);

@@ -2,9 +2,10 @@
  * Builds CrossGuard policies from checks that return findings, so that every policy reads its
  * configuration, applies exemptions and words its violations the same way.
  */
-import type { ReportViolation, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { DEFAULT_SETTINGS, type CommonSettings, type Exemption, type PolicyName, type SettingsOf } from "./config";
+import { strictProps, UnknownDuringPreview } from "./preview";
 import type { ResourceView } from "./resource-view";
 
 /** One thing wrong, worded for the person who must fix it. */
@@ -84,13 +85,52 @@ function report(findings: readonly Finding[], exemptions: readonly Exemption[], 
   }
 }
 
+/** What a check sees of a resource: its properties (and its provider's) read strictly, see ./preview. */
+function viewOf(resource: ResourceValidationArgs | PolicyResource, emptyIsUnknown: boolean): ResourceView {
+  const { type, name, urn, provider } = resource;
+  return {
+    type,
+    name,
+    urn,
+    props: strictProps(resource.props, { type, name, urn }, emptyIsUnknown),
+    provider: provider && { name: provider.name, props: strictProps(provider.props, { type: provider.type, name: provider.name, urn: provider.urn }, false) },
+  };
+}
+
+/** A check that needs a value the preview does not know fails, mandatory, naming what is missing: never the SDK's silent advisory. */
+function unverifiable(error: UnknownDuringPreview): Finding {
+  const { subject, path } = error;
+  return path
+    ? {
+      message: `Cannot be verified during preview: ${subject.name} (${subject.type}) has no known ${path}; the provider computes it when the program leaves it unset, or the program sets it from a value not yet known.`,
+      fix: `Set ${path} of ${subject.name} explicitly in the program, from values known before the resource exists.`,
+      urn: subject.urn,
+      subjects: [subject.name],
+    }
+    : {
+      message: `Cannot be verified during preview: the engine sends no planned state for ${subject.name} (${subject.type}), because its provider's configuration is not known yet (a cluster this update creates).`,
+      fix: `Create what the provider's configuration comes from first (pulumi up --target <its URN>), then preview again.`,
+      urn: subject.urn,
+      subjects: [subject.name],
+    };
+}
+
+function checked(check: () => Finding[]): Finding[] {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof UnknownDuringPreview) return [unverifiable(error)];
+    throw error;
+  }
+}
+
 export function resourcePolicy<N extends PolicyName>(definition: ResourcePolicyDefinition<N>): ResourceValidationPolicy {
   return {
     ...metadata(definition),
     validateResource: (args, reportViolation) => {
       if (!definition.appliesTo(args.type)) args.notApplicable(`${definition.name} does not apply to ${args.type}`);
       const { settings, exemptions } = settingsOf(definition.name, args.getConfig());
-      report(definition.check(args, settings), exemptions, reportViolation, args.urn);
+      report(checked(() => definition.check(viewOf(args, false), settings)), exemptions, reportViolation, args.urn);
     },
   };
 }
@@ -100,7 +140,8 @@ export function stackPolicy<N extends PolicyName>(definition: StackPolicyDefinit
     ...metadata(definition),
     validateStack: (args, reportViolation) => {
       const { settings, exemptions } = settingsOf(definition.name, args.getConfig());
-      report(definition.check(args.resources, settings), exemptions, reportViolation);
+      const resources = args.resources.map((resource) => viewOf(resource, true));
+      report(checked(() => definition.check(resources, settings)), exemptions, reportViolation);
     },
   };
 }

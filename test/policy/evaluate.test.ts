@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_SETTINGS, POLICY_NAMES, type PackConfig } from "../../policy/config";
-import { evaluatePlan, hasMandatoryViolation, PolicyConfigError, resolveConfig } from "../../policy/evaluate";
+import { evaluatePlan, hasMandatoryViolation, PolicyConfigError, resolveConfig, violationDetail } from "../../policy/evaluate";
 import packageJson from "../../policy/package.json";
 import { policies } from "../../policy/policies";
 import { CONTAINER, labels, planned, planOf, violationsOf } from "./harness";
@@ -94,11 +94,11 @@ describe("the SDK's code path", () => {
     expect(await violationsOf([planned("aws:s3/bucket:Bucket", "b", { bucket: "b" })])).toEqual([]);
   });
 
-  test("a value unknown during preview gives the SDK's advisory, not a false verdict", async () => {
+  test("a value a policy needs but the preview does not know is a mandatory violation naming it, never the SDK's advisory", async () => {
     const pending = planned(CONTAINER, "a", { name: "a", memory: "[unknown]", labels: labels({ "homeops.host": "h1", "homeops.zone": "app" }) });
     const memory = (await violationsOf([pending], CAPACITY)).filter((v) => v.policyName === "docker-container-memory");
-    expect(memory.map((v) => [v.enforcementLevel, v.message])).toEqual([
-      ["advisory", `can't run policy 'docker-container-memory' from policy pack 'homeops@v${packageJson.version}' during preview: string value at .memory can't be known during preview`],
+    expect(memory.map((v) => [v.enforcementLevel, violationDetail(v)])).toEqual([
+      ["mandatory", "Cannot be verified during preview: a (docker:index/container:Container) has no known memory; the provider computes it when the program leaves it unset, or the program sets it from a value not yet known. Fix: Set memory of a explicitly in the program, from values known before the resource exists."],
     ]);
   });
 

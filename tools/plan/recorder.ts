@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { plannedState } from "./plannedState";
 import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type PlannedResource } from "./types";
 
 const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
@@ -38,6 +39,14 @@ export function installRecordingMocks(mocks: pulumi.runtime.Mocks, project: stri
       }
       callback(error, response);
     });
+  // A component's state is what it registers as outputs, after its children.
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (request: RegisterResourceOutputsRequest, callback: (error: unknown, response: unknown) => void) => {
+    const urn = engineUrn(request.getUrn());
+    const component = resources.find((resource) => resource.urn === urn);
+    if (component) component.outputs = redact(request.getOutputs()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>;
+    registerOutputs(request, callback);
+  };
   return { resources, engineUrn };
 }
 
@@ -59,6 +68,7 @@ function toPlannedResource(request: RegisterResourceRequest, urn: string, engine
     propertyDependencies[property] = dependencies.getUrnsList().map(engineUrn).sort();
   });
   const provider = request.getProvider().split("::").slice(0, -1).join("::");
+  const inputs = redact(request.getObject()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>;
   return {
     urn,
     type: request.getType(),
@@ -67,7 +77,8 @@ function toPlannedResource(request: RegisterResourceRequest, urn: string, engine
     parent: engineUrn(request.getParent()),
     // A provider reference is `<urn>::<id>`.
     provider: provider && engineUrn(provider),
-    inputs: redact(request.getObject()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>,
+    inputs,
+    outputs: request.getCustom() ? plannedState(request.getType(), inputs) : {},
     dependencies: [...new Set(request.getDependenciesList().map(engineUrn))].sort(),
     propertyDependencies,
     protect: request.getProtect() ?? false,

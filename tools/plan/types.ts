@@ -13,8 +13,14 @@ export interface PlannedResource {
   parent: string;
   /** URN of the provider resource (custom resources only; "" when the default provider is used). */
   provider: string;
-  /** Inputs as registered; secret values are the string "[secret]", unknowns "[unknown]". */
+  /** Inputs as registered (what `Analyze` gets); secret values are the string "[secret]", unknowns "[unknown]". */
   inputs: Record<string, unknown>;
+  /**
+   * What `AnalyzeStack` gets in a `pulumi preview` that creates the resource: the provider's
+   * planned state, attributes it computes "[unknown]" (tools/plan/plannedState.ts); for a
+   * component, the outputs it registered. Absent (a Kubernetes manifest): the inputs.
+   */
+  outputs?: Record<string, unknown>;
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
   protect: boolean;

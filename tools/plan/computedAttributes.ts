@@ -1,0 +1,150 @@
+/**
+ * Which attributes a provider computes, read from its SDK's own declarations: an output the
+ * program cannot set (in the resource class, not in its `Args`), or an optional input the
+ * provider fills in when the program leaves it unset. The generated SDKs declare an output
+ * `pulumi.Output<T>` without `undefined` exactly when the provider always returns it
+ * (`docker.Network`'s `options`, `driver`, `scope`), so "always returned, optional or absent
+ * as input" is "computed". Nested objects follow the same rule through `types/output.d.ts`
+ * and `types/input.d.ts` (`docker.Container`'s `ports[].external`). An input with a default
+ * the provider's Check fills in (`ports[].ip`, `0.0.0.0`) is known in a preview and not listed.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import * as ts from "typescript";
+
+/** The attributes computed at one level of a resource's state, and the object-typed ones to descend into. */
+export interface ComputedShape {
+  computed: ReadonlySet<string>;
+  nested: ReadonlyMap<string, () => ComputedShape>;
+}
+
+/** The SDK package of each provider (the first part of a type token) whose state the provider computes. */
+const SDK_PACKAGES: Record<string, string> = {
+  docker: "@pulumi/docker",
+  proxmoxve: "@muhlba91/pulumi-proxmoxve",
+  aws: "@pulumi/aws",
+  cloudflare: "@pulumi/cloudflare",
+  random: "@pulumi/random",
+  tls: "@pulumi/tls",
+};
+
+export function hasDeclaredSchema(type: string): boolean {
+  return type.split(":")[0] in SDK_PACKAGES;
+}
+
+interface Member {
+  name: string;
+  optional: boolean;
+  /** The non-namespaced `outputs.X` this member holds (alone or as a list). */
+  nestedType?: string;
+}
+
+function packageDir(name: string): string {
+  return dirname(require.resolve(`${name}/package.json`));
+}
+
+function parse(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false);
+}
+
+/** `T | undefined` -> T without undefined; whether undefined was there. */
+function withoutUndefined(type: ts.TypeNode): { type: ts.TypeNode; optional: boolean } {
+  if (!ts.isUnionTypeNode(type)) return { type, optional: false };
+  const rest = type.types.filter((member) => member.kind !== ts.SyntaxKind.UndefinedKeyword && !(ts.isLiteralTypeNode(member) && member.literal.kind === ts.SyntaxKind.NullKeyword));
+  return { type: rest.length === 1 ? rest[0] : type, optional: rest.length < type.types.length };
+}
+
+/** `outputs.X` or `outputs.X[]` -> X (namespaced types such as `outputs.route53.X` are not descended into). */
+function nestedTypeOf(type: ts.TypeNode): string | undefined {
+  const element = ts.isArrayTypeNode(type) ? type.elementType : type;
+  if (!ts.isTypeReferenceNode(element) || !ts.isQualifiedName(element.typeName)) return undefined;
+  const { left, right } = element.typeName;
+  return ts.isIdentifier(left) && left.text === "outputs" ? right.text : undefined;
+}
+
+function memberName(name: ts.PropertyName): string | undefined {
+  return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : undefined;
+}
+
+/** Outputs of the resource class: `readonly x: pulumi.Output<T>`. */
+function classOutputs(source: ts.SourceFile, className: string): Member[] {
+  const declaration = source.statements.find((statement): statement is ts.ClassDeclaration => ts.isClassDeclaration(statement) && statement.name?.text === className);
+  if (!declaration) throw new Error(`${source.fileName} declares no class ${className}`);
+  return declaration.members.flatMap((member) => {
+    const name = member.name && memberName(member.name);
+    if (!ts.isPropertyDeclaration(member) || !name || !member.type || !ts.isTypeReferenceNode(member.type)) return [];
+    const [argument] = member.type.typeArguments ?? [];
+    if (!argument || member.type.typeName.getText(source) !== "pulumi.Output") return [];
+    const { type, optional } = withoutUndefined(argument);
+    return [{ name, optional, nestedType: nestedTypeOf(type) }];
+  });
+}
+
+function interfaceMembers(declaration: ts.InterfaceDeclaration): Member[] {
+  return declaration.members.flatMap((member) => {
+    const name = member.name && memberName(member.name);
+    if (!ts.isPropertySignature(member) || !name) return [];
+    const { type, optional } = member.type ? withoutUndefined(member.type) : { type: undefined, optional: true };
+    return [{ name, optional: optional || member.questionToken !== undefined, nestedType: type && nestedTypeOf(type) }];
+  });
+}
+
+function findInterface(source: ts.SourceFile, name: string): ts.InterfaceDeclaration | undefined {
+  return source.statements.find((statement): statement is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(statement) && statement.name.text === name);
+}
+
+/**
+ * One top-level interface of a (possibly very large) `types/*.d.ts`: its text is cut out
+ * before parsing, since parsing all of `@pulumi/aws`'s takes seconds.
+ */
+function typesInterface(packageName: string, file: "input" | "output", name: string): Member[] {
+  const path = join(packageDir(packageName), "types", `${file}.d.ts`);
+  const text = fileText(path);
+  const start = text.indexOf(`\nexport interface ${name} {`);
+  if (start < 0) return [];
+  const end = text.indexOf("\n}", start);
+  const declaration = findInterface(parse(path, text.slice(start, end + 2)), name);
+  return declaration ? interfaceMembers(declaration) : [];
+}
+
+const texts = new Map<string, string>();
+function fileText(path: string): string {
+  let text = texts.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, "utf8");
+    texts.set(path, text);
+  }
+  return text;
+}
+
+function shapeOf(packageName: string, outputs: Member[], inputs: Member[]): ComputedShape {
+  const optionalInput = new Map(inputs.map((member) => [member.name, member.optional]));
+  const computed = new Set(outputs.filter((member) => !member.optional && optionalInput.get(member.name) !== false).map((member) => member.name));
+  const nested = new Map<string, () => ComputedShape>();
+  for (const member of outputs) {
+    const typeName = member.nestedType;
+    if (!typeName) continue;
+    // The generated SDKs name a nested type alike in types/input.d.ts and types/output.d.ts.
+    let shape: ComputedShape | undefined;
+    nested.set(member.name, () => (shape ??= shapeOf(packageName, typesInterface(packageName, "output", typeName), typesInterface(packageName, "input", typeName))));
+  }
+  return { computed, nested };
+}
+
+const shapes = new Map<string, ComputedShape>();
+
+/** The computed attributes of a resource type (`docker:index/network:Network`), from its SDK's declarations. */
+export function computedShape(type: string): ComputedShape {
+  const known = shapes.get(type);
+  if (known) return known;
+  const [provider, module, className] = type.split(":");
+  const packageName = SDK_PACKAGES[provider];
+  if (!packageName || !module || !className) throw new Error(`no SDK declarations known for ${type}`);
+  const [folder, file] = module.split("/");
+  const path = join(packageDir(packageName), ...(folder === "index" ? [] : [folder]), `${file}.d.ts`);
+  const source = parse(path, fileText(path));
+  const args = findInterface(source, `${className}Args`);
+  const shape = shapeOf(packageName, classOutputs(source, className), args ? interfaceMembers(args) : []);
+  shapes.set(type, shape);
+  return shape;
+}
