@@ -253,6 +253,36 @@ function compareViolations(a: PolicyViolation, b: PolicyViolation): number {
   return a.policyName.localeCompare(b.policyName) || a.urn.localeCompare(b.urn) || a.message.localeCompare(b.message);
 }
 
+/** An analyzer's two calls: the SDK's handlers in this process, or a running pack over gRPC. */
+export interface AnalyzerCalls {
+  packName: string;
+  packVersion: string;
+  analyze(request: analyzerproto.AnalyzeRequest): Promise<analyzerproto.AnalyzeDiagnostic[]>;
+  analyzeStack(request: analyzerproto.AnalyzeStackRequest): Promise<analyzerproto.AnalyzeDiagnostic[]>;
+}
+
+/**
+ * Sends the plan as the engine does (Analyze per resource with its inputs, then AnalyzeStack with
+ * every planned state) and reports the violations, a stack policy's without URN on the Stack.
+ */
+export async function analyzePlan(plan: Plan, analyzer: AnalyzerCalls): Promise<PolicyReport> {
+  const byUrn = new Map(plan.resources.map((resource) => [resource.urn, resource]));
+  const stack = plan.resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+  const violations: PolicyViolation[] = [];
+  for (const resource of plan.resources) {
+    const diagnostics = await analyzer.analyze(analyzeRequest(resource, byUrn));
+    violations.push(...diagnostics.map((diagnostic) => toViolation(diagnostic, resource)));
+  }
+  const stackRequest = new analyzerproto.AnalyzeStackRequest();
+  stackRequest.setResourcesList(plan.resources.map((resource) => stackResource(resource, byUrn)));
+  for (const diagnostic of await analyzer.analyzeStack(stackRequest)) {
+    const urn = diagnostic.getUrn();
+    violations.push(toViolation(diagnostic, urn ? byUrn.get(urn) : stack));
+  }
+  const { packName, packVersion } = analyzer;
+  return { packName, packVersion, resourceCount: plan.resources.length, violations: violations.sort(compareViolations) };
+}
+
 /** Runs every policy of the pack on the plan's resources, then the stack policies on all of them. */
 export async function evaluatePlan(plan: Plan, config: PackConfig = {}): Promise<PolicyReport> {
   const resolved = resolveConfig(config);
@@ -260,21 +290,12 @@ export async function evaluatePlan(plan: Plan, config: PackConfig = {}): Promise
   const version = packageJson.version;
   const analyze = makeAnalyzeRpcFun(PACK_NAME, version, PACK_ENFORCEMENT_LEVEL, configured);
   const analyzeStack = makeAnalyzeStackRpcFun(PACK_NAME, version, PACK_ENFORCEMENT_LEVEL, configured);
-  const byUrn = new Map(plan.resources.map((resource) => [resource.urn, resource]));
-  const stack = plan.resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
-
-  const violations: PolicyViolation[] = [];
-  for (const resource of plan.resources) {
-    const diagnostics = await call(analyze, analyzeRequest(resource, byUrn));
-    violations.push(...diagnostics.map((diagnostic) => toViolation(diagnostic, resource)));
-  }
-  const stackRequest = new analyzerproto.AnalyzeStackRequest();
-  stackRequest.setResourcesList(plan.resources.map((resource) => stackResource(resource, byUrn)));
-  for (const diagnostic of await call(analyzeStack, stackRequest)) {
-    const urn = diagnostic.getUrn();
-    violations.push(toViolation(diagnostic, urn ? byUrn.get(urn) : stack));
-  }
-  return { packName: PACK_NAME, packVersion: version, resourceCount: plan.resources.length, violations: violations.sort(compareViolations) };
+  return analyzePlan(plan, {
+    packName: PACK_NAME,
+    packVersion: version,
+    analyze: (request) => call(analyze, request),
+    analyzeStack: (request) => call(analyzeStack, request),
+  });
 }
 
 /** The violation's own text, without the policy description the SDK puts first. */
