@@ -24,5 +24,6 @@ export function publicAddressOf(dockerHosts: unknown, host: string, stack: strin
 export function vpsAddressResolver(spec: VpsAddressesSpec, opts: pulumi.CustomResourceOptions): (host: string) => pulumi.Output<string> {
   if ("fromConfig" in spec) return (host) => pulumi.output(spec.fromConfig[host]);
   const vps = new pulumi.StackReference("vps-stack", { name: spec.fromStack }, opts);
-  return (host) => vps.requireOutput("dockerHosts").apply((dockerHosts) => publicAddressOf(dockerHosts, host, spec.fromStack));
+  // getOutput, not requireOutput: a missing output reaches publicAddressOf, whose message says what to do.
+  return (host) => vps.getOutput("dockerHosts").apply((dockerHosts) => publicAddressOf(dockerHosts, host, spec.fromStack));
 }

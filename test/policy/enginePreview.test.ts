@@ -231,7 +231,7 @@ describe("the pack over gRPC, started as the CLI starts it", () => {
       const policyConfig = new analyzerproto.PolicyConfig().setEnforcementlevel(levels[enforcementLevel]).setProperties(Struct.fromJavaScript(properties as never));
       request.getPolicyconfigMap().set(name, policyConfig);
     }
-    await unary(pack.client.configure.bind(pack.client), request);
+    await unary((done) => pack.client.configure(request, done));
     return analyzePlan(plan, grpcAnalyzer(pack.client, info));
   }
   const comparable = (violations: readonly PolicyViolation[]) =>
@@ -239,7 +239,7 @@ describe("the pack over gRPC, started as the CLI starts it", () => {
 
   test("Handshake is not implemented by @pulumi/policy, so the engine falls back to ConfigureStack; the pack describes itself", async () => {
     const handshake = new analyzerproto.AnalyzerHandshakeRequest().setEngineAddress(engine.address).setRootDirectory(join(ROOT, "policy")).setProgramDirectory(join(ROOT, "policy"));
-    await expect(unary(pack.client.handshake.bind(pack.client), handshake)).rejects.toMatchObject({ code: grpcStatus.UNIMPLEMENTED } satisfies Partial<ServiceError>);
+    await expect(unary((done) => pack.client.handshake(handshake, done))).rejects.toMatchObject({ code: grpcStatus.UNIMPLEMENTED } satisfies Partial<ServiceError>);
     expect([info.getName(), info.getVersion(), info.getSupportsconfig()]).toEqual(["homeops", packageJson.version, true]);
     expect(info.getPoliciesList().map((policy) => [policy.getName(), policy.getEnforcementlevel()])).toEqual(policies.map((policy) => [policy.name, analyzerproto.EnforcementLevel.MANDATORY]));
     expect(pluginVersion).toBe(POLICY_SDK_VERSION);

@@ -69,9 +69,9 @@ export function startPolicyPack(packDir: string, engineAddress: string, stack: P
 
 type Callback<Response> = (error: grpc.ServiceError | null, response: Response) => void;
 
-/** One unary call as a promise. */
-export function unary<Request, Response>(call: (request: Request, callback: Callback<Response>) => unknown, request: Request): Promise<Response> {
-  return new Promise((resolve, reject) => call(request, (error, response) => (error ? reject(error) : resolve(response))));
+/** One unary call as a promise: `unary<Info>((done) => client.getAnalyzerInfo(request, done))`. */
+export function unary<Response>(call: (callback: Callback<Response>) => unknown): Promise<Response> {
+  return new Promise((resolve, reject) => call((error, response) => (error ? reject(error) : resolve(response))));
 }
 
 /** The calls the engine makes before analysing: ConfigureStack, GetAnalyzerInfo, GetPluginInfo. */
@@ -83,9 +83,9 @@ export async function introduce(client: AnalyzerClient, stack: PackStack): Promi
     .setDryRun(true)
     .setConfigSecretKeysList(stack.secretKeys);
   for (const [key, value] of Object.entries(stack.config)) configureStack.getConfigMap().set(key, value);
-  await unary(client.configureStack.bind(client), configureStack);
-  const info = await unary(client.getAnalyzerInfo.bind(client), new Empty());
-  const plugin = await unary(client.getPluginInfo.bind(client), new Empty());
+  await unary<analyzerproto.AnalyzerStackConfigureResponse>((done) => client.configureStack(configureStack, done));
+  const info = await unary<analyzerproto.AnalyzerInfo>((done) => client.getAnalyzerInfo(new Empty(), done));
+  const plugin = await unary<PluginInfo>((done) => client.getPluginInfo(new Empty(), done));
   return { info, plugin };
 }
 
@@ -94,7 +94,7 @@ export function grpcAnalyzer(client: AnalyzerClient, info: analyzerproto.Analyze
   return {
     packName: info.getName(),
     packVersion: info.getVersion(),
-    analyze: async (request) => (await unary(client.analyze.bind(client), request)).getDiagnosticsList(),
-    analyzeStack: async (request) => (await unary(client.analyzeStack.bind(client), request)).getDiagnosticsList(),
+    analyze: async (request) => (await unary<analyzerproto.AnalyzeResponse>((done) => client.analyze(request, done))).getDiagnosticsList(),
+    analyzeStack: async (request) => (await unary<analyzerproto.AnalyzeResponse>((done) => client.analyzeStack(request, done))).getDiagnosticsList(),
   };
 }

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { compositionFor } from "../../stacks";
 import { offlineMocks } from "./mocks";
 import { installRecordingMocks, type Recording } from "./recorder";
-import { readOfflineConfig } from "./stackConfig";
+import { cliConfigEnvironment, readOfflineConfig } from "./stackConfig";
 import type { Plan } from "./types";
 
 export interface OfflinePreviewOptions {
@@ -45,8 +45,9 @@ export function prepareOfflineRun(options: OfflinePreviewOptions): { compose: ()
   const compose = compositionFor(options.stack);
   const projectDir = options.projectDir ?? REPOSITORY_ROOT;
   const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
-  const config = readOfflineConfig(stackFileOf(options), project);
-  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  // Through the same variables, names and serialisation as the CLI's language host.
+  const environment = cliConfigEnvironment(readOfflineConfig(stackFileOf(options), project));
+  pulumi.runtime.setAllConfig(JSON.parse(environment.PULUMI_CONFIG), JSON.parse(environment.PULUMI_CONFIG_SECRET_KEYS));
   return { compose, project, recording: installRecordingMocks(offlineMocks, project, options.stack) };
 }
 

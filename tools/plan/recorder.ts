@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type { ReadResourceRequest, ReadResourceResponse, RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { plannedState } from "./plannedState";
 import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type PlannedResource } from "./types";
 
-const { specialSigKey, specialSecretSig, specialResourceSig, unknownValue } = pulumi.runtime;
+const { specialSigKey, specialSecretSig, specialResourceSig, specialOutputValueSig, unknownValue } = pulumi.runtime;
 
 type Callback = (error: unknown, response: RegisterResourceResponse) => void;
 
@@ -36,6 +36,17 @@ export function installRecordingMocks(mocks: pulumi.runtime.Mocks, project: stri
         const parent = engineUrn(request.getParent());
         engineUrns.set(response.getUrn(), urnOf(stack, project, parent, request.getType(), request.getName()));
         resources.push(toPlannedResource(request, engineUrn(response.getUrn()), engineUrn));
+      }
+      callback(error, response);
+    });
+  // A read (a StackReference) is in the stack too, under the engine's URN, with what it read.
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (request: ReadResourceRequest, callback: (error: unknown, response: ReadResourceResponse) => void) =>
+    read(request, (error: unknown, response: ReadResourceResponse) => {
+      if (!error) {
+        const urn = urnOf(stack, project, engineUrn(request.getParent()), request.getType(), request.getName());
+        engineUrns.set(response.getUrn(), urn);
+        resources.push(toReadResource(request, response, urn, engineUrn));
       }
       callback(error, response);
     });
@@ -89,13 +100,36 @@ function toPlannedResource(request: RegisterResourceRequest, urn: string, engine
   };
 }
 
+function toReadResource(request: ReadResourceRequest, response: ReadResourceResponse, urn: string, engineUrn: (mockUrn: string) => string): PlannedResource {
+  const provider = request.getProvider().split("::").slice(0, -1).join("::");
+  return {
+    urn,
+    type: request.getType(),
+    name: request.getName(),
+    custom: true,
+    parent: engineUrn(request.getParent()),
+    provider: provider && engineUrn(provider),
+    inputs: redact(request.getProperties()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>,
+    outputs: redact(response.getProperties()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>,
+    dependencies: [...new Set(request.getDependenciesList().map(engineUrn))].sort(),
+    propertyDependencies: {},
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
+    replaceOnChanges: [],
+  };
+}
+
 /** Serialized inputs with secrets and unknowns replaced by placeholders, references by URN. */
-function redact(value: unknown, engineUrn: (mockUrn: string) => string): unknown {
+export function redact(value: unknown, engineUrn: (mockUrn: string) => string): unknown {
   if (value === unknownValue) return UNKNOWN_PLACEHOLDER;
   if (Array.isArray(value)) return value.map((item) => redact(item, engineUrn));
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   if (record[specialSigKey] === specialSecretSig) return SECRET_PLACEHOLDER;
+  // An Output sent whole (a monitor supporting output values, for remote components).
+  if (record[specialSigKey] === specialOutputValueSig) return record.secret ? SECRET_PLACEHOLDER : "value" in record ? redact(record.value, engineUrn) : UNKNOWN_PLACEHOLDER;
   if (record[specialSigKey] === specialResourceSig) return { urn: engineUrn(String(record.urn)) };
   return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redact(inner, engineUrn)]));
 }
