@@ -29,21 +29,23 @@ export function acmeChallengePolicy(hostedZoneId: string, zone: string) {
 }
 
 export interface AcmeChallengeUserArgs {
-  provider: AwsProvider;
   hostedZoneId: pulumi.Input<string>;
   zone: string;
   /** Who uses the key, for the IAM user's tags. */
   consumer: string;
 }
 
-/** An IAM user for one ACME DNS-01 client, its policy and its access key (the secret half stays secret). */
+/**
+ * An IAM user for one ACME DNS-01 client, its policy and its access key (the secret half
+ * stays secret), created through the AWS provider of its options.
+ */
 export class AcmeChallengeUser extends pulumi.ComponentResource {
   readonly accessKeyId: pulumi.Output<string>;
   readonly secretAccessKey: pulumi.Output<string>;
 
-  constructor(name: string, args: AcmeChallengeUserArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: AcmeChallengeUserArgs, opts: pulumi.ComponentResourceOptions & { provider: AwsProvider }) {
     super("homeops:dns:AcmeChallengeUser", name, {}, opts);
-    const onAws = { parent: this, provider: args.provider };
+    const onAws = { parent: this, provider: opts.provider };
     const user = new iam.User(name, { name: `acme-dns01-${name}`, path: "/homeops/", tags: { consumer: args.consumer, zone: args.zone } }, onAws);
     new iam.UserPolicy(
       name,

@@ -50,7 +50,7 @@ export function deployDnsEstate(spec: DnsSpec, secrets: StackSecrets, opts?: pul
   }
   const region = spec.route53!.region;
   const identity = (name: string, consumer: string) => {
-    const user = new AcmeChallengeUser(name, { provider: connection.provider, hostedZoneId: zone.zoneId, zone: spec.zone, consumer }, opts);
+    const user = new AcmeChallengeUser(name, { hostedZoneId: zone.zoneId, zone: spec.zone, consumer }, { ...opts, provider: connection.provider });
     return { kind: "route53" as const, region, hostedZoneId: zone.zoneId, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
   };
   return {

@@ -37,19 +37,19 @@ export class DnsZone extends pulumi.ComponentResource {
 
     if (connection.kind === "route53") {
       // The comment of an adopted zone is whatever it was created with; leave it.
-      const zone = new route53.Zone(args.zone, { name: args.zone }, { ...zoneOptions, ignoreChanges: ["comment"] });
+      const zone = new route53.Zone(name, { name: args.zone }, { ...zoneOptions, ignoreChanges: ["comment"] });
       for (const record of records) {
-        new route53.Record(record.resourceName, { zoneId: zone.zoneId, name: record.fqdn, type: record.type, ttl: record.ttl, records: record.values }, onProvider);
+        new route53.Record(`${name}/${record.resourceName}`, { zoneId: zone.zoneId, name: record.fqdn, type: record.type, ttl: record.ttl, records: record.values }, onProvider);
       }
       this.zoneId = zone.zoneId;
       this.zoneArn = zone.arn;
       this.nameServers = zone.nameServers;
     } else {
-      const zone = new CloudflareZone(args.zone, { name: args.zone, account: { id: connection.accountId }, type: "full" }, zoneOptions);
+      const zone = new CloudflareZone(name, { name: args.zone, account: { id: connection.accountId }, type: "full" }, zoneOptions);
       for (const record of records) {
         const [content] = record.values;
         new DnsRecord(
-          record.resourceName,
+          `${name}/${record.resourceName}`,
           { zoneId: zone.id, name: record.fqdn, type: record.type, content, ttl: record.ttl, proxied: record.proxied },
           onProvider,
         );

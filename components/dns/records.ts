@@ -22,7 +22,10 @@ export interface ResolvedRecord<V> {
 
 /** One record as the provider stores it. */
 export interface ProviderRecord<V> {
-  /** Logical resource name: stable while the record's name, type (and, for Cloudflare, value) stay. */
+  /**
+   * Logical resource name relative to the zone (`proxy/A`): stable while the record's name,
+   * type (and, for Cloudflare, value) stay. The zone component prefixes its own name.
+   */
   resourceName: string;
   fqdn: string;
   type: RecordType;
@@ -42,10 +45,10 @@ export function providerRecords<V>(provider: DnsProvider, zone: string, records:
   return records.flatMap((record) => {
     const name = fqdn(record.name, zone);
     if (provider === "route53") {
-      return [{ resourceName: `${name}/${record.type}`, fqdn: name, type: record.type, values: record.values.map(({ value }) => value), ttl: record.ttl }];
+      return [{ resourceName: `${record.name}/${record.type}`, fqdn: name, type: record.type, values: record.values.map(({ value }) => value), ttl: record.ttl }];
     }
     return record.values.map(({ key, value }) => ({
-      resourceName: `${name}/${record.type}/${key}`,
+      resourceName: `${record.name}/${record.type}/${key}`,
       fqdn: name,
       type: record.type,
       values: [value],

@@ -12,25 +12,18 @@ export function sshUrl(spec: Pick<DockerHostSpec, "sshUser" | "address" | "sshPo
  * resource on the host is created through `provider`, never a default provider.
  */
 export class DockerHost extends pulumi.ComponentResource {
+  /** The host's name: its containers' and networks' `homeops.host` label. */
+  readonly hostName: string;
+  readonly spec: DockerHostSpec;
   readonly provider: docker.Provider;
   private readonly images = new Map<string, docker.RemoteImage>();
 
-  constructor(
-    readonly hostName: string,
-    readonly spec: DockerHostSpec,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
-    super("homeops:docker:Host", hostName, {}, opts);
-    this.provider = new docker.Provider(hostName, { host: sshUrl(spec), sshOpts: spec.sshOptions }, { parent: this });
-    this.registerOutputs({ address: spec.address });
-  }
-
-  /**
-   * Logical name of a resource on this host. URNs are qualified by parent type, not by
-   * parent name, so names must be unique across hosts: `alloy` runs on all of them.
-   */
-  resourceName(name: string): string {
-    return `${this.hostName}/${name}`;
+  constructor(name: string, args: DockerHostSpec, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:docker:Host", name, {}, opts);
+    this.hostName = name;
+    this.spec = args;
+    this.provider = new docker.Provider(name, { host: sshUrl(args), sshOpts: args.sshOptions }, { parent: this });
+    this.registerOutputs({ address: args.address });
   }
 
   /** The image pulled once on this host, whichever stacks run it (by its digest when the reference has one). */
@@ -38,7 +31,7 @@ export class DockerHost extends pulumi.ComponentResource {
     let pulled = this.images.get(reference);
     if (!pulled) {
       // keepLocally: deleting the resource must not remove an image a container still runs.
-      pulled = new docker.RemoteImage(this.resourceName(reference), { name: reference, keepLocally: true }, { parent: this, provider: this.provider });
+      pulled = new docker.RemoteImage(`${this.hostName}/${reference}`, { name: reference, keepLocally: true }, { parent: this, provider: this.provider });
       this.images.set(reference, pulled);
     }
     return pulled;

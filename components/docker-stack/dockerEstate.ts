@@ -26,19 +26,18 @@ export function deployDockerEstate(
   const estate: DockerEstate = { hosts: {}, networks: {}, stacks: {} };
   for (const [hostName, hostSpec] of Object.entries(hostSpecs)) {
     const host = new DockerHost(hostName, hostSpec, opts);
-    const segmentation = new NetworkSegmentation(host);
+    const segmentation = new NetworkSegmentation(hostName, { host }, { parent: host });
     const stacksOnHost = stackSpecs.filter((stack) => stack.host === hostName);
-    const hostContainers = new Map<string, docker.Container>();
     const waitedFor = awaitedHealthy(stacksOnHost);
+    let earlierContainers: Record<string, docker.Container> = {};
     for (const spec of stackCreationOrder(stacksOnHost)) {
-      estate.stacks[spec.name] = new DockerStack(spec.name, {
-        host,
-        spec,
-        networks: segmentation.networks,
-        secrets,
-        hostContainers,
-        awaitedHealthy: waitedFor,
-      });
+      const stack = new DockerStack(
+        spec.name,
+        { host, spec, networks: segmentation.networks, secrets, earlierContainers, awaitedHealthy: waitedFor },
+        { parent: host },
+      );
+      estate.stacks[spec.name] = stack;
+      earlierContainers = { ...earlierContainers, ...stack.containers };
     }
     estate.hosts[hostName] = host;
     estate.networks[hostName] = segmentation.networks;

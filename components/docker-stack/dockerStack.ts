@@ -13,8 +13,11 @@ export interface DockerStackArgs {
   /** The host's user-defined networks by name. */
   networks: Record<string, docker.Network>;
   secrets: StackSecrets;
-  /** Containers already created on this host, shared by its stacks for dependencies. */
-  hostContainers: Map<string, docker.Container>;
+  /**
+   * The containers of the host's stacks created before this one (their `containers`), which
+   * this stack's containers may wait for or share a network namespace with.
+   */
+  earlierContainers: Readonly<Record<string, docker.Container>>;
   /** Containers another one waits for in the healthy state. */
   awaitedHealthy: ReadonlySet<string>;
 }
@@ -27,7 +30,7 @@ export class DockerStack extends pulumi.ComponentResource {
   readonly containers: Record<string, docker.Container> = {};
 
   constructor(name: string, args: DockerStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("homeops:docker:Stack", name, {}, { parent: args.host, ...opts });
+    super("homeops:docker:Stack", name, {}, opts);
     const { host, spec } = args;
     const onHost = { parent: this, provider: host.provider };
 
@@ -39,7 +42,7 @@ export class DockerStack extends pulumi.ComponentResource {
         // Another stack owns it: mounted by name, managed there.
         if (volume.external) return [volumeName, dockerName];
         const created = new docker.Volume(
-          host.resourceName(dockerName),
+          `${name}/${volumeName}`,
           { name: dockerName },
           // Labels are set by whoever created the volume (compose); changing them would
           // replace the volume and its data.
@@ -51,12 +54,12 @@ export class DockerStack extends pulumi.ComponentResource {
 
     for (const container of containerCreationOrder(spec)) {
       const resolveContainer = (needed: string) => {
-        const found = args.hostContainers.get(needed);
+        const found = this.containers[needed] ?? args.earlierContainers[needed];
         if (!found) throw new Error(`container ${container.name} needs ${needed}, which is not created before it on ${host.hostName}`);
         return found;
       };
       const created = new docker.Container(
-        host.resourceName(container.name),
+        `${name}/${container.name}`,
         containerArgs(container, {
           hostName: host.hostName,
           stackName: spec.name,
@@ -78,7 +81,6 @@ export class DockerStack extends pulumi.ComponentResource {
         },
       );
       this.containers[container.name] = created;
-      args.hostContainers.set(container.name, created);
     }
     this.registerOutputs({ containers: Object.keys(this.containers) });
   }

@@ -45,7 +45,6 @@ export function deployKubernetesPlatform(spec: PlatformSpec, inputs: PlatformInp
   return new KubernetesPlatform(
     "platform",
     {
-      provider,
       settings: platformSettings(spec, inputs.domain, inputs.clusterCni),
       charts: spec.charts,
       acme: inputs.acme,
@@ -60,6 +59,6 @@ export function deployKubernetesPlatform(spec: PlatformSpec, inputs: PlatformInp
         newtSecret: secrets.resolve(spec.newt.secret),
       },
     },
-    opts,
+    { ...opts, provider },
   );
 }

@@ -18,13 +18,13 @@ export interface ExistingNamespace {
 }
 
 export interface HelmReleaseArgs<Values extends object> {
+  /** The Helm release's name in the cluster. */
+  releaseName: string;
   source: ChartSource;
   /** The platform's namespace (the release waits for it and its policies), or one the cluster brings. */
   namespace: PlatformNamespace | ExistingNamespace;
   /** The chart's values, typed per chart (./charts): a misspelt key does not compile. */
   values: Values;
-  /** Releases and objects that must be ready before this chart's objects are applied. */
-  dependsOn?: pulumi.Resource[];
   /**
    * Memory for rendered containers the chart has no values key for (see ./containerLimits):
    * given, every rendered workload container without a memory limit gets this one.
@@ -32,8 +32,13 @@ export interface HelmReleaseArgs<Values extends object> {
   unkeyedContainers?: ContainerResources;
   /** Its resources hold data: the Chart is protected and its resources outlive its removal. */
   holdsData?: boolean;
-  provider: Provider;
 }
+
+export type HelmReleaseOptions = pulumi.ComponentResourceOptions & {
+  provider: Provider;
+  /** Releases and objects that must be ready before this chart's objects are applied. */
+  dependsOn?: pulumi.Resource[];
+};
 
 /**
  * One Helm chart installed at a pinned version into a namespace of the platform.
@@ -49,14 +54,14 @@ export interface HelmReleaseArgs<Values extends object> {
 export class HelmRelease<Values extends object> extends pulumi.ComponentResource {
   readonly chart: Chart;
 
-  constructor(releaseName: string, args: HelmReleaseArgs<Values>, opts?: pulumi.ComponentResourceOptions) {
-    super("homeops:kubernetes:HelmRelease", releaseName, {}, opts);
+  constructor(name: string, args: HelmReleaseArgs<Values>, opts: HelmReleaseOptions) {
+    super("homeops:kubernetes:HelmRelease", name, {}, opts);
     const { namespace } = args;
     const inPlatformNamespace = namespace instanceof PlatformNamespace;
     this.chart = new Chart(
-      releaseName,
+      name,
       {
-        name: releaseName,
+        name: args.releaseName,
         namespace: inPlatformNamespace ? namespace.name : namespace.existing,
         ...chartReference(args.source),
         version: args.source.version,
@@ -64,8 +69,9 @@ export class HelmRelease<Values extends object> extends pulumi.ComponentResource
       },
       {
         parent: this,
-        provider: args.provider,
-        dependsOn: [...(inPlatformNamespace ? [namespace] : []), ...(args.dependsOn ?? [])],
+        provider: opts.provider,
+        // A component's dependsOn does not reach its children: the chart's objects wait themselves.
+        dependsOn: [...(inPlatformNamespace ? [namespace] : []), ...(opts.dependsOn ?? [])],
         ...(args.unkeyedContainers ? { transforms: [memoryLimitTransform(args.unkeyedContainers)] } : {}),
         ...(args.holdsData ? { protect: true, retainOnDelete: true } : {}),
       },

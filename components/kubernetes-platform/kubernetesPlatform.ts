@@ -37,7 +37,6 @@ export interface PlatformCredentials {
 }
 
 export interface KubernetesPlatformArgs {
-  provider: Provider;
   settings: PlatformSettings;
   /** Chart, repository and pinned version per release (the config checks require every installed one). */
   charts: Partial<Record<PlatformRelease, ChartSource>>;
@@ -51,18 +50,20 @@ export interface KubernetesPlatformArgs {
  * NetworkPolicies, the Secrets the charts read, the Helm releases in dependency order,
  * and the configuration objects between them (issuer, certificate, address pool, the
  * basic-auth push endpoints). When the cluster has no CNI of its own (`settings.cni`), the
- * first release is Cilium, into kube-system, and every other release waits for it.
+ * first release is Cilium, into kube-system, and every other release waits for it. All of it
+ * goes through the cluster's provider, an option.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource {
   readonly namespaces: Record<string, PlatformNamespace> = {};
   readonly releases: Partial<Record<PlatformRelease, HelmRelease<object>>> = {};
 
-  constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: KubernetesPlatformArgs, opts: pulumi.ComponentResourceOptions & { provider: Provider }) {
     super("homeops:kubernetes:Platform", name, {}, opts);
-    const { provider, settings } = args;
+    const { settings } = args;
+    const { provider } = opts;
     const onCluster = { parent: this, provider };
 
-    for (const plan of platformNamespaces(settings)) this.namespaces[plan.name] = new PlatformNamespace(plan.name, { plan, provider }, { parent: this });
+    for (const plan of platformNamespaces(settings)) this.namespaces[plan.name] = new PlatformNamespace(`${name}/${plan.name}`, { plan }, onCluster);
     const namespaceOf = (namespace: string) => {
       const found = this.namespaces[namespace];
       if (!found) throw new Error(`no platform namespace ${namespace}`);
@@ -77,7 +78,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     const secretsIn = new Map<string, Secret[]>();
     const secret = (namespace: string, secretName: string, stringData: Record<string, pulumi.Input<string>>, labels?: Record<string, string>) => {
       const created = new Secret(
-        `${namespace}/${secretName}`,
+        `${name}/${namespace}/${secretName}`,
         { metadata: { name: secretName, namespace: namespaceOf(namespace).name, labels }, type: "Opaque", stringData },
         onCluster,
       );
@@ -108,7 +109,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     // A namespaced object names its namespace through the namespace's output: created after it.
     const placed = (metadata: Manifest["metadata"]) => (metadata.namespace ? { ...metadata, namespace: namespaceOf(metadata.namespace).name } : metadata);
     const custom = (manifest: Manifest, resourceName: string, needs: Step[]) =>
-      new CustomResource(resourceName, { ...manifest, metadata: placed(manifest.metadata) }, { ...onCluster, dependsOn: after(needs) });
+      new CustomResource(`${name}/${resourceName}`, { ...manifest, metadata: placed(manifest.metadata) }, { ...onCluster, dependsOn: after(needs) });
     const configObjects: Record<ConfigStep, (needs: Step[]) => pulumi.Resource[]> = {
       "address-pool": (needs) => [custom(ipAddressPool(settings), "metallb-system/address-pool", needs), custom(l2Advertisement(settings), "metallb-system/l2-advertisement", needs)],
       "acme-issuer": (needs) => [custom(clusterIssuer(settings, dns01Solver(args.acme)), "acme-issuer", needs)],
@@ -116,7 +117,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       "push-endpoints": (needs) => {
         const middleware = settings.ingress.controller === "traefik" ? [custom(pushAuthMiddleware(), "monitoring/push-basic-auth", needs)] : [];
         return pushEndpointIngresses(settings).map(
-          (ingress) => new Ingress(`monitoring/${ingress.metadata.name}`, { metadata: placed(ingress.metadata), spec: ingress.spec }, { ...onCluster, dependsOn: [...after(needs), ...middleware] }),
+          (ingress) => new Ingress(`${name}/monitoring/${ingress.metadata.name}`, { metadata: placed(ingress.metadata), spec: ingress.spec }, { ...onCluster, dependsOn: [...after(needs), ...middleware] }),
         );
       },
     };
@@ -129,17 +130,16 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       const source = args.charts[step.step];
       if (!source) throw new Error(`no chart source for ${step.step} (the config checks should have refused this)`);
       const release = new HelmRelease(
-        step.step,
+        `${name}/${step.step}`,
         {
+          releaseName: step.step,
           source,
           namespace: releaseNamespace(step.namespace),
           values: step.values,
-          dependsOn: [...after(step.needs), ...(secretsIn.get(step.namespace) ?? [])],
           unkeyedContainers: step.unkeyedContainers,
           holdsData: step.holdsData,
-          provider,
         },
-        { parent: this },
+        { ...onCluster, dependsOn: [...after(step.needs), ...(secretsIn.get(step.namespace) ?? [])] },
       );
       this.releases[step.step] = release;
       done.set(step.step, [release]);

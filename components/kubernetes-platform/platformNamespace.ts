@@ -7,24 +7,23 @@ import { networkPolicies, REASON_ANNOTATION } from "./networkAccess";
 
 export interface PlatformNamespaceArgs {
   plan: NamespacePlan;
-  provider: Provider;
 }
 
 /**
  * A namespace as the platform creates it: its Pod Security level enforced, all traffic
  * denied, then the allowances its releases need. Releases depend on the whole component,
- * so no pod starts before its policies exist.
+ * so no pod starts before its policies exist. Created through the cluster's provider (an option).
  */
 export class PlatformNamespace extends pulumi.ComponentResource {
   /** The namespace's name, known once it exists. */
   readonly name: pulumi.Output<string>;
 
-  constructor(name: string, args: PlatformNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PlatformNamespaceArgs, opts: pulumi.ComponentResourceOptions & { provider: Provider }) {
     super("homeops:kubernetes:Namespace", name, {}, opts);
-    const { plan, provider } = args;
-    const onCluster = { parent: this, provider };
+    const { plan } = args;
+    const onCluster = { parent: this, provider: opts.provider };
     const namespace = new Namespace(
-      plan.name,
+      name,
       {
         metadata: {
           name: plan.name,
@@ -35,7 +34,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
       onCluster,
     );
     for (const policy of networkPolicies(plan.name, plan.access)) {
-      new NetworkPolicy(`${plan.name}/${policy.metadata.name}`, { ...policy, metadata: { ...policy.metadata, namespace: namespace.metadata.name } }, onCluster);
+      new NetworkPolicy(`${name}/${policy.metadata.name}`, { ...policy, metadata: { ...policy.metadata, namespace: namespace.metadata.name } }, onCluster);
     }
     this.name = namespace.metadata.name;
     this.registerOutputs({ name: this.name });

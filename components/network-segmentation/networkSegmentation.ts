@@ -3,6 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOST_ISOLATION_OPTION, NETWORK_LABELS } from "../docker-stack/labels";
 import type { DockerHost } from "../docker-host/dockerHost";
 
+export interface NetworkSegmentationArgs {
+  /** The host whose declared networks these are, and whose provider creates them. */
+  host: DockerHost;
+}
+
 /**
  * The user-defined Docker networks of one host: the segmentation that decides which
  * containers can reach each other (seed L3). Networks are resources here, where the
@@ -11,15 +16,16 @@ import type { DockerHost } from "../docker-host/dockerHost";
 export class NetworkSegmentation extends pulumi.ComponentResource {
   readonly networks: Record<string, docker.Network> = {};
 
-  constructor(host: DockerHost, opts?: pulumi.ComponentResourceOptions) {
-    super("homeops:docker:NetworkSegmentation", host.hostName, {}, { parent: host, ...opts });
+  constructor(name: string, args: NetworkSegmentationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("homeops:docker:NetworkSegmentation", name, {}, opts);
+    const { host } = args;
     for (const [networkName, spec] of Object.entries(host.spec.networks)) {
       const labels = [
         { label: NETWORK_LABELS.host, value: host.hostName },
         ...(spec.egressReason ? [{ label: NETWORK_LABELS.egressReason, value: spec.egressReason }] : []),
       ];
       this.networks[networkName] = new docker.Network(
-        host.resourceName(networkName),
+        `${name}/${networkName}`,
         {
           name: networkName,
           driver: "bridge",

@@ -39,10 +39,6 @@ export interface ContainerGuestSpec {
   holdsData: boolean;
 }
 
-export interface ProxmoxContainerArgs extends ContainerGuestSpec {
-  provider: proxmox.Provider;
-}
-
 /** The ContainerLegacy arguments for a spec. */
 export function containerLegacyArgs(spec: ContainerGuestSpec): proxmox.ContainerLegacyArgs {
   return {
@@ -87,19 +83,18 @@ export function containerLegacyArgs(spec: ContainerGuestSpec): proxmox.Container
  */
 export const CONTAINER_IGNORE_CHANGES = ["operatingSystem.templateFileId"];
 
-/** A Linux container (LXC) on a Proxmox node. */
+/** A Linux container (LXC) on a Proxmox node, created through the cluster's provider (an option). */
 export class ProxmoxContainer extends pulumi.ComponentResource {
   readonly container: proxmox.ContainerLegacy;
 
-  constructor(name: string, args: ProxmoxContainerArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ContainerGuestSpec, opts: pulumi.ComponentResourceOptions & { provider: proxmox.Provider }) {
     super("homeops:proxmox:Container", name, {}, opts);
-    const { provider, ...spec } = args;
-    this.container = new proxmox.ContainerLegacy(name, containerLegacyArgs(spec), {
+    this.container = new proxmox.ContainerLegacy(name, containerLegacyArgs(args), {
       parent: this,
-      provider,
-      ...guestOptions(spec.holdsData),
+      provider: opts.provider,
+      ...guestOptions(args.holdsData),
       ignoreChanges: CONTAINER_IGNORE_CHANGES,
     });
-    this.registerOutputs({ node: spec.node, vmId: this.container.vmId });
+    this.registerOutputs({ node: args.node, vmId: this.container.vmId });
   }
 }

@@ -42,7 +42,7 @@ export function deployContainers(
   return Object.fromEntries(
     Object.entries(containers).map(([name, spec]) => [
       name,
-      new ProxmoxContainer(name, { provider: cluster.provider, ...containerGuestSpec(name, spec, (network) => cluster.network(network)) }, { parent: cluster, ...opts }),
+      new ProxmoxContainer(name, containerGuestSpec(name, spec, (network) => cluster.network(network)), { parent: cluster, ...opts, provider: cluster.provider }),
     ]),
   );
 }

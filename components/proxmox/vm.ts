@@ -45,6 +45,8 @@ export interface PciPassthrough {
 }
 
 export interface VmSpec {
+  /** The VM's name in Proxmox. */
+  name: string;
   /** The Proxmox node the VM runs on. */
   node: string;
   vmId: number;
@@ -67,18 +69,14 @@ export interface VmSpec {
   holdsData: boolean;
 }
 
-export interface ProxmoxVmArgs extends VmSpec {
-  provider: proxmox.Provider;
-}
-
 /** The VmLegacy arguments for a spec. */
-export function vmLegacyArgs(name: string, spec: VmSpec): proxmox.VmLegacyArgs {
-  if (spec.disks.length === 0) throw new Error(`VM ${name} needs at least one disk`);
-  if ((spec.pciDevices?.length ?? 0) > 16) throw new Error(`VM ${name}: Proxmox allows at most 16 PCI devices`);
+export function vmLegacyArgs(spec: VmSpec): proxmox.VmLegacyArgs {
+  if (spec.disks.length === 0) throw new Error(`VM ${spec.name} needs at least one disk`);
+  if ((spec.pciDevices?.length ?? 0) > 16) throw new Error(`VM ${spec.name}: Proxmox allows at most 16 PCI devices`);
   return {
     nodeName: spec.node,
     vmId: spec.vmId,
-    name,
+    name: spec.name,
     description: spec.description,
     machine: "q35",
     bios: spec.uefi ? "ovmf" : "seabios",
@@ -146,19 +144,18 @@ export function vmIgnoreChanges(spec: VmSpec): string[] {
   ];
 }
 
-/** A QEMU virtual machine on a Proxmox node. */
+/** A QEMU virtual machine on a Proxmox node, created through the cluster's provider (an option). */
 export class ProxmoxVm extends pulumi.ComponentResource {
   readonly vm: proxmox.VmLegacy;
 
-  constructor(name: string, args: ProxmoxVmArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: VmSpec, opts: pulumi.ComponentResourceOptions & { provider: proxmox.Provider }) {
     super("homeops:proxmox:Vm", name, {}, opts);
-    const { provider, ...spec } = args;
-    this.vm = new proxmox.VmLegacy(name, vmLegacyArgs(name, spec), {
+    this.vm = new proxmox.VmLegacy(name, vmLegacyArgs(args), {
       parent: this,
-      provider,
-      ...guestOptions(spec.holdsData),
-      ignoreChanges: vmIgnoreChanges(spec),
+      provider: opts.provider,
+      ...guestOptions(args.holdsData),
+      ignoreChanges: vmIgnoreChanges(args),
     });
-    this.registerOutputs({ node: spec.node, vmId: this.vm.vmId });
+    this.registerOutputs({ node: args.node, vmId: this.vm.vmId });
   }
 }

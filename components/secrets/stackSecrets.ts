@@ -32,7 +32,7 @@ export class StackSecrets extends pulumi.ComponentResource {
     }
     for (const [secretName, spec] of Object.entries(args.generated)) {
       const password = new random.RandomPassword(
-        secretName,
+        `${name}/${secretName}`,
         { length: spec.length, special: spec.special },
         // Regenerating a secret would lock users out of the data it protects.
         { parent: this, protect: true },

@@ -189,6 +189,7 @@ export function talosVmSpec(
   files: { systemImage: pulumi.Input<string>; userData: pulumi.Input<string> },
 ): VmSpec {
   return {
+    name: node.name,
     node: node.proxmoxNode,
     vmId: node.vmId,
     description: `Talos ${node.role} ${node.name} of cluster ${spec.clusterName} (managed by homeops)`,

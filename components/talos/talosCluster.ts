@@ -70,7 +70,7 @@ export class TalosCluster extends pulumi.ComponentResource {
       plan.images.map((image) => [
         image.key,
         new proxmox.download.File(
-          image.key,
+          `${name}/${image.key}`,
           {
             nodeName: image.proxmoxNode,
             datastoreId: image.datastore,
@@ -96,7 +96,7 @@ export class TalosCluster extends pulumi.ComponentResource {
       this.machineConfigs[node.name] = machineConfig;
 
       const userData = new proxmox.FileLegacy(
-        `${node.name}-user-data`,
+        `${name}/${node.name}-user-data`,
         {
           nodeName: node.proxmoxNode,
           datastoreId: spec.vm.snippetsDatastore,
@@ -112,14 +112,14 @@ export class TalosCluster extends pulumi.ComponentResource {
       );
 
       const vm = new ProxmoxVm(
-        node.name,
-        { provider: args.proxmox.provider, ...talosVmSpec(spec, node, network, { systemImage: images[node.diskImage].id, userData: userData.id }) },
-        { parent: this },
+        `${name}/${node.name}`,
+        talosVmSpec(spec, node, network, { systemImage: images[node.diskImage].id, userData: userData.id }),
+        onProxmox,
       );
       this.vms[node.name] = vm;
 
       previousNode = new TalosNodeConfiguration(
-        node.name,
+        `${name}/${node.name}`,
         {
           node: node.ip,
           machineConfig,

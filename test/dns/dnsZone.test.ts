@@ -25,7 +25,7 @@ beforeAll(async () => {
         { name: "proxy", type: "A", values: [{ key: "vps-racknerd-aegis", value: vps("racknerd-aegis") }], ttl: 300 },
       ],
     });
-    acmeUser = new AcmeChallengeUser("cert-manager", { provider: aws, hostedZoneId: zone.zoneId, zone: "example.com", consumer: "cert-manager" });
+    acmeUser = new AcmeChallengeUser("cert-manager", { hostedZoneId: zone.zoneId, zone: "example.com", consumer: "cert-manager" }, { provider: aws });
     const cloudflare = new CloudflareProvider("dns", { apiToken: pulumi.secret("token-test") });
     new DnsZone("example.net", {
       connection: { kind: "cloudflare", provider: cloudflare, accountId: "0123456789abcdef0123456789abcdef" },
@@ -46,10 +46,10 @@ describe("Route53", () => {
 
   test("records hold their values, the VPS address read from the vps stack's outputs", () => {
     const record = (name: string) => plan.named("aws:route53/record:Record", name).inputs;
-    expect(record("*.example.com/A")).toMatchObject({ name: "*.example.com", type: "A", ttl: 300, records: ["192.168.11.90"] });
-    expect(record("proxy.example.com/A")).toMatchObject({ records: ["23.94.73.98"] });
+    expect(record("example.com/*/A")).toMatchObject({ name: "*.example.com", type: "A", ttl: 300, records: ["192.168.11.90"] });
+    expect(record("example.com/proxy/A")).toMatchObject({ records: ["23.94.73.98"] });
     const zone = plan.named("aws:route53/zone:Zone", "example.com");
-    expect(plan.named("aws:route53/record:Record", "proxy.example.com/A").propertyDependencies.zoneId).toEqual([zone.urn]);
+    expect(plan.named("aws:route53/record:Record", "example.com/proxy/A").propertyDependencies.zoneId).toEqual([zone.urn]);
   });
 
   test("the ACME user's policy is scoped to the zone's id, and its secret key stays secret", () => {
@@ -77,8 +77,8 @@ describe("Cloudflare", () => {
     expect(zone).toMatchObject({ protect: true, inputs: { name: "example.net", account: { id: "0123456789abcdef0123456789abcdef" }, type: "full" } });
     const records = plan.ofType("cloudflare:index/dnsRecord:DnsRecord");
     expect(records.map((record) => [record.name, record.inputs.content, record.inputs.ttl, record.inputs.proxied])).toEqual([
-      ["www.example.net/A/198.51.100.1", "198.51.100.1", 1, true],
-      ["www.example.net/A/198.51.100.2", "198.51.100.2", 1, true],
+      ["example.net/www/A/198.51.100.1", "198.51.100.1", 1, true],
+      ["example.net/www/A/198.51.100.2", "198.51.100.2", 1, true],
     ]);
   });
 

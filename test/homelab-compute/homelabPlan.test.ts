@@ -29,6 +29,8 @@ const named = (type: string, name: string) => {
 };
 const urnOf = (type: string, name: string) => named(type, name).urn;
 const proxmoxProvider = () => named("pulumi:providers:proxmoxve", "proxmox");
+/** The Talos cluster names what it creates for a node from its own name. */
+const inCluster = (name: string) => `homeops/${name}`;
 
 /** A registered resource's outputs in the mock monitor, secrets still marked. */
 function registeredOutputs(urnSuffix: string): Record<string, unknown> {
@@ -70,7 +72,7 @@ describe("the spec's LXCs", () => {
 
 describe("the Talos cluster's VMs", () => {
   test("three control-plane VMs, one per Proxmox node, protected and replaced only delete-first", () => {
-    expect(ofType(VM).map((vm) => [vm.name, vm.inputs.nodeName, vm.protect, vm.deleteBeforeReplace]).sort()).toEqual([
+    expect(ofType(VM).map((vm) => [vm.inputs.name, vm.inputs.nodeName, vm.protect, vm.deleteBeforeReplace]).sort()).toEqual([
       ["talos-cp-1", "pve1", true, true],
       ["talos-cp-2", "pve2", true, true],
       ["talos-cp-3", "pve3", true, true],
@@ -83,10 +85,10 @@ describe("the Talos cluster's VMs", () => {
 
   test("each VM boots its node's snippet and the factory image on its own Proxmox node", () => {
     for (const name of NODES) {
-      const vm = named(VM, name);
+      const vm = named(VM, inCluster(name));
       const image = ofType(IMAGE).find((file) => file.inputs.nodeName === vm.inputs.nodeName)!;
       expect(vm.propertyDependencies.disks).toEqual([image.urn]);
-      expect(vm.propertyDependencies.initialization).toEqual([urnOf(SNIPPET, `${name}-user-data`)]);
+      expect(vm.propertyDependencies.initialization).toEqual([urnOf(SNIPPET, inCluster(`${name}-user-data`))]);
       expect(image.inputs).toMatchObject({
         contentType: "iso",
         datastoreId: "local",
@@ -98,9 +100,9 @@ describe("the Talos cluster's VMs", () => {
 
   test("snippets are secret, keep their name, and a replaced one leaves the file to its successor", () => {
     for (const name of NODES) {
-      const snippet = named(SNIPPET, `${name}-user-data`);
+      const snippet = named(SNIPPET, inCluster(`${name}-user-data`));
       expect(snippet.inputs).toEqual({
-        nodeName: named(VM, name).inputs.nodeName,
+        nodeName: named(VM, inCluster(name)).inputs.nodeName,
         datastoreId: "local",
         contentType: "snippets",
         sourceRaw: { data: "[secret]", fileName: `homeops-${name}.user-data.yaml` },
@@ -121,16 +123,16 @@ describe("bootstrap, rollout and credentials", () => {
   test("etcd is bootstrapped once, on the first control plane, after every VM exists", () => {
     const [bootstrap] = ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap");
     expect(bootstrap.inputs).toMatchObject({ node: "192.168.11.61", port: 50000, clientKeyPem: "[secret]", clientCertPem: "[secret]" });
-    for (const name of NODES) expect(bootstrap.dependencies).toContain(urnOf(VM, name));
+    for (const name of NODES) expect(bootstrap.dependencies).toContain(urnOf(VM, inCluster(name)));
   });
 
   test("node configurations roll out one node at a time, each after its VM", () => {
     const configurationDependencies = (name: string) =>
-      named(NODE_CONFIGURATION, name).dependencies.filter((urn) => urn.includes("TalosNodeConfiguration") || urn.includes("vmLegacy"));
-    expect(configurationDependencies("talos-cp-1")).toEqual([urnOf(VM, "talos-cp-1")]);
-    expect(configurationDependencies("talos-cp-2").sort()).toEqual([urnOf(VM, "talos-cp-2"), urnOf(NODE_CONFIGURATION, "talos-cp-1")].sort());
-    expect(configurationDependencies("talos-cp-3").sort()).toEqual([urnOf(VM, "talos-cp-3"), urnOf(NODE_CONFIGURATION, "talos-cp-2")].sort());
-    expect(named(NODE_CONFIGURATION, "talos-cp-2").inputs).toMatchObject({ node: "192.168.11.62", machineConfig: "[secret]", talosVersion: "v1.13.9" });
+      named(NODE_CONFIGURATION, inCluster(name)).dependencies.filter((urn) => urn.includes("TalosNodeConfiguration") || urn.includes("vmLegacy"));
+    expect(configurationDependencies("talos-cp-1")).toEqual([urnOf(VM, inCluster("talos-cp-1"))]);
+    expect(configurationDependencies("talos-cp-2").sort()).toEqual([urnOf(VM, inCluster("talos-cp-2")), urnOf(NODE_CONFIGURATION, inCluster("talos-cp-1"))].sort());
+    expect(configurationDependencies("talos-cp-3").sort()).toEqual([urnOf(VM, inCluster("talos-cp-3")), urnOf(NODE_CONFIGURATION, inCluster("talos-cp-2"))].sort());
+    expect(named(NODE_CONFIGURATION, inCluster("talos-cp-2")).inputs).toMatchObject({ node: "192.168.11.62", machineConfig: "[secret]", talosVersion: "v1.13.9" });
   });
 
   test("kubeconfig and talosconfig are secrets; the Kubernetes provider waits for the bootstrap", () => {
@@ -154,7 +156,7 @@ describe("bootstrap, rollout and credentials", () => {
 
   test("each node's config selects the NIC its VM has", () => {
     for (const name of NODES) {
-      const vmState = registeredOutputs(`VmLegacy::${name}`) as { macAddresses: string[] };
+      const vmState = registeredOutputs(`VmLegacy::${inCluster(name)}`) as { macAddresses: string[] };
       expect(machineConfigs[name]).toContain(`match: mac(link.hardware_addr) == "${vmState.macAddresses[0]}"`);
     }
   });

@@ -39,9 +39,9 @@ describe("LAN Docker hosts", () => {
     expect(Object.fromEntries(providers.map((provider) => [provider.name, provider.inputs.host]))).toEqual(
       Object.fromEntries(LAN_HOSTS.map((host) => [host, `ssh://root@${config.dockerHosts[host].address}:22`])),
     );
+    const hostOf = (resource: PlannedResource): string => (resource.type === "homeops:docker:Host" ? resource.name : hostOf(byUrn(resource.parent)));
     for (const resource of plan.resources.filter((candidate) => candidate.type.startsWith("docker:"))) {
-      const host = resource.name.split("/")[0];
-      expect({ resource: resource.name, provider: byUrn(resource.provider).name }).toEqual({ resource: resource.name, provider: host });
+      expect({ resource: resource.name, provider: byUrn(resource.provider).name }).toEqual({ resource: resource.name, provider: hostOf(resource) });
     }
   });
 
@@ -49,7 +49,7 @@ describe("LAN Docker hosts", () => {
     const containers = ofType("docker:index/container:Container");
     expect(containers).toHaveLength(19);
     for (const container of containers) expect(container.inputs.memory).toBeGreaterThan(0);
-    for (const host of LAN_HOSTS) expect(named("docker:index/container:Container", `${host}/${host}-alloy`).inputs.envs).toBe(SECRET_PLACEHOLDER);
+    for (const host of LAN_HOSTS) expect(named("docker:index/container:Container", `${host}-alloy/${host}-alloy`).inputs.envs).toBe(SECRET_PLACEHOLDER);
   });
 
   test("data volumes keep the estate's names and are protected and retained", () => {
@@ -74,7 +74,7 @@ describe("the Kubernetes platform", () => {
     const charts = ofType("kubernetes:helm.sh/v4:Chart");
     expect(charts).toHaveLength(13);
     // homeops:talos.cni is cilium: the cluster's CNI comes from the platform, into kube-system, which it does not create.
-    expect(named("kubernetes:helm.sh/v4:Chart", "cilium").inputs).toMatchObject({ namespace: "kube-system", values: { ipam: { mode: "kubernetes" }, kubeProxyReplacement: true } });
+    expect(named("kubernetes:helm.sh/v4:Chart", "platform/cilium").inputs).toMatchObject({ namespace: "kube-system", values: { ipam: { mode: "kubernetes" }, kubeProxyReplacement: true } });
     expect(ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
     for (const chart of charts) expect(chart.inputs.version).toMatch(/^v?\d+\.\d+\.\d+$/);
     const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
@@ -89,7 +89,7 @@ describe("the Kubernetes platform", () => {
     const zone = named("aws:route53/zone:Zone", "sharmamohit.com");
     const [issuer] = plan.resources.filter((resource) => (resource.inputs as { kind?: string }).kind === "ClusterIssuer");
     expect((issuer.inputs.spec as any).acme.solvers[0].dns01.route53.hostedZoneID).toBe(outputsOf(zone).zoneId);
-    expect(named("kubernetes:core/v1:Secret", "cert-manager/acme-dns01-credentials").inputs.stringData).toBe(SECRET_PLACEHOLDER);
+    expect(named("kubernetes:core/v1:Secret", "platform/cert-manager/acme-dns01-credentials").inputs.stringData).toBe(SECRET_PLACEHOLDER);
   });
 });
 

@@ -12,32 +12,37 @@ beforeAll(async () => {
   resources = await recordProgram(() => {
     const provider = new Provider("test-cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
     const secret = (value: string) => pulumi.secret(value);
-    new KubernetesPlatform("platform", {
-      provider,
-      settings: committedSettings(),
-      charts: committedPlatform().charts,
-      credentials: {
-        objectStoreAccessKeyId: secret("AKIA-TEST"),
-        objectStoreSecretAccessKey: secret("s3-secret-test"),
-        pushUsername: "alloy",
-        pushPassword: secret("push-password-test"),
-        grafanaAdminPassword: secret("grafana-password-test"),
-        argocdOidcClientSecret: secret("oidc-secret-test"),
-        newtId: secret("newt-id-test"),
-        newtSecret: secret("newt-secret-test"),
+    new KubernetesPlatform(
+      "platform",
+      {
+        settings: committedSettings(),
+        charts: committedPlatform().charts,
+        credentials: {
+          objectStoreAccessKeyId: secret("AKIA-TEST"),
+          objectStoreSecretAccessKey: secret("s3-secret-test"),
+          pushUsername: "alloy",
+          pushPassword: secret("push-password-test"),
+          grafanaAdminPassword: secret("grafana-password-test"),
+          argocdOidcClientSecret: secret("oidc-secret-test"),
+          newtId: secret("newt-id-test"),
+          newtSecret: secret("newt-secret-test"),
+        },
+        acme: { kind: "route53", region: "us-east-1", hostedZoneId: pulumi.output("ZTESTZONE"), accessKeyId: secret("acme-id-test"), secretAccessKey: secret("acme-secret-test") },
       },
-      acme: { kind: "route53", region: "us-east-1", hostedZoneId: pulumi.output("ZTESTZONE"), accessKeyId: secret("acme-id-test"), secretAccessKey: secret("acme-secret-test") },
-    });
+      { provider },
+    );
   });
   plan = planIndex(resources);
 });
 
-const chart = (release: string) => plan.named("kubernetes:helm.sh/v4:Chart", release);
-const release = (name: string) => plan.named("homeops:kubernetes:HelmRelease", name);
+// The platform's children are named from it: `platform/<release>`, `platform/<namespace>/<object>`.
+const child = (name: string) => `platform/${name}`;
+const chart = (release: string) => plan.named("kubernetes:helm.sh/v4:Chart", child(release));
+const release = (name: string) => plan.named("homeops:kubernetes:HelmRelease", child(name));
 const custom = (kind: string) => resources.filter((resource) => (resource.inputs as { kind?: string }).kind === kind);
 
 test("each release is a v4 Chart at its pinned version, from its repository, in its namespace", () => {
-  expect(plan.ofType("kubernetes:helm.sh/v4:Chart").map((resource) => resource.name).sort()).toEqual([
+  expect(plan.ofType("kubernetes:helm.sh/v4:Chart").map((resource) => resource.inputs.name).sort()).toEqual([
     "alloy",
     "argo-cd",
     "cert-manager",
@@ -70,16 +75,16 @@ test("each namespace carries its Pod Security level and starts with a default de
     const name = (namespace.inputs.metadata as { name: string }).name;
     expect((namespace.inputs.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toMatch(/^(privileged|baseline|restricted)$/);
     const policies = plan.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((policy) => (policy.inputs.metadata as { namespace: string }).namespace === name);
-    expect(policies.map((policy) => policy.name)).toContain(`${name}/default-deny`);
+    expect(policies.map((policy) => policy.name)).toContain(child(`${name}/default-deny`));
   }
 });
 
 test("a release waits for its namespace (and so its policies), its Secrets and the steps it needs; nothing else", () => {
-  const namespace = (name: string) => plan.named("homeops:kubernetes:Namespace", name);
-  const secret = (name: string) => plan.named("kubernetes:core/v1:Secret", name);
+  const namespace = (name: string) => plan.named("homeops:kubernetes:Namespace", child(name));
+  const secret = (name: string) => plan.named("kubernetes:core/v1:Secret", child(name));
   const cilium = chart("cilium").urn;
   expect(chart("cert-manager").dependencies.sort()).toEqual([...plan.urnsOf(namespace("cert-manager")), secret("cert-manager/acme-dns01-credentials").urn, cilium].sort());
-  expect(plan.urnsOf(namespace("cert-manager"))).toContainEqual(expect.stringMatching(/NetworkPolicy::cert-manager\/default-deny$/));
+  expect(plan.urnsOf(namespace("cert-manager"))).toContainEqual(expect.stringMatching(/NetworkPolicy::platform\/cert-manager\/default-deny$/));
   expect(chart("newt").dependencies.sort()).toEqual([...plan.urnsOf(namespace("pangolin")), secret("pangolin/newt-credentials").urn, cilium].sort());
   const [pool] = custom("IPAddressPool");
   const [advertisement] = custom("L2Advertisement");
@@ -96,7 +101,7 @@ test("Cilium goes first, into kube-system, which the platform neither creates no
   expect(chart("cilium").dependencies).toEqual([]);
   expect(plan.ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
   expect(plan.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((policy) => (policy.inputs.metadata as { namespace: string }).namespace)).not.toContain("kube-system");
-  const others = plan.ofType("kubernetes:helm.sh/v4:Chart").filter((resource) => resource.name !== "cilium");
+  const others = plan.ofType("kubernetes:helm.sh/v4:Chart").filter((resource) => resource.inputs.name !== "cilium");
   expect(others).toHaveLength(12);
   for (const other of others) expect({ release: other.name, waits: plan.waitsFor(other, release("cilium")) }).toEqual({ release: other.name, waits: true });
   // Namespaces, their policies and the Secrets are API objects: they need no CNI and do not wait.
@@ -110,7 +115,7 @@ test("the ClusterIssuer solves in the hosted zone it is given, after cert-manage
   expect((issuer.inputs.spec as any).acme.solvers[0].dns01.route53.hostedZoneID).toBe("ZTESTZONE");
   expect(issuer.dependencies).toEqual(plan.urnsOf(release("cert-manager")));
   const [certificate] = custom("Certificate");
-  const ingressNamespace = plan.named("kubernetes:core/v1:Namespace", "ingress-nginx");
+  const ingressNamespace = plan.named("kubernetes:core/v1:Namespace", child("ingress-nginx"));
   expect(certificate.dependencies.sort()).toEqual([issuer.urn, ingressNamespace.urn].sort());
   expect(certificate.propertyDependencies.metadata).toEqual([ingressNamespace.urn]);
 });
@@ -125,7 +130,7 @@ test("credentials reach the cluster only inside Secrets, and stay secret", () =>
 
 test("the push endpoints wait for the controller and their backends", () => {
   const ingresses = plan.ofType("kubernetes:networking.k8s.io/v1:Ingress");
-  expect(ingresses.map((ingress) => ingress.name)).toEqual(["monitoring/prometheus-remote-write", "monitoring/loki-push"]);
+  expect(ingresses.map((ingress) => ingress.name)).toEqual([child("monitoring/prometheus-remote-write"), child("monitoring/loki-push")]);
   for (const ingress of ingresses) {
     for (const needed of ["ingress-nginx", "kube-prometheus-stack", "loki"]) expect(plan.waitsFor(ingress, release(needed))).toBe(true);
   }

@@ -30,6 +30,7 @@ const settings: ProxmoxSettings = {
 
 /** Seed 002's GPU host: a UEFI VM with the GPU passed through by its resource mapping. */
 const gpuVm: VmSpec = {
+  name: "gpu-worker",
   node: "godzilla",
   vmId: 410,
   cpu: { cores: 8 },
@@ -56,11 +57,11 @@ describe("under mocks", () => {
   let providerUrn: string;
   beforeAll(async () => {
     const cluster = new ProxmoxCluster("lab", { settings, apiToken: pulumi.secret("root@pam!homeops=token") });
-    const vm = new ProxmoxVm("gpu-worker", { provider: cluster.provider, ...gpuVm }, { parent: cluster });
+    const vm = new ProxmoxVm("gpu-worker", gpuVm, { parent: cluster, provider: cluster.provider });
     const container = new ProxmoxContainer(
       "scratch",
-      { provider: cluster.provider, ...containerGuestSpec("scratch", scratch, (name) => settings.networks[name]), holdsData: false },
-      { parent: cluster },
+      { ...containerGuestSpec("scratch", scratch, (name) => settings.networks[name]), holdsData: false },
+      { parent: cluster, provider: cluster.provider },
     );
     [providerUrn] = await Promise.all([urnOf(cluster.provider), urnOf(vm.vm), urnOf(container.container)]);
   });
@@ -150,7 +151,7 @@ describe("container arguments", () => {
 
 describe("VM arguments", () => {
   test("disks: SCSI by position with SSD emulation, none on VirtIO block devices", () => {
-    const disks = vmLegacyArgs("gpu-worker", gpuVm).disks as proxmox.types.input.VmLegacyDisk[];
+    const disks = vmLegacyArgs(gpuVm).disks as proxmox.types.input.VmLegacyDisk[];
     expect(disks.map((disk) => [disk.interface, disk.ssd, disk.fileId])).toEqual([
       ["scsi0", true, "local:iso/noble-server-cloudimg-amd64.img"],
       ["virtio1", undefined, undefined],
@@ -166,13 +167,13 @@ describe("VM arguments", () => {
   });
 
   test("SeaBIOS without an EFI disk unless UEFI is asked for; no agent unless declared", () => {
-    const args = vmLegacyArgs("plain", { ...gpuVm, uefi: undefined, guestAgent: undefined, pciDevices: undefined });
+    const args = vmLegacyArgs({ ...gpuVm, name: "plain", uefi: undefined, guestAgent: undefined, pciDevices: undefined });
     expect(args).toMatchObject({ bios: "seabios", efiDisk: undefined, agent: { enabled: false }, machine: "q35", onBoot: true });
   });
 
   test("impossible VMs are refused", () => {
-    expect(() => vmLegacyArgs("diskless", { ...gpuVm, disks: [] })).toThrow(/at least one disk/);
-    expect(() => vmLegacyArgs("greedy", { ...gpuVm, pciDevices: Array.from({ length: 17 }, () => ({ mapping: "nic" })) })).toThrow(/at most 16 PCI devices/);
+    expect(() => vmLegacyArgs({ ...gpuVm, name: "diskless", disks: [] })).toThrow(/at least one disk/);
+    expect(() => vmLegacyArgs({ ...gpuVm, name: "greedy", pciDevices: Array.from({ length: 17 }, () => ({ mapping: "nic" })) })).toThrow(/at most 16 PCI devices/);
   });
 });
 

@@ -10,18 +10,21 @@ import { inPool, spawnTool, STACK_FRAME } from "./spawnTool";
 const vps = stackConfigData("vps");
 const homelab = stackConfigData("homelab");
 
-// The VPS container that runs Komodo's agent, on the VPS's Docker host (reached over SSH).
-const vpsHost = vps.dockerHosts[vps.dockerStacks.find((stack: { containers: { name: string }[] }) => stack.containers.some((c) => c.name === "periphery")).host];
-const vpsHostName = Object.keys(vps.dockerHosts).find((name) => vps.dockerHosts[name] === vpsHost)!;
-const vpsResource = `${vpsHostName}/periphery`;
-// The first Talos node's VM, on its Proxmox node.
+// The VPS container that runs Komodo's agent, on the VPS's Docker host (reached over SSH);
+// its stack names it.
+const vpsStack = vps.dockerStacks.find((stack: { containers: { name: string }[] }) => stack.containers.some((c) => c.name === "periphery"));
+const vpsHost = vps.dockerHosts[vpsStack.host];
+const vpsHostName: string = vpsStack.host;
+const vpsResource = `${vpsStack.name}/periphery`;
+// The first Talos node's VM, on its Proxmox node; the cluster names it.
 const [talosNode] = homelab.talos.nodes as { name: string; proxmoxNode: string }[];
+const talosVm = `${homelab.talos.clusterName}/${talosNode.name}`;
 
 const runs: Record<string, CliRun> = {};
 beforeAll(async () => {
   const sims: [string, string[]][] = [
     ["docker", ["vps", "--fail", vpsResource]],
-    ["proxmox", ["homelab", "--fail", `VmLegacy::${talosNode.name}`]],
+    ["proxmox", ["homelab", "--fail", `VmLegacy::${talosVm}`]],
     ["unknown", ["vps", "--fail", "no-such-resource"]],
   ];
   await inPool(sims.map(([label, args]) => async () => void (runs[label] = await spawnTool("tools/bench/upSim.ts", args))));
@@ -49,7 +52,7 @@ test("an unreachable Docker host: the container, its type, the host and how Pulu
 test("a refused Proxmox call: the VM, its type, its Proxmox node and the API, what to do", () => {
   const run = runs.proxmox;
   expect(run.status).toBe(1);
-  expect(run.stderr).toContain(`proxmoxve:index/vmLegacy:VmLegacy (${talosNode.name})`);
+  expect(run.stderr).toContain(`proxmoxve:index/vmLegacy:VmLegacy (${talosVm})`);
   expect(run.stderr).toContain(`Proxmox node ${talosNode.proxmoxNode} (${homelab.proxmox.nodes[talosNode.proxmoxNode].address})`);
   expect(run.stderr).toContain(homelab.proxmox.endpoint);
   expect(run.stderr).toMatch(/connection refused/);

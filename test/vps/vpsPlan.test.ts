@@ -121,7 +121,7 @@ describe("safety", () => {
 });
 
 describe("dependencies are the real ones", () => {
-  const dependsOn = (resource: PlannedResource, name: string) => resource.dependencies.some((urn) => urn.endsWith(`::racknerd-aegis/${name}`));
+  const dependsOn = (resource: PlannedResource, name: string) => resource.dependencies.includes(container(name).urn);
 
   test("containers start after those they need, and those are awaited healthy", () => {
     expect(dependsOn(container("aegis-traefik"), "aegis-crowdsec")).toBe(true);
@@ -139,7 +139,7 @@ describe("dependencies are the real ones", () => {
 });
 
 test("URNs are the engine's: the type qualified by every ancestor's type but the Stack's", () => {
-  expect(container("lldap").urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$homeops:docker:Stack$docker:index/container:Container::racknerd-aegis/lldap");
+  expect(container("lldap").urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$homeops:docker:Stack$docker:index/container:Container::aegis-identity/lldap");
   expect(byUrn(container("lldap").parent).urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$homeops:docker:Stack::aegis-identity");
   expect(ofType("pulumi:providers:docker")[0].urn).toBe("urn:pulumi:vps::homeops::homeops:docker:Host$pulumi:providers:docker::racknerd-aegis");
 });

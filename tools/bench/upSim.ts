@@ -6,8 +6,8 @@
  * fail it (an unreachable Docker host, a refused Proxmox API call), and the tool prints what
  * a user needs: the resource, its type, the host or node behind it, what is already done
  * and what to do next; exit code 1. The resource is its logical name as the preview tree
- * shows it (`racknerd-aegis/periphery`), or `<type>::<name>` or a tail of it
- * (`VmLegacy::talos-cp-1`) when several resources share the name.
+ * shows it (`aegis-periphery/periphery`), or `<type>::<name>` or a tail of it
+ * (`VmLegacy::homeops/talos-cp-1`) when several resources share the name.
  */
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
