@@ -124,6 +124,11 @@ export const containerSchema = z
     /** More names this container answers to on each of its networks (compose's service name). */
     aliases: z.array(z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a network alias")).default([]),
     healthcheck: healthcheckSchema.optional(),
+    /**
+     * The image defines its own HEALTHCHECK, which Docker runs when the container sets none:
+     * another container may wait for this one to be healthy without a `healthcheck` here.
+     */
+    imageHealthcheck: z.boolean().default(false),
     /** Memory limit in MB: required for every container (policy and capacity check). */
     memoryMb: z.number().int().positive(),
     memoryReservationMb: z.number().int().positive().optional(),

@@ -126,8 +126,8 @@ function checkSameHostReferences(hostName: string, containers: Located[]): Confi
     for (const [needed, condition] of Object.entries(container.dependsOn)) {
       const target = byName.get(needed);
       if (!target) unknown(`${key}.dependsOn.${needed}`, needed);
-      else if (condition === "healthy" && !target.healthcheck) {
-        issues.push({ key: `${key}.dependsOn.${needed}`, message: `waits for "${needed}" to be healthy, but it has no healthcheck` });
+      else if (condition === "healthy" && !target.healthcheck && !target.imageHealthcheck) {
+        issues.push({ key: `${key}.dependsOn.${needed}`, message: `waits for "${needed}" to be healthy, but it has no healthcheck (declare one, or imageHealthcheck: true when its image has one)` });
       }
     }
     container.reachableFrom.forEach((name, index) => byName.has(name) || unknown(`${key}.reachableFrom[${index}]`, name));

@@ -42,7 +42,7 @@ test("among bridged containers only pangolin-newt reaches periphery and only poc
   expect(table.rows).toHaveLength(11);
   // The host-network containers reach periphery at its bridge address (no policy forbids it:
   // neither is in the edge zone); identity-internal leaves the host no address, so not LLDAP.
-  const hostNetwork = ["pangolin-client-obs", "racknerd-aegis-alloy"];
+  const hostNetwork = ["pangolin-client-obs", "racknerd-aegis-alloy-alloy-1"];
   expect(reaching("periphery")).toEqual(["pangolin-newt", ...hostNetwork]);
   expect(reaching("lldap")).toEqual(["pocketid"]);
   expect(table.paths).toContainEqual({ source: "pangolin-client-obs", target: "periphery", via: ["the host's address on network newt-periphery"] });

@@ -64,6 +64,6 @@ describe("the offline preview enforces the policy pack", () => {
     const config = JSON.parse(readFileSync(file, "utf8"));
     expect(config["docker-host-memory-capacity"]).toEqual({ capacityMb: { "racknerd-aegis": 4096 } });
     expect(config["docker-published-ports-allowed"].allowedPorts["racknerd-aegis"]).toEqual(["80/tcp", "443/tcp", "51820/udp", "21820/udp"]);
-    expect(config["host-network-allowed"].dockerContainers).toEqual(["pangolin-client-obs", "racknerd-aegis-alloy"]);
+    expect(config["host-network-allowed"].dockerContainers).toEqual(["pangolin-client-obs", "racknerd-aegis-alloy-alloy-1"]);
   });
 });

