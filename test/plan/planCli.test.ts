@@ -13,7 +13,7 @@ test("prints the VPS tree with a summary, and two runs write byte-identical plan
   expect(first.status).toBe(0);
   expect(first.stdout).toMatch(/^\+ pulumi:pulumi:Stack\s+homeops-vps\s+create$/m);
   expect(first.stdout).toMatch(/^\+ .*└─ docker:index\/container:Container\s+aegis-periphery\/periphery\s+create\s+\[protect\]$/m);
-  expect(first.stdout).toMatch(/Resources:\n\s+\+ 47 to create \(16 protected\)/);
+  expect(first.stdout).toMatch(/Resources:\n\s+\+ 46 to create \(15 protected\)/);
   expect(second.stdout.replace("b.json", "a.json")).toBe(first.stdout);
   expect(readFileSync(join(dir, "b.json"), "utf8")).toBe(readFileSync(join(dir, "a.json"), "utf8"));
 });
