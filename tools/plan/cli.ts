@@ -3,26 +3,29 @@
  * [--policy-config <out.json>] [--talos-configs <dir>]`. Runs the stack's program under
  * Pulumi's mocks, prints the resource tree as `pulumi preview` would, evaluates the policy
  * pack on it (exit 1 on a mandatory violation), and optionally writes the recorded plan,
- * the pack configuration for `pulumi preview --policy-pack-config`, and each Talos node's
- * generated machine config as `<dir>/<node>.yaml`.
+ * the pack configuration for `pulumi preview --policy-pack-config`, each Talos node's
+ * generated machine config as `<dir>/<node>.yaml`, and the bulk import file for
+ * `pulumi import --file` of everything the stack declares that already runs.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
 import { runOfflinePreview, STACK_TRACES_VARIABLE, stackFileOf } from "./offlinePreview";
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
+import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf } from "./importFile";
+import { parse } from "yaml";
 import { offlineMachineConfigs, writeTalosConfigs } from "./talosConfigs";
 import { renderTree } from "./tree";
 
-const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>] [--policy-config <out.json>] [--talos-configs <dir>]";
+const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>] [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>]";
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "config-file": { type: "string" }, json: { type: "string" }, "policy-config": { type: "string" }, "talos-configs": { type: "string" } },
+    options: { "config-file": { type: "string" }, json: { type: "string" }, "policy-config": { type: "string" }, "talos-configs": { type: "string" }, "import-file": { type: "string" } },
   });
   if (positionals.length !== 1) {
     console.error(USAGE);
@@ -48,6 +51,15 @@ async function main(argv: string[]): Promise<number> {
     const files = writeTalosConfigs(values["talos-configs"], offlineMachineConfigs());
     if (files.length === 0) throw new pulumi.RunError(`stack "${stack}" declares no Talos cluster, so there are no machine configs to write`);
     console.log(`\nTalos machine configs (from the offline stand-in PKI, not a secret) written to:\n${files.map((file) => `    ${file}`).join("\n")}`);
+  }
+  if (values["import-file"]) {
+    const settings = (parse(readFileSync(stackFileOf(options), "utf8"), { merge: true }) ?? {}) as { config?: Record<string, unknown> };
+    const homeops = Object.fromEntries(Object.entries(settings.config ?? {}).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
+    const { file, targets } = importPlanFor(plan, liveInventoryOf(homeops));
+    writeFileSync(values["import-file"], `${JSON.stringify(file, null, 2)}\n`);
+    const placeholders = file.resources.filter((resource) => resource.id === ID_PLACEHOLDER).length;
+    console.log(`\nImport file written to ${values["import-file"]}: ${file.resources.length} resources, ${placeholders} ids to fill (npm run import-ids -- ${values["import-file"]} --stack ${stack}).`);
+    console.log(`Before \`pulumi import --file\`, create the providers (and the components above them) it refers to:\n  pulumi up --stack ${stack} ${targets.map((urn) => `--target '${urn}'`).join(" ")}`);
   }
   const report = await evaluatePlan(plan, policyConfig);
   console.log(`\n${renderViolations(report).join("\n")}`);

@@ -1,0 +1,122 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf, type ImportFile } from "../../tools/plan/importFile";
+import { runOfflinePreview } from "../../tools/plan/offlinePreview";
+import type { Plan } from "../../tools/plan/types";
+import { tempDir } from "../support/runCli";
+import { ROOT } from "../support/stackConfig";
+
+const homeopsConfig = (stack: string) =>
+  Object.fromEntries(
+    Object.entries((parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8"), { merge: true }) as { config: Record<string, unknown> }).config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]),
+  );
+
+/** The fields `pulumi import --file` reads (pulumi/pulumi pkg/cmd/pulumi/operations/import.go, importSpec). */
+const SPEC_FIELDS = new Set(["type", "name", "id", "parent", "provider", "version", "pluginDownloadUrl", "properties", "component", "remote", "logicalName"]);
+
+function expectDocumentedShape(file: ImportFile, plan: Plan) {
+  expect(Object.keys(file).sort()).toEqual(["nameTable", "resources"]);
+  const urns = new Set(plan.resources.map((resource) => resource.urn));
+  for (const urn of Object.values(file.nameTable)) expect(urns).toContain(urn);
+  for (const resource of file.resources) {
+    for (const key of Object.keys(resource)) expect(SPEC_FIELDS).toContain(key);
+    expect(typeof resource.type).toBe("string");
+    expect(typeof resource.name).toBe("string");
+    // A custom resource has an id; a component is created by the import.
+    expect(resource.component === true ? resource.id : typeof resource.id).toBe(resource.component === true ? undefined : "string");
+    if (resource.parent) expect(file.nameTable).toHaveProperty([resource.parent]);
+    if (resource.provider) expect(file.nameTable).toHaveProperty([resource.provider]);
+  }
+}
+
+describe("the bulk import file", () => {
+  let vps: Plan;
+  beforeAll(async () => {
+    vps = await runOfflinePreview({ stack: "vps" });
+  });
+
+  it("has the documented shape and every live Docker resource of the VPS", () => {
+    const { file, targets } = importPlanFor(vps, liveInventoryOf(homeopsConfig("vps")));
+    expectDocumentedShape(file, vps);
+    const dockerResources = vps.resources.filter((resource) => ["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(resource.type));
+    expect(file.resources.filter((resource) => !resource.component).map((resource) => resource.name).sort()).toEqual(dockerResources.map((resource) => resource.name).sort());
+    // A volume's id is its name; containers and networks wait for npm run import-ids.
+    expect(file.resources.find((resource) => resource.name === "racknerd-aegis/pangolin-identity_lldap-data")?.id).toBe("pangolin-identity_lldap-data");
+    expect(file.resources.find((resource) => resource.name === "racknerd-aegis/lldap")).toMatchObject({ id: ID_PLACEHOLDER, parent: "Stack:aegis-identity", provider: "docker:racknerd-aegis" });
+    // The stacks are components the import creates; the host component and its provider come first, targeted.
+    expect(file.resources.filter((resource) => resource.component).map((resource) => resource.name)).toContain("aegis-identity");
+    expect(targets).toEqual(["urn:pulumi:vps::homeops::homeops:docker:Host::racknerd-aegis", "urn:pulumi:vps::homeops::homeops:docker:Host$pulumi:providers:docker::racknerd-aegis"]);
+  });
+
+  it("leaves out what the estate lacks, and gives LXCs their node/vmid", () => {
+    const plan: Plan = {
+      project: "homeops",
+      stack: "homelab",
+      resources: [
+        { urn: "urn:s", type: "pulumi:pulumi:Stack", name: "homeops-homelab", parent: "" },
+        { urn: "urn:p", type: "pulumi:providers:proxmoxve", name: "pve", parent: "urn:s" },
+        { urn: "urn:c", type: "proxmoxve:index/containerLegacy:ContainerLegacy", name: "komodo", parent: "urn:s", provider: "urn:p", inputs: { nodeName: "pve1", vmId: 200 } },
+        { urn: "urn:v", type: "proxmoxve:index/vmLegacy:VmLegacy", name: "talos-cp-1", parent: "urn:s", provider: "urn:p", inputs: {} },
+        { urn: "urn:a", type: "docker:index/container:Container", name: "server04/server04-alloy-alloy-1", parent: "urn:s", provider: "urn:p", inputs: {} },
+        { urn: "urn:z", type: "aws:route53/zone:Zone", name: "sharmamohit.com", parent: "urn:s", provider: "", inputs: {} },
+      ].map((resource) => ({ custom: true, inputs: {}, provider: "", dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], ...resource })),
+    };
+    const config = { proxmoxContainers: { komodo: {} }, dockerStacks: [{ name: "server04-alloy", host: "server04", deviations: [{ field: "stack" }], containers: [{ name: "server04-alloy-alloy-1" }] }], dns: { existingZoneId: "Z123" } };
+    const { file } = importPlanFor(plan, liveInventoryOf(config));
+    expect(file.resources).toEqual([
+      { type: "proxmoxve:index/containerLegacy:ContainerLegacy", name: "komodo", id: "pve1/200", provider: "proxmoxve:pve" },
+      { type: "aws:route53/zone:Zone", name: "sharmamohit.com", id: "Z123" },
+    ]);
+  });
+});
+
+describe("npm run import-ids", () => {
+  it("fills container and network ids from docker inspect over the provider's ssh, and lists what it did not find", () => {
+    const dir = tempDir();
+    // A fake ssh on PATH: logs its arguments and answers like docker inspect on the VPS.
+    writeFileSync(
+      join(dir, "ssh"),
+      `#!/bin/sh
+echo "$@" >> "${join(dir, "ssh.log")}"
+case "$*" in
+  *"container inspect"*) echo "/lldap 1111"; echo "/pocketid 2222"; echo "Error: No such container: gone" >&2; exit 1 ;;
+  *"network inspect"*) echo "pangolin-internal 3333" ;;
+esac
+`,
+    );
+    chmodSync(join(dir, "ssh"), 0o755);
+    const importFile = join(dir, "import.json");
+    const placeholder = (type: string, name: string) => ({ type, name, id: ID_PLACEHOLDER, provider: "docker:racknerd-aegis" });
+    writeFileSync(
+      importFile,
+      JSON.stringify({
+        nameTable: { "docker:racknerd-aegis": "urn:provider" },
+        resources: [
+          placeholder("docker:index/container:Container", "racknerd-aegis/lldap"),
+          placeholder("docker:index/container:Container", "racknerd-aegis/pocketid"),
+          placeholder("docker:index/container:Container", "racknerd-aegis/gone"),
+          placeholder("docker:index/network:Network", "racknerd-aegis/pangolin-internal"),
+          { type: "docker:index/volume:Volume", name: "racknerd-aegis/v", id: "v" },
+        ],
+      }),
+    );
+    const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+    const run = spawnSync(tsx, [join(ROOT, "tools/plan/importIds.ts"), importFile, "--stack", "vps"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      timeout: 60_000,
+    });
+    expect(run.stderr).toContain("not found: racknerd-aegis/gone (no container of that name on racknerd-aegis)");
+    expect(run.status).toBe(1);
+    const filled = JSON.parse(readFileSync(importFile, "utf8")) as ImportFile;
+    expect(filled.resources.map((resource) => resource.id)).toEqual(["1111", "2222", ID_PLACEHOLDER, "3333", "v"]);
+    // The same path as the provider: the VPS's sshd on 2244 with the stack file's options.
+    expect(readFileSync(join(dir, "ssh.log"), "utf8").trim().split("\n")).toEqual([
+      "-p 2244 -o ServerAliveInterval=30 -o ConnectTimeout=15 root@23.94.73.98 docker container inspect --format '{{.Name}} {{.Id}}' lldap pocketid gone",
+      "-p 2244 -o ServerAliveInterval=30 -o ConnectTimeout=15 root@23.94.73.98 docker network inspect --format '{{.Name}} {{.Id}}' pangolin-internal",
+    ]);
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The bulk import file `pulumi import --file` reads, for everything a stack declares that
+ * already runs: `resources` (type, name, id, parent, provider; the component parents with
+ * `component: true`, so the import creates them) and `nameTable` (each parent and provider
+ * by URN). Ids are filled where the inventory knows them (a volume's id is its name, an
+ * LXC's `<node>/<vmid>`, the hosted zone's when `dns.existingZoneId` is set); Docker
+ * containers and networks get the placeholder until `npm run import-ids` reads them from the
+ * hosts.
+ */
+import type { Plan, PlannedResource } from "./types";
+
+export const ID_PLACEHOLDER = "<PLACEHOLDER>";
+
+export interface ImportSpec {
+  type: string;
+  name: string;
+  id?: string;
+  parent?: string;
+  provider?: string;
+  component?: boolean;
+}
+
+export interface ImportFile {
+  nameTable: Record<string, string>;
+  resources: ImportSpec[];
+}
+
+/** What the stack file says runs already, by resource type and logical name. */
+export interface LiveInventory {
+  /** Logical names (`<host>/<name>`) of Docker containers, volumes and networks that exist. */
+  docker: ReadonlySet<string>;
+  /** Logical names of the Proxmox LXCs that exist. */
+  lxcs: ReadonlySet<string>;
+  /** The hosted zone's id, when the stack file gives it. */
+  existingZoneId?: string;
+}
+
+const DOCKER_TYPES = new Set(["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"]);
+const LXC_TYPE = "proxmoxve:index/containerLegacy:ContainerLegacy";
+const ZONE_TYPES = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
+
+function idOf(resource: PlannedResource, live: LiveInventory): string | undefined | null {
+  if (DOCKER_TYPES.has(resource.type)) {
+    if (!live.docker.has(resource.name)) return null;
+    return resource.type === "docker:index/volume:Volume" ? String(resource.inputs.name) : ID_PLACEHOLDER;
+  }
+  if (resource.type === LXC_TYPE) return live.lxcs.has(resource.name) ? `${String(resource.inputs.nodeName)}/${String(resource.inputs.vmId)}` : null;
+  if (ZONE_TYPES.has(resource.type)) return live.existingZoneId ?? ID_PLACEHOLDER;
+  return null;
+}
+
+export interface ImportPlan {
+  file: ImportFile;
+  /**
+   * What a targeted `pulumi up` creates before the import: the providers the imported
+   * resources use (an import cannot create a provider) and the components above them.
+   */
+  targets: string[];
+}
+
+export function importPlanFor(plan: Plan, live: LiveInventory): ImportPlan {
+  const byUrn = new Map(plan.resources.map((resource) => [resource.urn, resource]));
+  const imported = plan.resources.flatMap((resource) => {
+    const id = idOf(resource, live);
+    return id === null ? [] : [{ resource, id }];
+  });
+  /** A resource's components, outermost first (the Stack itself always exists). */
+  const ancestors = (urn: string): PlannedResource[] => {
+    const parent = byUrn.get(urn);
+    return !parent || parent.type === "pulumi:pulumi:Stack" ? [] : [...ancestors(parent.parent), parent];
+  };
+  const providers = [...new Set(imported.map(({ resource }) => resource.provider).filter(Boolean))].map((urn) => byUrn.get(urn)!);
+  const targets = unique(providers.flatMap((provider) => [...ancestors(provider.parent), provider]));
+  const components = unique(imported.flatMap(({ resource }) => ancestors(resource.parent))).filter((component) => !targets.includes(component));
+
+  const nameTable: Record<string, string> = {};
+  const keyOf = (urn: string): string | undefined => {
+    const resource = byUrn.get(urn);
+    if (!resource || resource.type === "pulumi:pulumi:Stack") return undefined;
+    // Names repeat across types (the host component and its provider): the key says both.
+    const key = `${resource.type.split(":").pop()}:${resource.name}`;
+    nameTable[key] = urn;
+    return key;
+  };
+  const spec = (resource: PlannedResource, id?: string): ImportSpec => {
+    const parent = keyOf(resource.parent);
+    const provider = resource.provider ? keyOf(resource.provider) : undefined;
+    return {
+      type: resource.type,
+      name: resource.name,
+      ...(id === undefined ? { component: true } : { id }),
+      ...(parent ? { parent } : {}),
+      ...(provider ? { provider } : {}),
+    };
+  };
+  const resources = [...components.map((component) => spec(component)), ...imported.map(({ resource, id }) => spec(resource, id))];
+  return { file: { nameTable, resources }, targets: targets.map((resource) => resource.urn) };
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+interface Declared {
+  deviations?: { field: string }[];
+}
+type RawStack = Declared & { name: string; host: string; volumes?: Record<string, { dockerName?: string; external?: boolean }>; containers: { name: string }[] };
+
+/**
+ * What runs today, from the stack file's `homeops:` config: every Docker stack, volume and
+ * network the file declares, except those whose deviation says the estate lacks them
+ * (`stack`, `network`: see `npm run adopt -- --check`); every LXC; the zone's id if given.
+ */
+export function liveInventoryOf(config: Record<string, unknown>): LiveInventory {
+  const lacking = (node: Declared, field: string) => (node.deviations ?? []).some((deviation) => deviation.field === field);
+  const hosts = (config.dockerHosts ?? {}) as Record<string, { networks?: Record<string, Declared> }>;
+  const stacks = ((config.dockerStacks ?? []) as RawStack[]).filter((stack) => !lacking(stack, "stack"));
+  const docker = new Set<string>([
+    ...Object.entries(hosts).flatMap(([host, spec]) =>
+      Object.entries(spec.networks ?? {})
+        .filter(([, network]) => !lacking(network, "network"))
+        .map(([name]) => `${host}/${name}`),
+    ),
+    ...stacks.flatMap((stack) => [
+      ...stack.containers.map((container) => `${stack.host}/${container.name}`),
+      ...Object.entries(stack.volumes ?? {})
+        .filter(([, volume]) => !volume.external)
+        .map(([key, volume]) => `${stack.host}/${volume.dockerName ?? `${stack.name}_${key}`}`),
+    ]),
+  ]);
+  const dns = (config.dns ?? {}) as { existingZoneId?: string };
+  return { docker, lxcs: new Set(Object.keys((config.proxmoxContainers ?? {}) as object)), existingZoneId: dns.existingZoneId };
+}
