@@ -1,17 +1,14 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf, type ImportFile } from "../../tools/plan/importFile";
 import { runOfflinePreview } from "../../tools/plan/offlinePreview";
+import { readHomeopsSettings } from "../../tools/plan/stackConfig";
 import type { Plan } from "../../tools/plan/types";
 import { tempDir } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 
-const homeopsConfig = (stack: string) =>
-  Object.fromEntries(
-    Object.entries((parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8"), { merge: true }) as { config: Record<string, unknown> }).config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]),
-  );
+const homeopsConfig = (stack: string) => readHomeopsSettings(join(ROOT, `Pulumi.${stack}.yaml`));
 
 /** The fields `pulumi import --file` reads (pulumi/pulumi pkg/cmd/pulumi/operations/import.go, importSpec). */
 const SPEC_FIELDS = new Set(["type", "name", "id", "parent", "provider", "version", "pluginDownloadUrl", "properties", "component", "remote", "logicalName"]);

@@ -32,9 +32,9 @@ test("bad config fails with the key and the rule, exit 1, no stack trace", () =>
 });
 
 test("a credential stored in plaintext in the stack file is refused", () => {
-  const result = plan("vps", "--config-file", writeStackFile(tempDir(), stackConfigData("vps"), { "homeops:vpsNewtSecret": "plain-text-secret" }));
+  const result = plan("vps", "--config-file", writeStackFile(tempDir(), stackConfigData("vps"), { "homeops:racknerdAegisNewtNewtSecret": "plain-text-secret" }));
   expect(result.status).toBe(1);
-  expect(result.stderr).toContain("homeops:vpsNewtSecret: is stored in plaintext; set it with `pulumi config set --secret vpsNewtSecret <value>`");
+  expect(result.stderr).toContain("homeops:racknerdAegisNewtNewtSecret: is stored in plaintext; set it with `pulumi config set --secret racknerdAegisNewtNewtSecret <value>`");
   expect(result.stdout + result.stderr).not.toContain("plain-text-secret");
   noStackTrace(result.stderr);
 });

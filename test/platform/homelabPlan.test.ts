@@ -31,7 +31,9 @@ const outputsOf = (resource: PlannedResource) => {
   const state = (pulumi.runtime.getMonitor() as unknown as MockMonitor).resources.get(resource.urn)!.state as { toJavaScript?: () => Record<string, unknown> };
   return (state.toJavaScript ? state.toJavaScript() : state) as Record<string, any>;
 };
-const LAN_HOSTS = ["komodo", "server04", "nvr", "kasm", "omni", "seaweedfs"];
+const LAN_HOSTS = ["komodo", "server04", "nvr", "kasm", "omni", "seaweedfs", "storage"];
+// The estate runs no Alloy on the storage host.
+const ALLOY_HOSTS = LAN_HOSTS.filter((host) => host !== "storage");
 
 describe("LAN Docker hosts", () => {
   test("each host is reached over SSH and everything on it goes through its own provider", () => {
@@ -47,15 +49,15 @@ describe("LAN Docker hosts", () => {
 
   test("every container has a memory limit; Alloy's credentials make its env secret", () => {
     const containers = ofType("docker:index/container:Container");
-    expect(containers).toHaveLength(19);
+    expect(containers).toHaveLength(23);
     for (const container of containers) expect(container.inputs.memory).toBeGreaterThan(0);
-    for (const host of LAN_HOSTS) expect(named("docker:index/container:Container", `${host}-alloy/${host}-alloy`).inputs.envs).toBe(SECRET_PLACEHOLDER);
+    for (const host of ALLOY_HOSTS) expect(named("docker:index/container:Container", `${host}-alloy/${host}-alloy-alloy-1`).inputs.envs).toBe(SECRET_PLACEHOLDER);
   });
 
   test("data volumes keep the estate's names and are protected and retained", () => {
     const volumes = ofType("docker:index/volume:Volume");
     expect(volumes.map((volume) => volume.inputs.name).sort()).toEqual(
-      ["komodo_ferretdb-state", "komodo_postgres-data", ...LAN_HOSTS.map((host) => `${host}-alloy_alloy-data`)].sort(),
+      ["komodo_ferretdb-state", "komodo_postgres-data", ...ALLOY_HOSTS.map((host) => `${host}-alloy_alloy-data`)].sort(),
     );
     for (const volume of volumes) expect(volume).toMatchObject({ protect: true, retainOnDelete: true });
   });
@@ -123,7 +125,18 @@ test("the policy pack finds nothing on the LAN Docker hosts, the platform or DNS
 
 test("no config secret of these areas appears in the plan", () => {
   const { values } = readOfflineConfig(STACK_FILE, "homeops");
-  const mine = ["monitoringPushPassword", "objectStoreSecretAccessKey", "argocdOidcClientSecret", "clusterNewtSecret", "komodoDbPassword", "kasmNewtSecret", "omniConfig", "seaweedfsS3Config"];
+  const mine = [
+    "monitoringPushPassword",
+    "objectStoreSecretAccessKey",
+    "argocdOidcClientSecret",
+    "clusterNewtSecret",
+    "komodoCoreKomodoDbPassword",
+    "kasmNewtNewtSecret",
+    "omniConfig",
+    "sharedAlloyBasicAuthPassword",
+    "storageGarageGarageRpcSecret",
+    "server04VaultwardenBackupBackupSshKeyB64",
+  ];
   const text = JSON.stringify(plan);
   for (const key of mine) {
     const placeholder = values[`homeops:${key}`];

@@ -5,4 +5,5 @@ import { planSafetySuite } from "./planSafetySuite";
 planSafetySuite({
   stack: "homelab",
   categories: ["Docker volume", "Proxmox guest holding data", "DNS zone", "Talos PKI", "Ceph cluster", "generated secret"],
+  generatesSecrets: true,
 });

@@ -1,4 +1,5 @@
 import { planSafetySuite } from "./planSafetySuite";
 
-// The VPS keeps its data in Docker volumes; its generated secrets live in the state.
-planSafetySuite({ stack: "vps", categories: ["Docker volume", "generated secret"] });
+// The VPS keeps its data in Docker volumes; its secrets are the estate's, adopted as config
+// secrets, so it generates none.
+planSafetySuite({ stack: "vps", categories: ["Docker volume"], generatesSecrets: false });

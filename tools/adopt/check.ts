@@ -5,12 +5,12 @@
  * where the stack file declares it (a `deviations` entry with the field and the reason), and
  * a declared deviation that no longer differs is reported too, so the list stays exact.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { deviceSchema, healthcheckSchema, mountSchema, portSchema } from "../../config/docker";
 import { formatIssues } from "../../config/errors";
 import { stackConfigValidators } from "../../config/stacks";
+import { readHomeopsSettings } from "../plan/stackConfig";
 import type { Adopted } from "./compose";
 import { adoptKomodoFile, EstateError } from "./estate";
 
@@ -49,13 +49,12 @@ const deviationsOf = (node: Raw | undefined): Deviation[] => (Array.isArray(node
 /** Reads the stack file, validates it as the program would, adopts the estate of its hosts, compares. */
 export function checkStackFile(stack: string, options: { estateRoot: string; stackFile?: string }): CheckResult {
   const stackFile = options.stackFile ?? `Pulumi.${stack}.yaml`;
-  let settings: { config?: Raw };
+  let config: Record<string, unknown>;
   try {
-    settings = (parse(readFileSync(stackFile, "utf8"), { merge: true }) ?? {}) as { config?: Raw };
+    config = readHomeopsSettings(stackFile);
   } catch (error) {
     throw new EstateError(`${stackFile}: cannot read it (${(error as Error).message.split("\n")[0]})`);
   }
-  const config = Object.fromEntries(Object.entries(settings.config ?? {}).filter(([key]) => key.startsWith("homeops:")).map(([key, value]) => [key.slice("homeops:".length), value]));
   const validate = stackConfigValidators[stack];
   if (!validate) throw new EstateError(`unknown stack "${stack}" (${Object.keys(stackConfigValidators).join(", ")})`);
   const validated = validate(config);

@@ -7,7 +7,7 @@
  * generated machine config as `<dir>/<node>.yaml`, and the bulk import file for
  * `pulumi import --file` of everything the stack declares that already runs.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
@@ -15,7 +15,7 @@ import { runOfflinePreview, STACK_TRACES_VARIABLE, stackFileOf } from "./offline
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf } from "./importFile";
-import { parse } from "yaml";
+import { readHomeopsSettings } from "./stackConfig";
 import { offlineMachineConfigs, writeTalosConfigs } from "./talosConfigs";
 import { renderTree } from "./tree";
 
@@ -53,9 +53,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`\nTalos machine configs (from the offline stand-in PKI, not a secret) written to:\n${files.map((file) => `    ${file}`).join("\n")}`);
   }
   if (values["import-file"]) {
-    const settings = (parse(readFileSync(stackFileOf(options), "utf8"), { merge: true }) ?? {}) as { config?: Record<string, unknown> };
-    const homeops = Object.fromEntries(Object.entries(settings.config ?? {}).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
-    const { file, targets } = importPlanFor(plan, liveInventoryOf(homeops));
+    const { file, targets } = importPlanFor(plan, liveInventoryOf(readHomeopsSettings(stackFileOf(options))));
     writeFileSync(values["import-file"], `${JSON.stringify(file, null, 2)}\n`);
     const placeholders = file.resources.filter((resource) => resource.id === ID_PLACEHOLDER).length;
     console.log(`\nImport file written to ${values["import-file"]}: ${file.resources.length} resources, ${placeholders} ids to fill (npm run import-ids -- ${values["import-file"]} --stack ${stack}).`);

@@ -8,9 +8,9 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parse } from "yaml";
 import { fillIds, KINDS, type SshHost } from "./dockerIds";
 import { ID_PLACEHOLDER, type ImportFile } from "./importFile";
+import { readHomeopsSettings } from "./stackConfig";
 
 function main(argv: string[]): number {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { stack: { type: "string" }, "config-file": { type: "string" } } });
@@ -19,8 +19,7 @@ function main(argv: string[]): number {
     return 2;
   }
   const stackFile = values["config-file"] ?? `Pulumi.${values.stack}.yaml`;
-  const settings = parse(readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> };
-  const hosts = (settings.config?.["homeops:dockerHosts"] ?? {}) as Record<string, SshHost>;
+  const hosts = (readHomeopsSettings(stackFile).dockerHosts ?? {}) as Record<string, SshHost>;
   const file = JSON.parse(readFileSync(positionals[0], "utf8")) as ImportFile;
   const missing = fillIds(file, hosts, (args) => {
     const result = spawnSync("ssh", args, { encoding: "utf8" });

@@ -77,3 +77,17 @@ export function cliConfigEnvironment(config: OfflineConfig): { PULUMI_CONFIG: st
 function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && Object.keys(value).length === 1 && "secure" in value;
 }
+
+/**
+ * The `homeops:` keys of a stack settings file as written (YAML anchors resolved, keys
+ * without the namespace), for tools that read the declarations rather than run the program.
+ */
+export function readHomeopsSettings(stackFile: string): Record<string, unknown> {
+  if (!existsSync(stackFile)) throw new RunError(`No stack settings file ${stackFile}`);
+  const settings = (parse(readFileSync(stackFile, "utf8"), { merge: true }) ?? {}) as { config?: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(settings.config ?? {})
+      .filter(([key]) => key.startsWith("homeops:"))
+      .map(([key, value]) => [key.slice("homeops:".length), value]),
+  );
+}
