@@ -14,7 +14,7 @@ describe("an unknown key is refused at any depth, with the nearest known key", (
     ["a Docker host key", "vps", (c) => (c.dockerHosts["racknerd-aegis"].sshPrt = 22), "homeops:dockerHosts.racknerd-aegis.sshPrt", "unknown key; did you mean `sshPort`?"],
     ["a container key in another case", "vps", (c) => (containerIn(c, "lldap").memoryMB = 128), "homeops:dockerStacks[2].containers[0].memoryMB", "unknown key; did you mean `memoryMb`?"],
     ["a healthcheck key", "vps", (c) => (containerIn(c, "lldap").healthcheck.intervall = "5s"), "homeops:dockerStacks[2].containers[0].healthcheck.intervall", "unknown key; did you mean `interval`?"],
-    ["a Docker network key", "vps", (c) => (c.dockerHosts["racknerd-aegis"].networks["identity-internal"].interal = true), "homeops:dockerHosts.racknerd-aegis.networks.identity-internal.interal", "unknown key; did you mean `internal`?"],
+    ["a Docker network key", "vps", (c) => (c.dockerHosts["racknerd-aegis"].networks["aegis-identity_identity-internal"].interal = true), "homeops:dockerHosts.racknerd-aegis.networks.aegis-identity_identity-internal.interal", "unknown key; did you mean `internal`?"],
     ["a key nothing is close to", "vps", (c) => (containerIn(c, "lldap").restartPolicy = "always"), "homeops:dockerStacks[2].containers[0].restartPolicy", "unknown key"],
     ["a Proxmox node key", "homelab", (c) => (c.proxmox.nodes.pve1.adress = "192.168.11.11"), "homeops:proxmox.nodes.pve1.adress", "unknown key; did you mean `address`?"],
     ["a Proxmox secret reference key", "homelab", (c) => (c.proxmox.apiToken = { configSecret: "proxmoxApiToken", configSecrets: "x" }), "homeops:proxmox.apiToken.configSecrets", "unknown key; did you mean `configSecret`?"],
@@ -34,7 +34,7 @@ describe("an unknown key is refused at any depth, with the nearest known key", (
     const issues = brokenConfig("vps", (c) => {
       c.dockerStackz = c.dockerStacks;
       delete c.dockerStacks;
-      c.vpsNewtId = "a secret set with pulumi config set --secret";
+      c.racknerdAegisNewtNewtId = "a secret set with pulumi config set --secret";
     });
     expect(issues.map((issue) => issue.key).sort()).toEqual(["homeops:dockerStacks", "homeops:dockerStackz"]);
   });
