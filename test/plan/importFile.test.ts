@@ -40,8 +40,8 @@ describe("the bulk import file", () => {
     const dockerResources = vps.resources.filter((resource) => ["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"].includes(resource.type));
     expect(file.resources.filter((resource) => !resource.component).map((resource) => resource.name).sort()).toEqual(dockerResources.map((resource) => resource.name).sort());
     // A volume's id is its name; containers and networks wait for npm run import-ids.
-    expect(file.resources.find((resource) => resource.name === "racknerd-aegis/pangolin-identity_lldap-data")?.id).toBe("pangolin-identity_lldap-data");
-    expect(file.resources.find((resource) => resource.name === "racknerd-aegis/lldap")).toMatchObject({ id: ID_PLACEHOLDER, parent: "Stack:aegis-identity", provider: "docker:racknerd-aegis" });
+    expect(file.resources.find((resource) => resource.name === "aegis-identity/lldap-data")?.id).toBe("pangolin-identity_lldap-data");
+    expect(file.resources.find((resource) => resource.name === "aegis-identity/lldap")).toMatchObject({ id: ID_PLACEHOLDER, parent: "Stack:aegis-identity", provider: "docker:racknerd-aegis" });
     // The stacks are components the import creates; the host component and its provider come first, targeted.
     expect(file.resources.filter((resource) => resource.component).map((resource) => resource.name)).toContain("aegis-identity");
     expect(targets).toEqual(["urn:pulumi:vps::homeops::homeops:docker:Host::racknerd-aegis", "urn:pulumi:vps::homeops::homeops:docker:Host$pulumi:providers:docker::racknerd-aegis"]);
@@ -56,7 +56,7 @@ describe("the bulk import file", () => {
         { urn: "urn:p", type: "pulumi:providers:proxmoxve", name: "pve", parent: "urn:s" },
         { urn: "urn:c", type: "proxmoxve:index/containerLegacy:ContainerLegacy", name: "komodo", parent: "urn:s", provider: "urn:p", inputs: { nodeName: "pve1", vmId: 200 } },
         { urn: "urn:v", type: "proxmoxve:index/vmLegacy:VmLegacy", name: "talos-cp-1", parent: "urn:s", provider: "urn:p", inputs: {} },
-        { urn: "urn:a", type: "docker:index/container:Container", name: "server04/server04-alloy-alloy-1", parent: "urn:s", provider: "urn:p", inputs: {} },
+        { urn: "urn:a", type: "docker:index/container:Container", name: "server04-alloy/server04-alloy-alloy-1", parent: "urn:s", provider: "urn:p", inputs: {} },
         { urn: "urn:z", type: "aws:route53/zone:Zone", name: "sharmamohit.com", parent: "urn:s", provider: "", inputs: {} },
       ].map((resource) => ({ custom: true, inputs: {}, provider: "", dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], ...resource })),
     };
@@ -91,9 +91,9 @@ esac
       JSON.stringify({
         nameTable: { "docker:racknerd-aegis": "urn:provider" },
         resources: [
-          placeholder("docker:index/container:Container", "racknerd-aegis/lldap"),
-          placeholder("docker:index/container:Container", "racknerd-aegis/pocketid"),
-          placeholder("docker:index/container:Container", "racknerd-aegis/gone"),
+          placeholder("docker:index/container:Container", "aegis-identity/lldap"),
+          placeholder("docker:index/container:Container", "aegis-identity/pocketid"),
+          placeholder("docker:index/container:Container", "aegis-gateway/gone"),
           placeholder("docker:index/network:Network", "racknerd-aegis/pangolin-internal"),
           { type: "docker:index/volume:Volume", name: "racknerd-aegis/v", id: "v" },
         ],
@@ -106,7 +106,7 @@ esac
       env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
       timeout: 60_000,
     });
-    expect(run.stderr).toContain("not found: racknerd-aegis/gone (no container of that name on racknerd-aegis)");
+    expect(run.stderr).toContain("not found: aegis-gateway/gone (no container of that name on racknerd-aegis)");
     expect(run.status).toBe(1);
     const filled = JSON.parse(readFileSync(importFile, "utf8")) as ImportFile;
     expect(filled.resources.map((resource) => resource.id)).toEqual(["1111", "2222", ID_PLACEHOLDER, "3333", "v"]);

@@ -2,7 +2,7 @@
  * Docker ids from the hosts, for the bulk import file: `docker inspect` over the same ssh the
  * Docker provider runs (your `ssh`, the host's sshUser, address, sshPort and sshOptions).
  */
-import { ID_PLACEHOLDER, type ImportFile } from "./importFile";
+import { ID_PLACEHOLDER, type ImportFile, type ImportSpec } from "./importFile";
 
 export interface SshHost {
   sshUser: string;
@@ -38,7 +38,8 @@ export function fillIds(file: ImportFile, hosts: Record<string, SshHost>, run: (
   const wanted = file.resources.filter((resource) => resource.id === ID_PLACEHOLDER && KINDS[resource.type]);
   const groups = new Map<string, typeof wanted>();
   for (const resource of wanted) {
-    const host = resource.name.slice(0, resource.name.indexOf("/"));
+    // Every resource on a host goes through its provider, named after the host.
+    const host = (resource.provider ?? "").replace(/^docker:/, "");
     const key = `${host} ${KINDS[resource.type]}`;
     groups.set(key, [...(groups.get(key) ?? []), resource]);
   }
@@ -49,11 +50,13 @@ export function fillIds(file: ImportFile, hosts: Record<string, SshHost>, run: (
       missing.push(...resources.map((resource) => `${resource.name} (no host ${hostName} in the stack file)`));
       continue;
     }
-    const names = resources.map((resource) => resource.name.slice(hostName.length + 1));
+    // Logical names are `<stack or host>/<Docker name>`.
+    const dockerName = (resource: ImportSpec) => resource.name.slice(resource.name.indexOf("/") + 1);
+    const names = resources.map(dockerName);
     // Quoted for the remote shell, which ssh hands the words to.
     const found = parseInspect(run(sshCommand(host, [kind, "inspect", "--format", "'{{.Name}} {{.Id}}'", ...names])));
     for (const resource of resources) {
-      const id = found.get(resource.name.slice(hostName.length + 1));
+      const id = found.get(dockerName(resource));
       if (id) resource.id = id;
       else missing.push(`${resource.name} (no ${kind} of that name on ${hostName})`);
     }

@@ -27,7 +27,7 @@ export interface ImportFile {
 
 /** What the stack file says runs already, by resource type and logical name. */
 export interface LiveInventory {
-  /** Logical names (`<host>/<name>`) of Docker containers, volumes and networks that exist. */
+  /** Logical names of the Docker containers and volumes (`<stack>/<name>`) and networks (`<host>/<network>`) that exist. */
   docker: ReadonlySet<string>;
   /** Logical names of the Proxmox LXCs that exist. */
   lxcs: ReadonlySet<string>;
@@ -122,10 +122,10 @@ export function liveInventoryOf(config: Record<string, unknown>): LiveInventory 
         .map(([name]) => `${host}/${name}`),
     ),
     ...stacks.flatMap((stack) => [
-      ...stack.containers.map((container) => `${stack.host}/${container.name}`),
+      ...stack.containers.map((container) => `${stack.name}/${container.name}`),
       ...Object.entries(stack.volumes ?? {})
         .filter(([, volume]) => !volume.external)
-        .map(([key, volume]) => `${stack.host}/${volume.dockerName ?? `${stack.name}_${key}`}`),
+        .map(([key]) => `${stack.name}/${key}`),
     ]),
   ]);
   const dns = (config.dns ?? {}) as { existingZoneId?: string };
