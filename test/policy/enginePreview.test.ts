@@ -73,7 +73,7 @@ describe("the offline plan records what AnalyzeStack gets in a preview", () => {
     expect(options).toEqual({
       "traefik-public": UNKNOWN_PLACEHOLDER,
       "pangolin-internal": UNKNOWN_PLACEHOLDER,
-      "identity-internal": { "com.docker.network.bridge.gateway_mode_ipv4": "isolated" },
+      "aegis-identity_identity-internal": { "com.docker.network.bridge.gateway_mode_ipv4": "isolated" },
       "newt-periphery": UNKNOWN_PLACEHOLDER,
     });
   });
@@ -102,7 +102,7 @@ describe("every policy decides from what a preview knows", () => {
         ...plans.vps,
         resources: plans.vps.resources.map((resource) => {
           if (resource.type !== CONTAINER || resource.inputs.name !== "aegis-traefik") return resource;
-          const join = (state: Record<string, unknown>) => ({ ...state, networksAdvanced: [...(state.networksAdvanced as object[]), { name: "identity-internal", aliases: ["aegis-traefik"] }] });
+          const join = (state: Record<string, unknown>) => ({ ...state, networksAdvanced: [...(state.networksAdvanced as object[]), { name: "aegis-identity_identity-internal", aliases: ["aegis-traefik"] }] });
           return { ...resource, inputs: join(resource.inputs), outputs: join(resource.outputs!) };
         }),
       },
@@ -112,10 +112,10 @@ describe("every policy decides from what a preview knows", () => {
     expect(sdkAdvisories(report)).toEqual([]);
     const isolation = report.violations.filter((violation) => violation.policyName === "docker-isolation-boundaries");
     expect(isolation.map((violation) => [violation.enforcementLevel, violation.name])).toEqual([
-      ["mandatory", "racknerd-aegis/lldap"],
-      ["mandatory", "racknerd-aegis/pocketid"],
+      ["mandatory", "aegis-identity/lldap"],
+      ["mandatory", "aegis-identity/pocketid"],
     ]);
-    expect(violationDetail(isolation[0])).toMatch(/^lldap \(zone identity\) is reachable over network identity-internal from internet-facing aegis-traefik/);
+    expect(violationDetail(isolation[0])).toMatch(/^lldap \(zone identity\) is reachable over network aegis-identity_identity-internal from internet-facing aegis-traefik/);
   });
 });
 
@@ -162,7 +162,7 @@ describe("the pack over gRPC, started as the CLI starts it", () => {
     homelab: { stack: "homelab", plan: plans.homelab },
     "an isolation break (edge container on identity-internal)": {
       stack: "vps",
-      plan: changed("aegis-traefik", (state) => ({ ...state, networksAdvanced: [...(state.networksAdvanced as object[]), { name: "identity-internal", aliases: ["aegis-traefik"] }] })),
+      plan: changed("aegis-traefik", (state) => ({ ...state, networksAdvanced: [...(state.networksAdvanced as object[]), { name: "aegis-identity_identity-internal", aliases: ["aegis-traefik"] }] })),
     },
     "an unlisted public port": { stack: "vps", plan: changed("aegis-crowdsec", (state) => ({ ...state, ports: [{ internal: 8080, external: 8080, ip: "0.0.0.0", protocol: "tcp" }] })) },
     "a missing memory limit": { stack: "vps", plan: changed("pocketid", ({ memory: _, ...state }) => state) },
@@ -270,7 +270,7 @@ describe("the pack over gRPC, started as the CLI starts it", () => {
     const options = plan.resources.filter((resource) => resource.type === NETWORK).map((resource) => resource.outputs?.options);
     expect(options.filter((value) => value === UNKNOWN_PLACEHOLDER)).toHaveLength(3);
     const isolation = (await overGrpc("vps", plan)).violations.filter((violation) => violation.policyName === "docker-isolation-boundaries");
-    expect(isolation.map((violation) => [violation.enforcementLevel, violation.name])).toEqual([["mandatory", "racknerd-aegis/lldap"], ["mandatory", "racknerd-aegis/pocketid"]]);
+    expect(isolation.map((violation) => [violation.enforcementLevel, violation.name])).toEqual([["mandatory", "aegis-identity/lldap"], ["mandatory", "aegis-identity/pocketid"]]);
   });
 
   test("an invalid pack configuration: the engine's validation against the schemas the pack reports finds what `check` reports, all at once", () => {
