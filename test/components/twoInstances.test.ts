@@ -22,7 +22,8 @@ import { ProxmoxContainer } from "../../components/proxmox/container";
 import { containerGuestSpec } from "../../components/proxmox/inventory";
 import { ProxmoxCluster } from "../../components/proxmox/proxmoxCluster";
 import { ProxmoxVm } from "../../components/proxmox/vm";
-import { StackSecrets } from "../../components/secrets/stackSecrets";
+import { configSecretKeysIn, StackSecrets } from "../../components/secrets/stackSecrets";
+import { inventoryValues } from "../../stacks/inventoryValues";
 import { planTalosCluster, talosVmSpec } from "../../components/talos/clusterPlan";
 import { TalosCluster } from "../../components/talos/talosCluster";
 import { TalosPki } from "../../components/talos/pki";
@@ -47,7 +48,11 @@ const component = (type: string, build: (name: string) => void) => COMPONENTS.pu
 function sharedDependencies() {
   const vpsHost = new DockerHost("shared-vps-host", vps.dockerHosts["racknerd-aegis"]);
   const segmentation = new NetworkSegmentation("shared-vps-host", { host: vpsHost }, { parent: vpsHost });
-  const secrets = new StackSecrets("shared-secrets", { generated: vps.generatedSecrets, configSecretKeys: [] });
+  // The adopted stack reads its credentials from config secrets: declared, and stored encrypted as the CLI passes them.
+  const configSecretKeys = configSecretKeysIn(inventoryValues(vps.dockerStacks));
+  const secretConfig = Object.fromEntries(configSecretKeys.map((key) => [`homeops:${key}`, `${key}-test`]));
+  pulumi.runtime.setAllConfig(secretConfig, Object.keys(secretConfig));
+  const secrets = new StackSecrets("shared-secrets", { generated: vps.generatedSecrets, configSecretKeys });
   const proxmox = new ProxmoxCluster("shared-proxmox", { settings: homelab.proxmox, apiToken: pulumi.secret("homeops@pve!pulumi=test") });
   const kubernetes = new KubernetesProvider("shared-cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
   const aws = new AwsProvider("shared-aws", { region: "us-east-1" });
@@ -68,7 +73,8 @@ component("homeops:docker:Stack", (name) => {
     { parent: shared.vpsHost },
   );
 });
-component("homeops:secrets:StackSecrets", (name) => new StackSecrets(name, { generated: vps.generatedSecrets, configSecretKeys: [] }));
+// The VPS adopts its secrets and generates none, so this instance generates one of its own to have children.
+component("homeops:secrets:StackSecrets", (name) => new StackSecrets(name, { generated: { "session-key": { length: 32, special: false } }, configSecretKeys: [] }));
 component("homeops:proxmox:Cluster", (name) => new ProxmoxCluster(name, { settings: homelab.proxmox, apiToken: pulumi.secret("homeops@pve!pulumi=test") }));
 component("homeops:proxmox:Vm", (name) => {
   const plan = planTalosCluster(homelab.talos, homelab.proxmox.networks.lan);
