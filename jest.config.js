@@ -10,4 +10,15 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 60000,
+  // Jest's default is one worker fewer than the cores, and on two cores that one worker runs
+  // every file in turn: one worker per core keeps both busy.
+  maxWorkers: "100%",
+  // Loaded on first use rather than with the SDK in every file (test/support/lazyModule.ts).
+  moduleNameMapper: {
+    "^typescript$": "<rootDir>/test/support/lazy/typescript.ts",
+    "^@npmcli/arborist$": "<rootDir>/test/support/lazy/arborist.ts",
+  },
+  // One offline preview per stack for the whole run (test/support/previews.ts).
+  globalSetup: "<rootDir>/test/support/globalSetup.ts",
+  globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
 };

@@ -4,7 +4,7 @@
  */
 import { boundaryTable, type BoundaryTable } from "../../tools/diagrams/boundaries";
 import { dockerHostsOf } from "../../tools/diagrams/dockerHosts";
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
+import { stackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 
 // The spec names the targets as the seed does; the containers are called periphery, lldap, pangolin.
@@ -12,7 +12,7 @@ const SPEC_COLUMNS = ["Periphery", "LLDAP", "Pangolin"];
 
 let table: BoundaryTable;
 beforeAll(async () => {
-  const plan = await runOfflinePreview({ stack: "vps" });
+  const { plan } = await stackPreview("vps");
   const hosts = dockerHostsOf(plan);
   expect(hosts.map((host) => host.name)).toEqual(["racknerd-aegis"]);
   table = boundaryTable(hosts[0]);

@@ -1,10 +1,8 @@
 /** The homelab stack's compute layer, as the offline preview records it. */
 import * as pulumi from "@pulumi/pulumi";
-import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { parseAllDocuments } from "yaml";
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
-import { offlineMachineConfigs } from "../../tools/plan/talosConfigs";
 import type { Plan } from "../../tools/plan/types";
+import { stackPreview, type StackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
@@ -16,9 +14,9 @@ const NODES = ["talos-cp-1", "talos-cp-2", "talos-cp-3"];
 
 let plan: Plan;
 let machineConfigs: Record<string, string>;
+let outputs: StackPreview["outputs"];
 beforeAll(async () => {
-  plan = await runOfflinePreview({ stack: "homelab" });
-  machineConfigs = offlineMachineConfigs();
+  ({ plan, machineConfigs, outputs } = await stackPreview("homelab"));
 });
 
 const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
@@ -34,11 +32,9 @@ const inCluster = (name: string) => `homeops/${name}`;
 
 /** A registered resource's outputs in the mock monitor, secrets still marked. */
 function registeredOutputs(urnSuffix: string): Record<string, unknown> {
-  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
-  const entry = [...monitor.resources.values()].find((resource) => resource.urn.endsWith(urnSuffix));
-  if (!entry) throw new Error(`nothing registered as ${urnSuffix}`);
-  const state = entry.state as { toJavaScript?: () => Record<string, unknown> };
-  return state.toJavaScript ? state.toJavaScript() : (entry.state as Record<string, unknown>);
+  const urn = Object.keys(outputs).find((candidate) => candidate.endsWith(urnSuffix));
+  if (!urn) throw new Error(`nothing registered as ${urnSuffix}`);
+  return outputs[urn];
 }
 const isSecret = (value: unknown) => (value as Record<string, unknown>)?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 

@@ -2,14 +2,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { runTool, tempDir } from "../support/runCli";
+import { planCommand } from "../../tools/plan/cli";
+import { runCommand, tempDir } from "../support/runCli";
 import { talosSchemaValidator } from "../talos/talosSchema";
 
-const plan = (...args: string[]) => runTool("tools/plan/cli.ts", args);
+const plan = (...args: string[]) => runCommand(planCommand, args);
 
-test("writes one file per node, all documents of which validate against the v1.13.9 schema", () => {
+test("writes one file per node, all documents of which validate against the v1.13.9 schema", async () => {
   const dir = join(tempDir(), "talos");
-  const result = plan("homelab", "--talos-configs", dir);
+  const result = await plan("homelab", "--talos-configs", dir);
   // The exit status also reflects the policy pack's verdict on the whole stack, not this option.
   expect(result.stdout).toContain(`Talos machine configs (from the offline stand-in PKI, not a secret) written to:\n    ${join(dir, "talos-cp-1.yaml")}`);
   const files = readdirSync(dir).sort();
@@ -26,8 +27,8 @@ test("writes one file per node, all documents of which validate against the v1.1
   }
 });
 
-test("a stack without a Talos cluster says so", () => {
-  const result = plan("vps", "--talos-configs", tempDir());
+test("a stack without a Talos cluster says so", async () => {
+  const result = await plan("vps", "--talos-configs", tempDir());
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('error: stack "vps" declares no Talos cluster, so there are no machine configs to write');
 });

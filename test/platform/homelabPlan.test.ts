@@ -1,21 +1,21 @@
 /** The homelab stack's LAN Docker hosts, platform and DNS, as the offline preview records them. */
 import * as pulumi from "@pulumi/pulumi";
-import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
 import { isDefaultDeny } from "../../policy/kubernetes-network-policies";
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan, type PlannedResource } from "../../tools/plan/types";
+import { stackPreview, type StackPreview } from "../support/previews";
 import { ROOT, stackConfigData } from "../support/stackConfig";
 
 const STACK_FILE = `${ROOT}/Pulumi.homelab.yaml`;
 const config = stackConfigData("homelab");
 let plan: Plan;
+let outputs: StackPreview["outputs"];
 let report: PolicyReport;
 
 beforeAll(async () => {
-  plan = await runOfflinePreview({ stack: "homelab" });
+  ({ plan, outputs } = await stackPreview("homelab"));
   report = await evaluatePlan(plan, policyConfigForStack("homelab", STACK_FILE));
 });
 
@@ -27,10 +27,7 @@ const named = (type: string, name: string) => {
 };
 const byUrn = (urn: string) => plan.resources.find((resource) => resource.urn === urn)!;
 /** A registered resource's outputs as the mocks computed them. */
-const outputsOf = (resource: PlannedResource) => {
-  const state = (pulumi.runtime.getMonitor() as unknown as MockMonitor).resources.get(resource.urn)!.state as { toJavaScript?: () => Record<string, unknown> };
-  return (state.toJavaScript ? state.toJavaScript() : state) as Record<string, any>;
-};
+const outputsOf = (resource: PlannedResource) => outputs[resource.urn] as Record<string, any>;
 const LAN_HOSTS = ["komodo", "server04", "nvr", "kasm", "omni", "seaweedfs", "storage"];
 // The estate runs no Alloy on the storage host.
 const ALLOY_HOSTS = LAN_HOSTS.filter((host) => host !== "storage");

@@ -1,23 +1,20 @@
 /**
- * Bad stack configurations through the real CLI (`npm run plan -- <stack> --config-file
- * <bad>`): each is refused before any resource is registered, with exit code 1, one message
- * naming the config key and the rule, and no stack trace.
+ * Bad stack configurations through the plan command (`npm run plan -- <stack> --config-file
+ * <bad>`, run in-process; test/plan/planCli.test.ts runs it as a process): each is refused
+ * before any resource is registered, with exit code 1, one message naming the config key and
+ * the rule, and no stack trace.
  */
-import { writeStackFile, tempDir, type CliRun } from "../support/runCli";
+import { planCommand } from "../../tools/plan/cli";
+import { runCommand, writeStackFile, tempDir, type CliRun } from "../support/runCli";
 import { badConfigs } from "./badConfigs";
-import { inPool, spawnTool, STACK_FRAME } from "./spawnTool";
+import { STACK_FRAME } from "./spawnTool";
 
 const cases = badConfigs();
 const runs = new Map<string, CliRun>();
 
 beforeAll(async () => {
-  await inPool(
-    cases.map((bad) => async () => {
-      const file = writeStackFile(tempDir(), bad.config);
-      runs.set(bad.kind, await spawnTool("tools/plan/cli.ts", [bad.stack, "--config-file", file]));
-    }),
-  );
-}, 300_000);
+  for (const bad of cases) runs.set(bad.kind, await runCommand(planCommand, [bad.stack, "--config-file", writeStackFile(tempDir(), bad.config)]));
+});
 
 test("the corpus covers at least 15 kinds of mistake, in both stacks", () => {
   expect(new Set(cases.map((bad) => bad.kind)).size).toBe(cases.length);

@@ -1,4 +1,4 @@
-/** Two offline previews of each stack, each in its own process, write byte-identical plans. */
+/** Two offline previews of each stack, each in its own process, print the same and write byte-identical plans. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir, type CliRun } from "../support/runCli";
@@ -18,11 +18,13 @@ test("every stack with a settings file is previewed", () => {
   expect(stacks).toEqual(expect.arrayContaining(["homelab", "vps"]));
 });
 
-test.each(stacks)("%s: two previews write the same bytes", (stack) => {
+test.each(stacks)("%s: two previews print the same and write the same bytes", (stack) => {
   for (const run of [1, 2]) {
     // The plan is written before the policies are evaluated: a policy verdict does not matter here.
     expect({ run, written: existsSync(planFile(stack, run)), stderr: runs.get(`${stack}-${run}`)?.stderr.slice(0, 300) }).toMatchObject({ run, written: true });
   }
+  const [firstOutput, secondOutput] = [1, 2].map((run) => runs.get(`${stack}-${run}`)!.stdout.replace(planFile(stack, run), "<plan file>"));
+  expect(secondOutput).toBe(firstOutput);
   const [first, second] = [1, 2].map((run) => readFileSync(planFile(stack, run), "utf8"));
   expect(JSON.parse(first).resources.length).toBeGreaterThan(1);
   const [a, b] = [first.split("\n"), second.split("\n")];

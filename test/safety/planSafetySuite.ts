@@ -1,7 +1,7 @@
 /**
  * The safety checks every stack's offline plan must pass: no secret in plaintext and every
- * input carrying one sent as a secret; every stateful resource protected or retained. One
- * preview per test file (the Pulumi runtime is global), so each stack has a file calling this.
+ * input carrying one sent as a secret; every stateful resource protected or retained. Each
+ * stack has a file calling this on its shared offline preview (test/support/previews.ts).
  */
 import { previewCapturingSecrets, secretFindings, secretInputCount, type PreviewCapture } from "../support/planSecrets";
 import { isKept, statefulResources, type StatefulCategory } from "./stateful";

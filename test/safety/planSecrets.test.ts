@@ -1,6 +1,7 @@
 /** The secret checks themselves catch a leak (test/support/planSecrets.ts). */
 import * as pulumi from "@pulumi/pulumi";
-import { secretFindings, secretValuesOf, type PreviewCapture, type Registration } from "../support/planSecrets";
+import { secretFindings, secretValuesOf, type PreviewCapture } from "../support/planSecrets";
+import type { Registration } from "../support/previews";
 import type { PlannedResource } from "../../tools/plan/types";
 import { planned } from "../support/planned";
 

@@ -4,31 +4,17 @@
  * secrets, and each config secret's offline placeholder), and checks that none does and
  * that every input carrying one was sent to the engine as a secret.
  *
- * The offline preview records inputs already redacted; to see what was really sent, the
- * mock monitor's registrations are captured while the preview runs (the SDK's own
- * MockMonitor, before the recorder wraps it).
+ * The offline preview records inputs already redacted; what was really sent is the mock
+ * monitor's registrations, captured with the stack's shared preview (./previews.ts).
  */
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
-import { runOfflinePreview, stackFileOf } from "../../tools/plan/offlinePreview";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan } from "../../tools/plan/types";
+import { stackPreview, type Registration } from "./previews";
+import { ROOT } from "./stackConfig";
 
 const { specialSigKey, specialSecretSig } = pulumi.runtime;
-
-/** One registration as the mock monitor received it. */
-export interface Registration {
-  urn: string;
-  type: string;
-  name: string;
-  /** Outputs the resource declares secret (`additionalSecretOutputs`). */
-  secretOutputs: string[];
-  /** Inputs as sent: secrets still wrapped in the SDK's secret signature. */
-  inputs: Record<string, unknown>;
-  /** Outputs the mocks answered with (serialized state). */
-  state: Record<string, unknown>;
-}
 
 export interface SecretValue {
   /** Where it comes from, for messages: `random:...::name.result` or a config key. */
@@ -41,8 +27,6 @@ export interface PreviewCapture {
   registrations: Registration[];
   secrets: SecretValue[];
 }
-
-type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 
 function isSecretWrapper(value: unknown): value is { value: unknown } {
   return typeof value === "object" && value !== null && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig;
@@ -87,36 +71,10 @@ export function secretValuesOf(registrations: readonly Registration[], configSec
   return values;
 }
 
-/**
- * Runs the offline preview of a stack (once per test file: the runtime is global) and
- * captures every registration the mock monitor receives.
- */
+/** The stack's shared offline preview, with the secret values to look for. */
 export async function previewCapturingSecrets(stack: string): Promise<PreviewCapture> {
-  const registrations: Registration[] = [];
-  const original = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (this: MockMonitor, request: RegisterResourceRequest, callback: Callback) {
-    return original.call(this, request, (error: unknown, response?: { getUrn(): string }) => {
-      if (!error && response) {
-        const urn = response.getUrn();
-        registrations.push({
-          urn,
-          type: request.getType(),
-          name: request.getName(),
-          secretOutputs: request.getAdditionalsecretoutputsList(),
-          inputs: (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-          state: (this.resources.get(urn)?.state ?? {}) as Record<string, unknown>,
-        });
-      }
-      callback(error, response);
-    });
-  };
-  let plan: Plan;
-  try {
-    plan = await runOfflinePreview({ stack });
-  } finally {
-    MockMonitor.prototype.registerResource = original;
-  }
-  const config = readOfflineConfig(stackFileOf({ stack }), plan.project);
+  const { plan, registrations } = await stackPreview(stack);
+  const config = readOfflineConfig(join(ROOT, `Pulumi.${stack}.yaml`), plan.project);
   const configSecrets = Object.fromEntries(config.secretKeys.map((key) => [key, config.values[key]]));
   return { plan, registrations, secrets: secretValuesOf(registrations, configSecrets) };
 }

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { format } from "node:util";
 import { stringify } from "yaml";
 import { ROOT } from "./stackConfig";
 
@@ -17,6 +18,19 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 export function runTool(script: string, args: string[], input?: string): CliRun {
   const result = spawnSync(TSX, [join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", input, timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs a tool's command function in this process (e.g. `planCommand`), capturing what it
+ * prints: the tool without the process around it, for tests where the process boundary
+ * is not what is tested (one test per tool runs it as a process).
+ */
+export async function runCommand(command: (argv: string[], output: Pick<Console, "log" | "error">) => Promise<number>, argv: string[]): Promise<CliRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const output = { log: (...items: unknown[]) => stdout.push(`${format(...items)}\n`), error: (...items: unknown[]) => stderr.push(`${format(...items)}\n`) };
+  const status = await command(argv, output);
+  return { status, stdout: stdout.join(""), stderr: stderr.join("") };
 }
 
 export function tempDir(): string {

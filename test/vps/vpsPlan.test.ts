@@ -1,10 +1,10 @@
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import type { Plan, PlannedResource } from "../../tools/plan/types";
+import { stackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 
 let plan: Plan;
 beforeAll(async () => {
-  plan = await runOfflinePreview({ stack: "vps" });
+  ({ plan } = await stackPreview("vps"));
 });
 
 const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);

@@ -1,17 +1,20 @@
 /**
  * Offline preview: `npm run plan -- <stack> [--config-file <path>] [--json <out.json>]
- * [--policy-config <out.json>] [--talos-configs <dir>]`. Runs the stack's program under
+ * [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>]`. Runs the stack's program under
  * Pulumi's mocks, prints the resource tree as `pulumi preview` would, evaluates the policy
  * pack on it (exit 1 on a mandatory violation), and optionally writes the recorded plan,
  * the pack configuration for `pulumi preview --policy-pack-config`, each Talos node's
  * generated machine config as `<dir>/<node>.yaml`, and the bulk import file for
  * `pulumi import --file` of everything the stack declares that already runs.
+ *
+ * `planCommand` is the whole command, callable in-process (the tests run it so); the
+ * process around it only passes argv and exits with its code.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
-import { runOfflinePreview, STACK_TRACES_VARIABLE, stackFileOf } from "./offlinePreview";
+import { offlineRun, STACK_TRACES_VARIABLE, stackFileOf } from "./offlinePreview";
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf } from "./importFile";
@@ -21,7 +24,10 @@ import { renderTree } from "./tree";
 
 const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>] [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>]";
 
-async function main(argv: string[]): Promise<number> {
+/** Where a command prints: the console, or a capture in tests. */
+export type Output = Pick<Console, "log" | "error">;
+
+async function main(argv: string[], console: Output): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -34,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   const [stack] = positionals;
   console.log(`Previewing stack "${stack}" offline: Pulumi mocks stand in for every provider, nothing is contacted.\n`);
   const options = { stack, configFile: values["config-file"] };
-  const plan = await runOfflinePreview(options);
+  const { plan, monitor } = await offlineRun(options);
   const policyConfig = policyConfigForStack(stack, stackFileOf(options));
   console.log(renderTree(plan.resources).join("\n"));
   const protectedCount = plan.resources.filter((resource) => resource.protect).length;
@@ -48,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`\nPolicy pack configuration written to ${values["policy-config"]}`);
   }
   if (values["talos-configs"]) {
-    const files = writeTalosConfigs(values["talos-configs"], offlineMachineConfigs());
+    const files = writeTalosConfigs(values["talos-configs"], offlineMachineConfigs(monitor));
     if (files.length === 0) throw new pulumi.RunError(`stack "${stack}" declares no Talos cluster, so there are no machine configs to write`);
     console.log(`\nTalos machine configs (from the offline stand-in PKI, not a secret) written to:\n${files.map((file) => `    ${file}`).join("\n")}`);
   }
@@ -65,22 +71,33 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Errors the user can act on are printed as their message alone, never as a stack trace. */
-function report(error: unknown): number {
+function report(error: unknown, console: Output): number {
   if (error instanceof pulumi.RunError) console.error(`\nerror: ${error.message}`);
   else if (error instanceof Error) console.error(`\nerror: ${error.message}\n(an unexpected failure of the program; rerun with ${STACK_TRACES_VARIABLE}=1 for its stack trace, and report it)`);
   else console.error(`\nerror: ${String(error)}`);
   return 1;
 }
 
-let failure: unknown;
-// The SDK rejects several promises for one program error; report the first only.
-process.on("unhandledRejection", (error) => (failure ??= error));
 // A failure inside an apply surfaces as a rejection only after the program has run: one
 // more turn of the event loop lets it arrive before the exit code is decided.
 const settled = () => new Promise((resolve) => setImmediate(resolve));
-main(process.argv.slice(2))
-  .then(async (code) => {
+
+/** `npm run plan -- <argv>`: prints to `output`, resolves to the exit code. */
+export async function planCommand(argv: string[], output: Output = console): Promise<number> {
+  let failure: unknown;
+  // The SDK rejects several promises for one program error; report the first only.
+  const remember = (error: unknown) => (failure ??= error);
+  process.on("unhandledRejection", remember);
+  try {
+    const code = await main(argv, output);
     await settled();
-    return failure ? report(failure) : code;
-  }, report)
-  .then((code) => process.exit(code));
+    return failure ? report(failure, output) : code;
+  } catch (error) {
+    await settled();
+    return report(error, output);
+  } finally {
+    process.off("unhandledRejection", remember);
+  }
+}
+
+if (require.main === module) planCommand(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { parse } from "yaml";
 import { compositionFor } from "../../stacks";
 import { offlineMocks } from "./mocks";
@@ -22,19 +23,58 @@ export function stackFileOf(options: OfflinePreviewOptions): string {
   return options.configFile ?? join(options.projectDir ?? REPOSITORY_ROOT, `Pulumi.${options.stack}.yaml`);
 }
 
+/** A finished offline run: the plan, and the mock monitor that holds every resource's outputs. */
+export interface OfflineRun {
+  plan: Plan;
+  monitor: MockMonitor;
+}
+
 /**
  * Runs a stack's program under Pulumi's mocks with its stack config (secrets replaced by
- * placeholders) and returns every resource it registered. Runs once per process: the
- * Pulumi runtime is global state.
+ * placeholders) and returns every resource it registered.
  */
 export async function runOfflinePreview(options: OfflinePreviewOptions): Promise<Plan> {
-  const { compose, project, recording } = prepareOfflineRun(options);
-  await withoutStackCapture(async () => {
-    await pulumi.runtime.runInPulumiStack(async () => compose());
-    // Registrations still in flight (inputs waiting on other resources) finish here.
-    await pulumi.runtime.disconnect();
+  return (await offlineRun(options)).plan;
+}
+
+/** The offline preview, with the mock monitor it ran against (the outputs each resource registered). */
+export function offlineRun(options: OfflinePreviewOptions): Promise<OfflineRun> {
+  return withOwnRuntime(async () => {
+    const { compose, project, recording } = prepareOfflineRun(options);
+    const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+    let programError: unknown;
+    await withoutStackCapture(async () => {
+      // The program's own error (a bad stack config) is kept and thrown once the run is
+      // over: thrown into the SDK, it would also reject the Stack's promises, unhandled.
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return compose();
+        } catch (error) {
+          programError = error;
+          return {};
+        }
+      });
+      // Registrations still in flight (inputs waiting on other resources) finish here.
+      await pulumi.runtime.disconnect();
+    });
+    if (programError !== undefined) throw programError;
+    return { plan: { project, stack: options.stack, resources: recording.resources }, monitor };
   });
-  return { project, stack: options.stack, resources: recording.resources };
+}
+
+/** The SDK's per-run state store; not in its public typings (the Automation API runs each inline program in one). */
+const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
+let previousRun: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `run` with a Pulumi runtime of its own (settings, config, mocks, stack resource), so
+ * that one process can run several programs, as the tests and the diagrams tool do. Runs
+ * one at a time: withoutStackCapture switches process-wide settings.
+ */
+export function withOwnRuntime<T>(run: () => Promise<T>): Promise<T> {
+  const result = previousRun.then(() => withLocalStorage(run));
+  previousRun = result.catch(() => undefined);
+  return result;
 }
 
 /**

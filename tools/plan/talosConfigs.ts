@@ -12,8 +12,7 @@ const { specialSigKey, specialSecretSig } = pulumi.runtime;
  * The recorded plan redacts them as the secrets they are under a real engine; here they
  * come from the preview's stand-in PKI, which anyone can recompute, so they are no secret.
  */
-export function offlineMachineConfigs(): Record<string, string> {
-  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+export function offlineMachineConfigs(monitor: MockMonitor): Record<string, string> {
   const configs: Record<string, string> = {};
   for (const { urn, state } of monitor.resources.values()) {
     if (urn.split("::")[2]?.split("$").pop() !== CLUSTER_TYPE) continue;

@@ -1,0 +1,3 @@
+import { lazyModule } from "../lazyModule";
+
+export = lazyModule("@npmcli/arborist");

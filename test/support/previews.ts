@@ -1,0 +1,116 @@
+/**
+ * One offline preview per stack for the whole test run, shared by every test file that
+ * reads it. The first file to ask for a stack runs the preview (in its own Pulumi runtime)
+ * and writes what the tests read to the run's cache folder (made by jest's globalSetup,
+ * test/support/previewCache.ts); every other file, in any worker, reads that file. A file
+ * that asks while another worker runs the preview waits for it.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { Plan } from "../../tools/plan/types";
+
+/** The environment variable naming the run's cache folder. */
+export const PREVIEW_CACHE_VARIABLE = "HOMEOPS_TEST_PREVIEWS";
+
+/** One registration as the mock monitor received it. */
+export interface Registration {
+  /** The mock monitor's URN (the engine's differs below components: see tools/plan/recorder.ts). */
+  urn: string;
+  type: string;
+  name: string;
+  /** Outputs the resource declares secret (`additionalSecretOutputs`). */
+  secretOutputs: string[];
+  /** Inputs as sent: secrets still wrapped in the SDK's secret signature. */
+  inputs: Record<string, unknown>;
+  /** Outputs the mocks answered with (serialized state). */
+  state: Record<string, unknown>;
+}
+
+export interface StackPreview {
+  plan: Plan;
+  registrations: Registration[];
+  /** What each resource holds once the program has run, by mock URN: components' registered outputs too, secrets still wrapped. */
+  outputs: Record<string, Record<string, unknown>>;
+  /** Each Talos node's generated machine config (tools/plan/talosConfigs.ts). */
+  machineConfigs: Record<string, string>;
+}
+
+const WAIT_MS = 180_000;
+const POLL_MS = 100;
+
+/** The stack's offline preview: from this run's cache, or run now (and cached) if no file has asked for it yet. */
+export async function stackPreview(stack: string): Promise<StackPreview> {
+  const dir = process.env[PREVIEW_CACHE_VARIABLE];
+  if (!dir) return runPreview(stack);
+  const file = join(dir, `${stack}.json`);
+  const failed = join(dir, `${stack}.error`);
+  if (claim(join(dir, `${stack}.lock`))) {
+    try {
+      const preview = await runPreview(stack);
+      writeFileSync(`${file}.tmp`, JSON.stringify(preview));
+      renameSync(`${file}.tmp`, file);
+      return preview;
+    } catch (error) {
+      writeFileSync(failed, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+  for (const start = Date.now(); Date.now() - start < WAIT_MS; await new Promise((resolve) => setTimeout(resolve, POLL_MS))) {
+    if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackPreview;
+    if (existsSync(failed)) throw new Error(`the offline preview of ${stack} failed in another test file: ${readFileSync(failed, "utf8")}`);
+  }
+  throw new Error(`no offline preview of ${stack} after ${WAIT_MS / 1000} s (${file})`);
+}
+
+/** Whether this process is the first to claim `lock` (mkdir is atomic). */
+function claim(lock: string): boolean {
+  try {
+    mkdirSync(lock);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Callback = (error: unknown, response?: { getUrn(): string }) => void;
+
+/** Runs the preview, capturing every registration the mock monitor receives (the SDK's own MockMonitor, before the recorder wraps it). */
+async function runPreview(stack: string): Promise<StackPreview> {
+  // Loaded here, so that a file reading the cache does not load the SDK and the program.
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as typeof import("@pulumi/pulumi/runtime/mocks");
+  const { offlineRun } = require("../../tools/plan/offlinePreview") as typeof import("../../tools/plan/offlinePreview");
+  const { offlineMachineConfigs } = require("../../tools/plan/talosConfigs") as typeof import("../../tools/plan/talosConfigs");
+  const registrations: Registration[] = [];
+  const original = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (this: MockMonitor, request: RegisterResourceRequest, callback: Callback) {
+    return original.call(this, request, (error: unknown, response?: { getUrn(): string }) => {
+      if (!error && response) {
+        const urn = response.getUrn();
+        registrations.push({
+          urn,
+          type: request.getType(),
+          name: request.getName(),
+          secretOutputs: request.getAdditionalsecretoutputsList(),
+          inputs: (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          state: plain(this.resources.get(urn)?.state),
+        });
+      }
+      callback(error, response);
+    });
+  };
+  try {
+    const { plan, monitor } = await offlineRun({ stack });
+    const outputs = Object.fromEntries([...monitor.resources.values()].map(({ urn, state }) => [urn, plain(state)]));
+    return { plan, registrations, outputs, machineConfigs: offlineMachineConfigs(monitor) };
+  } finally {
+    MockMonitor.prototype.registerResource = original;
+  }
+}
+
+/** Registered outputs are kept as the protobuf Struct the SDK sent, or as serialized properties. */
+function plain(state: unknown): Record<string, unknown> {
+  const struct = state as { toJavaScript?: () => Record<string, unknown> } | undefined;
+  return (typeof struct?.toJavaScript === "function" ? struct.toJavaScript() : (state ?? {})) as Record<string, unknown>;
+}
