@@ -4,6 +4,9 @@
  * (`-` reads stdin), so `helm template ... | npm run policy -- check -` checks a rendered chart.
  * Exit 1 on a mandatory violation, 2 on unusable input or configuration, 3 when a policy
  * itself fails, 0 otherwise.
+ *
+ * `policyCommand` is the whole command, callable in-process (the tests run it so); the
+ * process around it only passes argv and stdin and sets the exit code.
  */
 import { readFile } from "node:fs/promises";
 import type { Plan, PlannedResource } from "../tools/plan/types";
@@ -15,6 +18,9 @@ import { isRecord, stringOf, type Dict } from "./values";
 const USAGE = "usage: npm run policy -- check [--json] [--config <pack-config.json>] <plan.json | manifest.yaml | ->...";
 
 class InputError extends Error {}
+
+/** Where the command prints: the console, or a capture in tests. */
+type Output = Pick<Console, "log" | "error">;
 
 interface Options {
   json: boolean;
@@ -41,9 +47,9 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function readText(path: string): Promise<string> {
+async function readText(path: string, stdin: () => Promise<string>): Promise<string> {
   try {
-    return path === "-" ? await readStdin() : await readFile(path, "utf8");
+    return path === "-" ? await stdin() : await readFile(path, "utf8");
   } catch (error) {
     throw new InputError(`cannot read ${path}: ${(error as Error).message}`);
   }
@@ -87,11 +93,11 @@ interface Inputs {
   skipped: number;
 }
 
-async function loadInputs(paths: readonly string[]): Promise<Inputs> {
+async function loadInputs(paths: readonly string[], stdin: () => Promise<string>): Promise<Inputs> {
   const inputs: Inputs = { plans: [], manifests: [], skipped: 0 };
   for (const path of paths) {
     const source = path === "-" ? "stdin" : path;
-    const text = await readText(path);
+    const text = await readText(path, stdin);
     const json = parseJson(text);
     if (isPlan(json)) {
       inputs.plans.push({ source, plan: planOf(json, source) });
@@ -104,9 +110,9 @@ async function loadInputs(paths: readonly string[]): Promise<Inputs> {
   return inputs;
 }
 
-async function loadConfig(path: string | undefined): Promise<PackConfig> {
+async function loadConfig(path: string | undefined, stdin: () => Promise<string>): Promise<PackConfig> {
   if (path === undefined) return {};
-  const config = parseJson(await readText(path));
+  const config = parseJson(await readText(path, stdin));
   if (config === undefined) throw new InputError(`${path} is not JSON`);
   try {
     return parsePackConfig(config);
@@ -128,9 +134,9 @@ function line(violation: PolicyViolation): string {
   return `[${violation.enforcementLevel}] ${violation.policyName}  ${resource}: ${violationDetail(violation).replace(/\n/g, " ")}`;
 }
 
-async function check(options: Options): Promise<number> {
-  const config = await loadConfig(options.configPath);
-  const inputs = await loadInputs(options.inputs);
+async function check(options: Options, console: Output, stdin: () => Promise<string>): Promise<number> {
+  const config = await loadConfig(options.configPath, stdin);
+  const inputs = await loadInputs(options.inputs, stdin);
   if (inputs.skipped > 0) console.error(`skipped ${inputs.skipped} document(s) without apiVersion and kind`);
   const checked = plansToCheck(inputs);
   const results = [];
@@ -148,9 +154,10 @@ async function check(options: Options): Promise<number> {
   return mandatory > 0 ? 1 : 0;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** `npm run policy -- <argv>`: prints to `console`, reads `-` from `stdin`, resolves to the exit code. */
+export async function policyCommand(argv: readonly string[], console: Output = globalThis.console, stdin: () => Promise<string> = readStdin): Promise<number> {
   try {
-    return await check(parseArgs(argv));
+    return await check(parseArgs(argv), console, stdin);
   } catch (error) {
     if (error instanceof InputError || error instanceof ManifestError) {
       console.error(error.message);
@@ -161,6 +168,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  policyCommand(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,13 +1,22 @@
+/**
+ * `npm run policy -- check`: as a process for reading stdin and the exit code, the rest
+ * through its command function in-process.
+ */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { policyCommand } from "../../policy/cli";
+import { runCommand } from "../support/runCli";
 import { VPS_CONFIG, vpsPlan, withContainer } from "./fixtures/vps";
 
 const ROOT = path.resolve(__dirname, "../..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function run(args: string[], stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Result = { code: number | null; stdout: string; stderr: string };
+
+/** The CLI in a process of its own, `stdin` piped in. */
+function runProcess(args: string[], stdin = ""): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(TSX, ["policy/cli.ts", ...args], { cwd: ROOT });
     let stdout = "";
@@ -17,6 +26,12 @@ function run(args: string[], stdin = ""): Promise<{ code: number | null; stdout:
     child.on("close", (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin);
   });
+}
+
+/** The command in this process, `stdin` as what `-` reads. */
+async function run(args: string[], stdin = ""): Promise<Result> {
+  const { status, stdout, stderr } = await runCommand((argv, output) => policyCommand(argv, output, async () => stdin), args);
+  return { code: status, stdout, stderr };
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-cli-"));
@@ -65,9 +80,9 @@ describe("npm run policy -- check", () => {
     expect(lines.at(-1)).toBe("policy check: 1 violation(s), 1 mandatory, in 17 resource(s) from 1 input(s)");
   });
 
-  test.concurrent("manifests from stdin, combined with a file, with --json for machines", async () => {
+  test.concurrent("as a process: manifests from stdin, combined with a file, with --json for machines", async () => {
     const manifests = write("good.yaml", GOOD_MANIFESTS);
-    const result = await run(["check", "--json", manifests, "-"], BAD_POD);
+    const result = await runProcess(["check", "--json", manifests, "-"], BAD_POD);
     const output = JSON.parse(result.stdout);
     expect(result.code).toBe(1);
     expect(output.summary).toEqual({ inputs: 2, resources: 4, violations: 1, mandatory: 1, advisory: 0 });
