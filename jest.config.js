@@ -9,7 +9,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 60000,
+  // A guard against a hang, not a speed check (test/support/runCli.ts, PROCESS_TIMEOUT_MS).
+  testTimeout: 300_000,
   // Jest's default is one worker fewer than the cores, and on two cores that one worker runs
   // every file in turn: one worker per core keeps both busy.
   maxWorkers: "100%",

@@ -3,13 +3,13 @@
  * formed. Its figures are not checked: a tiny run on a shared machine measures nothing.
  */
 import { cpus } from "node:os";
-import type { CliRun } from "../support/runCli";
+import { PROCESS_TIMEOUT_MS, type CliRun } from "../support/runCli";
 import { spawnTool } from "../safety/spawnTool";
 
 let run: CliRun;
 beforeAll(async () => {
-  run = await spawnTool("tools/bench/cli.ts", ["--tiny"], 240_000);
-}, 240_000);
+  run = await spawnTool("tools/bench/cli.ts", ["--tiny"]);
+}, PROCESS_TIMEOUT_MS);
 
 /** The Markdown tables of the output: header cells, alignment row, data rows. */
 function tables(text: string): { header: string[]; numeric: boolean[]; rows: string[][] }[] {

@@ -1,7 +1,7 @@
 /** Two offline previews of each stack, each in its own process, print the same and write byte-identical plans. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tempDir, type CliRun } from "../support/runCli";
+import { PROCESS_TIMEOUT_MS, tempDir, type CliRun } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 import { inPool, spawnTool } from "./spawnTool";
 
@@ -12,7 +12,7 @@ const planFile = (stack: string, run: number) => join(dir, `${stack}-${run}.json
 
 beforeAll(async () => {
   await inPool(stacks.flatMap((stack) => [1, 2].map((run) => async () => runs.set(`${stack}-${run}`, await spawnTool("tools/plan/cli.ts", [stack, "--json", planFile(stack, run)])))));
-}, 300_000);
+}, 2 * PROCESS_TIMEOUT_MS);
 
 test("every stack with a settings file is previewed", () => {
   expect(stacks).toEqual(expect.arrayContaining(["homelab", "vps"]));

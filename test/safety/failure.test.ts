@@ -3,7 +3,7 @@
  * --fail <resource>`): the user sees the resource, its type, the host or Proxmox node behind
  * it and what to do next, not a stack trace.
  */
-import type { CliRun } from "../support/runCli";
+import { PROCESS_TIMEOUT_MS, type CliRun } from "../support/runCli";
 import { stackConfigData } from "../support/stackConfig";
 import { inPool, spawnTool, STACK_FRAME } from "./spawnTool";
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
     ["unknown", ["vps", "--fail", "no-such-resource"]],
   ];
   await inPool(sims.map(([label, args]) => async () => void (runs[label] = await spawnTool("tools/bench/upSim.ts", args))));
-}, 180_000);
+}, 2 * PROCESS_TIMEOUT_MS);
 
 const noStackTrace = (run: CliRun) => expect(run.stdout + run.stderr).not.toMatch(STACK_FRAME);
 const nextSteps = (text: string, stack: string) => {

@@ -1,14 +1,14 @@
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { join } from "node:path";
-import type { CliRun } from "../support/runCli";
+import { PROCESS_TIMEOUT_MS, type CliRun } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 import { inBatches } from "../../tools/bench/pool";
 
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
 /** Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process, without blocking. */
-export function spawnTool(script: string, args: string[], timeoutMs = 120_000): Promise<CliRun> {
+export function spawnTool(script: string, args: string[], timeoutMs = PROCESS_TIMEOUT_MS): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [join(ROOT, script), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs });
     let stdout = "";

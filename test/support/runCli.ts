@@ -14,9 +14,16 @@ export interface CliRun {
 
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
+/**
+ * How long a tool's process may take before it is killed: a guard against a hang, not a
+ * speed check. Alone, a preview's process takes seconds; on a 2-core machine shared with
+ * other work it has taken minutes.
+ */
+export const PROCESS_TIMEOUT_MS = 300_000;
+
 /** Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process. */
 export function runTool(script: string, args: string[], input?: string): CliRun {
-  const result = spawnSync(TSX, [join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", input, timeout: 60_000 });
+  const result = spawnSync(TSX, [join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", input, timeout: PROCESS_TIMEOUT_MS });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

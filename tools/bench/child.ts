@@ -1,6 +1,6 @@
 /**
- * One measurement of the benchmark, in a process of its own (the Pulumi runtime is global:
- * one program run per process). `tsx tools/bench/child.ts '<task as JSON>'` prints one line
+ * One measurement of the benchmark, in a process of its own (each starts cold, as `npm run
+ * plan` does). `tsx tools/bench/child.ts '<task as JSON>'` prints one line
  * `@@bench <result as JSON>`. Modules are imported inside each task, so a measurement loads
  * only what it needs and its load time can be reported.
  */

@@ -5,7 +5,8 @@
  * as a provider's create would. Providers, local components and reads answer at once: they
  * call no remote API. Optionally one resource's create fails the way its provider would.
  *
- * Like the offline preview, one simulation per process: the Pulumi runtime is global.
+ * One simulation per process: unlike the offline preview, it runs in the process's global
+ * Pulumi runtime.
  */
 import { performance } from "node:perf_hooks";
 import * as grpc from "@grpc/grpc-js";
