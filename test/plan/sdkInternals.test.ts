@@ -1,7 +1,8 @@
 /**
  * The offline preview and the offline policy evaluation lean on SDK members that are not
  * declared API: the mock monitor's `registerResource` and `resources` (tools/plan/recorder.ts,
- * tools/plan/talosConfigs.ts) and @pulumi/policy's `@internal` analyzer handlers
+ * tools/plan/talosConfigs.ts), the runtime's per-run state store (tools/plan/offlinePreview.ts)
+ * and @pulumi/policy's `@internal` analyzer handlers
  * (policy/evaluate.ts). Each assumption is pinned here, so that an SDK upgrade that breaks
  * one fails with the assumption's name rather than somewhere deep in a plan.
  */
@@ -73,6 +74,25 @@ describe("@pulumi/pulumi's mock monitor", () => {
       JSON.stringify(outputs) === JSON.stringify({ configs: { node: "machine config" } }),
       `registerOutputs stores the outputs as the component's state in MockMonitor.resources (found ${JSON.stringify(outputs)})`,
       "tools/plan/talosConfigs.ts",
+    );
+  });
+});
+
+describe("@pulumi/pulumi's per-run state store", () => {
+  test("runtime/state's withLocalStorage gives a run settings, config and a monitor of its own", async () => {
+    const state = require("@pulumi/pulumi/runtime/state") as { withLocalStorage?: <T>(run: () => Promise<T>) => Promise<T> };
+    assumption(typeof state.withLocalStorage === "function", "@pulumi/pulumi/runtime/state exports withLocalStorage(run)", "tools/plan/offlinePreview.ts");
+    const mocks: pulumi.runtime.Mocks = { newResource: ({ name, inputs }) => ({ id: name, state: inputs }), call: () => ({}) };
+    const inside = await state.withLocalStorage!(async () => {
+      pulumi.runtime.setMocks(mocks, "inner-project", "inner-stack", true);
+      pulumi.runtime.setAllConfig({ "inner:key": "value" });
+      return { stack: pulumi.getStack(), monitor: pulumi.runtime.getMonitor(), key: new pulumi.Config("inner").get("key") };
+    });
+    assumption(inside.stack === "inner-stack" && inside.key === "value" && inside.monitor instanceof MockMonitor, "setMocks and setAllConfig take effect inside withLocalStorage", "tools/plan/offlinePreview.ts");
+    assumption(
+      pulumi.runtime.getMonitor() !== inside.monitor && pulumi.getStack() !== "inner-stack" && new pulumi.Config("inner").get("key") === undefined,
+      "what a run sets inside withLocalStorage stays inside it",
+      "tools/plan/offlinePreview.ts",
     );
   });
 });
