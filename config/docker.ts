@@ -1,6 +1,7 @@
 import { isIPv4 } from "node:net";
 import { z } from "zod";
-import { TRUST_ZONES } from "../components/docker-stack/labels";
+import { NAMESPACE_MODE_PREFIX, type DeclaredPort } from "../policy/contract/docker";
+import { TRUST_ZONES } from "../policy/contract/labels";
 import { hostAddress, ipAddress, portAndProtocol, portNumber } from "./addresses";
 import { imageReferenceSchema } from "./image";
 import { valueSchema } from "./values";
@@ -13,14 +14,8 @@ const dockerNetworkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must
 const duration = z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, "must be a Go duration like 30s or 1m30s");
 
 /** A published port, compose style: `[ip:][external:]internal[/tcp|udp]`. */
-export interface PublishedPort {
-  ip: string;
-  external: number;
-  internal: number;
-  protocol: "tcp" | "udp";
-}
 const PORT = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
-export const portSchema = z.string().transform((text, ctx): PublishedPort => {
+export const portSchema = z.string().transform((text, ctx): DeclaredPort => {
   const match = PORT.exec(text);
   const internal = Number(match?.[3]);
   const external = match?.[2] ? Number(match[2]) : internal;
@@ -82,7 +77,7 @@ export const containerSchema = z
     /** Networks on this host the container joins (mutually exclusive with networkMode). */
     networks: z.array(z.string()).default([]),
     /** `host`, or `container:<name>` to share another container's network namespace. */
-    networkMode: z.union([z.literal("host"), z.string().regex(/^container:[a-z0-9-]+$/, "must be host or container:<name>")]).optional(),
+    networkMode: z.union([z.literal("host"), z.string().regex(new RegExp(`^${NAMESPACE_MODE_PREFIX}[a-z0-9-]+$`), "must be host or container:<name>")]).optional(),
     ports: z.array(portSchema).default([]),
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an environment variable name"), valueSchema).default({}),
     /** Files written into the container before it starts (content may be a secret). */

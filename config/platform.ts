@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { hostAndPort, ipv4Address, ipv4Range, ipv4Subnet } from "./addresses";
+import type { ClusterCni } from "./talos";
 import type { Value } from "./values";
 
 /** An error message for a malformed value; a missing one reads "is required but not set", as elsewhere. */
@@ -164,4 +165,13 @@ export function platformSecretRefs(platform: PlatformSpec): { path: string; ref:
 /** The platform's secret references as inventory values. */
 export function platformValues(platform: PlatformSpec): Value[] {
   return platformSecretRefs(platform).map(({ ref }) => ref);
+}
+
+/**
+ * Whether the platform installs the cluster's CNI (Cilium): only on the Talos cluster this
+ * stack builds, and only when that cluster was told to run without Talos's own CNI. A
+ * cluster reached through another kubeconfig brings its own network.
+ */
+export function platformInstallsCni(platform: Pick<PlatformSpec, "kubeconfig">, clusterCni: ClusterCni | undefined): boolean {
+  return platform.kubeconfig === "talos" && clusterCni?.name === "cilium";
 }

@@ -9,7 +9,7 @@
  * process around it only passes argv and stdin and sets the exit code.
  */
 import { readFile } from "node:fs/promises";
-import type { Plan, PlannedResource } from "../tools/plan/types";
+import type { Plan, PlannedResource } from "./contract/plan";
 import { evaluatePlan, parsePackConfig, PolicyConfigError, violationDetail, type PolicyViolation } from "./evaluate";
 import { ManifestError, manifestResources, parseManifests } from "./manifests";
 import type { PackConfig } from "./config";

@@ -2,8 +2,9 @@
  * Reads `docker:index/container:Container` and `docker:index/network:Network` inputs (as the
  * engine hands them to a policy) into plain data for the reachability model and the checks.
  */
-import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS } from "../components/docker-stack/labels";
-import type { ContainerNode, NetworkMode, PublishedPort } from "./reachability";
+import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS } from "./contract/labels";
+import { parseNetworkMode, type NetworkMode, type PublishedPort } from "./contract/docker";
+import type { ContainerNode } from "./reachability";
 import { lenient } from "./preview";
 import type { ResourceView } from "./resource-view";
 import { commaList, isRecord, numberOf, records, stringOf, type Dict } from "./values";
@@ -52,13 +53,6 @@ function hostOf(resource: ResourceView, labels: ReadonlyMap<string, string>): st
   return labels.get(LABELS.host) || resource.provider?.name || "(default Docker host)";
 }
 
-function networkModeOf(value: unknown): NetworkMode {
-  const mode = stringOf(value);
-  if (mode === "host" || mode === "none") return { kind: mode };
-  if (mode?.startsWith("container:")) return { kind: "container", owner: mode.slice("container:".length) };
-  return { kind: "networks" };
-}
-
 /** Bridge networks: those of `networksAdvanced`, else a custom `networkMode`, else Docker's default `bridge`. */
 function networksOf(props: Dict, mode: NetworkMode): string[] {
   if (mode.kind !== "networks") return [];
@@ -71,8 +65,8 @@ function networksOf(props: Dict, mode: NetworkMode): string[] {
 /** Docker picks a free host port when `external` is unset, so a preview has it unknown: read as "a port Docker chooses". */
 function portsOf(props: Dict): PublishedPort[] {
   return records(props.ports).map((port) => ({
-    containerPort: numberOf(port.internal),
-    hostPort: numberOf(lenient(port, "external", undefined)),
+    internal: numberOf(port.internal),
+    external: numberOf(lenient(port, "external", undefined)),
     ip: stringOf(port.ip) || "0.0.0.0",
     protocol: (stringOf(port.protocol) || "tcp").toLowerCase(),
   }));
@@ -99,7 +93,7 @@ export function containerNameOf(resource: ResourceView): string {
 export function readContainer(resource: ResourceView): DockerContainer {
   const { props } = resource;
   const labels = labelsOf(props);
-  const networkMode = networkModeOf(props.networkMode);
+  const networkMode = parseNetworkMode(stringOf(props.networkMode));
   return {
     urn: resource.urn,
     host: hostOf(resource, labels),

@@ -3,7 +3,7 @@
  * network isolation the seed's boundary table describes.
  */
 import type { Policies } from "@pulumi/policy";
-import { LABELS, NETWORK_LABELS, TRUST_ZONES } from "../components/docker-stack/labels";
+import { LABELS, NETWORK_LABELS, TRUST_ZONES } from "./contract/labels";
 import { capacityProblems, describeCapacityProblem } from "./capacity";
 import {
   CONTAINER_TYPE,
@@ -105,10 +105,10 @@ const publishedPortsAllowed = resourcePolicy({
   check(resource, { allowedPorts }) {
     const { node, host } = readContainer(resource);
     const allowed = Object.hasOwn(allowedPorts, host) ? allowedPorts[host] : [];
-    const offending = node.ports.filter((port) => !isLoopback(port.ip) && !allowed.includes(`${port.hostPort}/${port.protocol}`));
+    const offending = node.ports.filter((port) => !isLoopback(port.ip) && !allowed.includes(`${port.external}/${port.protocol}`));
     return offending.map((port) => ({
       message: `Container ${node.name} publishes ${formatPort(port)} on ${host}, which allows ${allowed.length > 0 ? `only ${allowed.join(", ")}` : "no ports"} on public addresses.`,
-      fix: `Bind it to 127.0.0.1 or remove it; if ${host} must serve it publicly, add "${port.hostPort ?? "<port>"}/${port.protocol}" to allowedPorts["${host}"].`,
+      fix: `Bind it to 127.0.0.1 or remove it; if ${host} must serve it publicly, add "${port.external ?? "<port>"}/${port.protocol}" to allowedPorts["${host}"].`,
       subjects: [node.name],
     }));
   },

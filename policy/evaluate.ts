@@ -11,7 +11,7 @@ import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import Ajv, { type ValidateFunction } from "ajv";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../tools/plan/types";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "./contract/plan";
 import type { PackConfig } from "./config";
 import packageJson from "./package.json";
 import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies } from "./policies";

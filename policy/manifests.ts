@@ -4,7 +4,7 @@
  * manifests are checked by the same policies as the program's own resources.
  */
 import { parseAllDocuments } from "yaml";
-import type { PlannedResource } from "../tools/plan/types";
+import type { PlannedResource } from "./contract/plan";
 import { kubernetesTypeToken } from "./kubernetes-workloads";
 import { at, isRecord, stringOf, type Dict } from "./values";
 

@@ -16,23 +16,8 @@
  * rather than enumerated pair by pair, so the boundary check stays linear in containers plus
  * network memberships however many containers share a network.
  */
-import { PROTECTED_ZONES } from "../components/docker-stack/labels";
-
-export type NetworkMode =
-  /** Attached to the bridge networks listed in `networks`. */
-  | { kind: "networks" }
-  | { kind: "host" }
-  | { kind: "none" }
-  | { kind: "container"; owner: string };
-
-export interface PublishedPort {
-  containerPort?: number;
-  /** Absent: Docker picks a random host port. */
-  hostPort?: number;
-  /** Host address the port is bound to; "0.0.0.0" when the declaration gives none. */
-  ip: string;
-  protocol: string;
-}
+import type { NetworkMode, PublishedPort } from "./contract/docker";
+import { PROTECTED_ZONES } from "./contract/labels";
 
 export interface ContainerNode {
   /** The caller's handle (a resource URN), carried through to findings. */
@@ -77,7 +62,7 @@ export function isLoopback(ip: string): boolean {
 }
 
 export function formatPort(port: PublishedPort): string {
-  const hostPort = port.hostPort ?? `<random>->${port.containerPort ?? "?"}`;
+  const hostPort = port.external ?? `<random>->${port.internal ?? "?"}`;
   return `${port.ip}:${hostPort}/${port.protocol}`;
 }
 

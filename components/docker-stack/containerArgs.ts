@@ -2,7 +2,8 @@ import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerSpec, DockerHostSpec } from "../../config/docker";
 import { isSecretRef, type Value } from "../../config/values";
-import { LABELS } from "./labels";
+import { joinNamespace, namespaceOwner } from "../../policy/contract/docker";
+import { LABELS } from "../../policy/contract/labels";
 
 /** What a container's arguments refer to outside its own spec. */
 export interface ContainerContext {
@@ -99,10 +100,8 @@ function containerLabels(spec: ContainerSpec, context: ContainerContext): docker
  */
 function networking(spec: ContainerSpec, context: ContainerContext): Pick<docker.ContainerArgs, "networkMode" | "networksAdvanced"> {
   if (spec.networkMode === "host") return { networkMode: "host" };
-  if (spec.networkMode) {
-    const owner = spec.networkMode.slice("container:".length);
-    return { networkMode: pulumi.interpolate`container:${context.container(owner)}` };
-  }
+  const owner = namespaceOwner(spec.networkMode);
+  if (owner) return { networkMode: pulumi.output(context.container(owner)).apply(joinNamespace) };
   if (spec.networks.length === 0) return {};
   return {
     networkMode: context.network(spec.networks[0]),

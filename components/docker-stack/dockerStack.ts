@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { startAfter } from "../../config/checks/docker";
+import { startAfter } from "../../model/order";
 import type { DockerStackSpec } from "../../config/docker";
 import type { DockerHost } from "../docker-host/dockerHost";
 import type { StackSecrets } from "../secrets/stackSecrets";

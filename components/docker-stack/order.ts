@@ -1,29 +1,5 @@
-import { startAfter } from "../../config/checks/docker";
+import { startAfter, topologicalOrder } from "../../model/order";
 import type { ContainerSpec, DockerStackSpec } from "../../config/docker";
-
-/**
- * Orders items so that each comes after the items it depends on, keeping the declared
- * order wherever dependencies allow. Dependencies on unknown keys are ignored (the
- * config checks report them); cycles are reported there too.
- */
-export function topologicalOrder<T>(items: readonly T[], keyOf: (item: T) => string, dependenciesOf: (item: T) => string[]): T[] {
-  const byKey = new Map(items.map((item) => [keyOf(item), item]));
-  const placed = new Set<string>();
-  const ordered: T[] = [];
-  const place = (item: T, trail: Set<string>) => {
-    const key = keyOf(item);
-    if (placed.has(key) || trail.has(key)) return;
-    trail.add(key);
-    for (const dependency of dependenciesOf(item)) {
-      const needed = byKey.get(dependency);
-      if (needed) place(needed, trail);
-    }
-    placed.add(key);
-    ordered.push(item);
-  };
-  for (const item of items) place(item, new Set());
-  return ordered;
-}
 
 /** Containers of one stack in the order they must be created. */
 export function containerCreationOrder(stack: DockerStackSpec): ContainerSpec[] {

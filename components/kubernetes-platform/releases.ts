@@ -4,7 +4,7 @@
  * then the monitoring waves, then apps), reduced to the dependencies that are real.
  */
 import type { PlatformRelease } from "../../config/platform";
-import { topologicalOrder } from "../docker-stack/order";
+import { topologicalOrder } from "../../model/order";
 import { alloyValues } from "./charts/alloy";
 import { argoCdValues } from "./charts/argoCd";
 import { certManagerValues } from "./charts/certManager";

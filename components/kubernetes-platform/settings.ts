@@ -1,5 +1,4 @@
-import { platformInstallsCni } from "../../config/checks/platform";
-import type { IngressController, PlatformSpec } from "../../config/platform";
+import { platformInstallsCni, type IngressController, type PlatformSpec } from "../../config/platform";
 import type { ClusterCni } from "../../config/talos";
 
 /** The CNI the platform installs as its first release: the cluster runs none of its own until then. */

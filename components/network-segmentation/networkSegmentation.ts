@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { HOST_ISOLATION_OPTION, NETWORK_LABELS } from "../docker-stack/labels";
+import { HOST_ISOLATION_OPTION, NETWORK_LABELS } from "../../policy/contract/labels";
 import type { DockerHost } from "../docker-host/dockerHost";
 
 export interface NetworkSegmentationArgs {

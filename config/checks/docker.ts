@@ -1,3 +1,5 @@
+import { startAfter } from "../../model/order";
+import { namespaceOwner } from "../../policy/contract/docker";
 import type { ConfigIssue } from "../errors";
 import type { ContainerSpec, DockerHostSpec, DockerStackSpec } from "../docker";
 import { isSecretRef, looksLikeSecretName, type Value } from "../values";
@@ -121,8 +123,8 @@ function checkSameHostReferences(hostName: string, containers: Located[]): Confi
   const issues: ConfigIssue[] = [];
   const unknown = (key: string, name: string) => issues.push({ key, message: `no container "${name}" on host ${hostName}` });
   for (const { container, key } of containers) {
-    const namespaceOwner = container.networkMode?.startsWith("container:") ? container.networkMode.slice("container:".length) : undefined;
-    if (namespaceOwner && !byName.has(namespaceOwner)) unknown(`${key}.networkMode`, namespaceOwner);
+    const owner = namespaceOwner(container.networkMode);
+    if (owner && !byName.has(owner)) unknown(`${key}.networkMode`, owner);
     for (const [needed, condition] of Object.entries(container.dependsOn)) {
       const target = byName.get(needed);
       if (!target) unknown(`${key}.dependsOn.${needed}`, needed);
@@ -143,12 +145,6 @@ function checkMemoryCapacity(hostName: string, host: DockerHostSpec, containers:
   return total > host.memoryMb
     ? [{ key: `${HOSTS}.${hostName}.memoryMb`, message: `containers on ${hostName} are limited to ${total} MB in total, more than the host's ${host.memoryMb} MB` }]
     : [];
-}
-
-/** The containers a container must start after: dependsOn plus the namespace it joins. */
-export function startAfter(container: ContainerSpec): string[] {
-  const namespaceOwner = container.networkMode?.startsWith("container:") ? [container.networkMode.slice("container:".length)] : [];
-  return [...new Set([...Object.keys(container.dependsOn), ...namespaceOwner])];
 }
 
 function findDependencyCycle(containers: ContainerSpec[]): string[] | undefined {

@@ -1,7 +1,7 @@
 import { isIPv4 } from "node:net";
 import type { ConfigIssue } from "../errors";
 import { addressRangeBounds, ipv4ToNumber } from "../ipv4";
-import { INGRESS_CONTROLLERS, PLATFORM_RELEASES, platformSecretRefs, type PlatformRelease, type PlatformSpec } from "../platform";
+import { INGRESS_CONTROLLERS, PLATFORM_RELEASES, platformInstallsCni, platformSecretRefs, type PlatformRelease, type PlatformSpec } from "../platform";
 import type { ClusterCni } from "../talos";
 
 const KEY = "homeops:platform";
@@ -34,15 +34,6 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
     issues.push({ key: `${KEY}.kubeContext`, message: "applies to a kubeconfig secret or file; the Talos cluster's kubeconfig has one context" });
   }
   return issues;
-}
-
-/**
- * Whether the platform installs the cluster's CNI (Cilium): only on the Talos cluster this
- * stack builds, and only when that cluster was told to run without Talos's own CNI. A
- * cluster reached through another kubeconfig brings its own network.
- */
-export function platformInstallsCni(platform: Pick<PlatformSpec, "kubeconfig">, clusterCni: ClusterCni | undefined): boolean {
-  return platform.kubeconfig === "talos" && clusterCni?.name === "cilium";
 }
 
 /** The releases this configuration installs: Cilium when the platform installs the CNI, and every other one but the ingress controller not chosen. */

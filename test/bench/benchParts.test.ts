@@ -5,7 +5,7 @@ import { compareWithProcedure, containerDependencies, declaredNeeds, ORIGINAL_VP
 import { scaleDockerInventory, scaleHomelab } from "../../tools/bench/scaleInventory";
 import { matchesResource } from "../../tools/bench/simulate";
 import { labelledHosts, replicateConfig, replicatePlan, syntheticHost } from "../../tools/bench/syntheticEstate";
-import type { Plan, PlannedResource } from "../../tools/plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { copy, stackConfigData } from "../support/stackConfig";
 import { planned } from "../support/planned";
 

@@ -28,7 +28,7 @@ import { planTalosCluster, talosVmSpec } from "../../components/talos/clusterPla
 import { TalosCluster } from "../../components/talos/talosCluster";
 import { TalosPki } from "../../components/talos/pki";
 import { validateHomelabConfig, validateVpsConfig } from "../../config/stacks";
-import type { PlannedResource } from "../../tools/plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 import { recordProgram } from "../platform/recordProgram";
 import { committedPlatform, committedSettings } from "../platform/settings";
 import { stackConfigData } from "../support/stackConfig";

@@ -8,7 +8,7 @@ import { markdownTable, mermaidLabel } from "../../tools/diagrams/markdown";
 import { networkMatrix, renderNetworkMatrix } from "../../tools/diagrams/networkMatrix";
 import { PROXMOX_LXC_TYPE, PROXMOX_VM_TYPE, proxmoxNodesOf, renderProxmoxNodes } from "../../tools/diagrams/proxmox";
 import { stackDocument } from "../../tools/diagrams/stackDocument";
-import type { Plan, PlannedResource } from "../../tools/plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { planned } from "../support/planned";
 
 function resource(type: string, name: string, inputs: Record<string, unknown> = {}, options: Partial<PlannedResource> = {}): PlannedResource {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AcmeChallengeUser } from "../../components/dns/acmeChallengeUser";
 import { DnsZone } from "../../components/dns/dnsZone";
 import { publicAddressOf, vpsAddressResolver } from "../../components/dns/vpsAddresses";
-import { SECRET_PLACEHOLDER, type PlannedResource } from "../../tools/plan/types";
+import { SECRET_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
 import { planIndex, recordProgram } from "../platform/recordProgram";
 
 let resources: PlannedResource[];

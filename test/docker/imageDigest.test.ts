@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { evaluatePlan, violationDetail } from "../../policy/evaluate";
 import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { tempDir, writeStackFile } from "../support/runCli";
 import { brokenConfig, containerIn, copy, stackConfigData } from "../support/stackConfig";
 

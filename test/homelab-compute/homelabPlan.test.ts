@@ -1,7 +1,7 @@
 /** The homelab stack's compute layer, as the offline preview records it. */
 import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { stackPreview, type StackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf, type ImportFile } from "../../tools/plan/importFile";
 import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { readHomeopsSettings } from "../../tools/plan/stackConfig";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { tempDir } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 

@@ -1,6 +1,6 @@
 import { evaluatePlan } from "../../policy/evaluate";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { planned } from "../support/planned";
 import { ROOT } from "../support/stackConfig";
 

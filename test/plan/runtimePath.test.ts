@@ -14,7 +14,7 @@ import { parse } from "yaml";
 import { CONFIG_NAMESPACE } from "../../config/load";
 import { offlineMocks } from "../../tools/plan/mocks";
 import { cliConfigEnvironment, readOfflineConfig } from "../../tools/plan/stackConfig";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { spawnTool } from "../safety/spawnTool";
 import { startStandInDeployment, type EngineLog, type Registration } from "../support/standInEngine";
 import { ROOT } from "../support/stackConfig";

@@ -4,7 +4,7 @@ import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
 import { isDefaultDeny } from "../../policy/kubernetes-network-policies";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
-import { SECRET_PLACEHOLDER, type Plan, type PlannedResource } from "../../tools/plan/types";
+import { SECRET_PLACEHOLDER, type Plan, type PlannedResource } from "../../policy/contract/plan";
 import { stackPreview, type StackPreview } from "../support/previews";
 import { ROOT, stackConfigData } from "../support/stackConfig";
 

@@ -1,7 +1,7 @@
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesPlatform } from "../../components/kubernetes-platform/kubernetesPlatform";
-import { SECRET_PLACEHOLDER, type PlannedResource } from "../../tools/plan/types";
+import { SECRET_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
 import { planIndex, recordProgram } from "./recordProgram";
 import { committedPlatform, committedSettings } from "./settings";
 

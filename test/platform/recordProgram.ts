@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { offlineMocks } from "../../tools/plan/mocks";
 import { installRecordingMocks } from "../../tools/plan/recorder";
-import type { PlannedResource } from "../../tools/plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 
 /**
  * Runs `program` under the offline preview's mocks and returns every resource it

@@ -8,7 +8,7 @@ import { evaluatePlan, violationDetail, type PolicyViolation } from "../../polic
 import { workloadIsolation } from "../../policy/kubernetes-network-policies";
 import { isWorkloadType, podTemplateOf } from "../../policy/kubernetes-workloads";
 import { manifestResources, parseManifests } from "../../policy/manifests";
-import type { PlannedResource } from "../../tools/plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 import { referencePath } from "../support/references";
 import { planOf, viewOf } from "./harness";
 

@@ -20,7 +20,7 @@ import { policies } from "../../policy/policies";
 import { CONFIG_NAMESPACE } from "../../config/load";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
-import { UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../../tools/plan/types";
+import { UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../../policy/contract/plan";
 import { spawnTool } from "../safety/spawnTool";
 import { grpcAnalyzer, introduce, startPolicyPack, unary, type PackStack, type RunningPack } from "../support/policyPack";
 import { startStandInEngine } from "../support/standInEngine";

@@ -1,5 +1,5 @@
 /** Builds plans from literal resources and runs the whole pack on them through evaluatePlan. */
-import type { Plan, PlannedResource } from "../../tools/plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, violationDetail, type PolicyViolation } from "../../policy/evaluate";
 import type { ResourceView } from "../../policy/resource-view";

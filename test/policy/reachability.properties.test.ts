@@ -1,6 +1,6 @@
 /** Properties of the reachability model, on generated hosts. */
 import fc from "fast-check";
-import { TRUST_ZONES } from "../../components/docker-stack/labels";
+import { TRUST_ZONES } from "../../policy/contract/labels";
 import {
   analyzeHost,
   isLoopback,

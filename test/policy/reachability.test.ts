@@ -8,7 +8,7 @@ import {
   reachableTargets,
   type ContainerNode,
 } from "../../policy/reachability";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { VPS_CONTAINERS, vpsPlan, withContainer, withExtraContainer } from "./fixtures/vps";
 import { CONTAINER, labels, viewOf } from "./harness";
 
@@ -89,7 +89,7 @@ describe("paths and the networks they use", () => {
   test("a loopback-published port adds a path only for host-network containers; network_mode none is out of everyone's reach", () => {
     const reach = analyzeHost("h", [
       node("agent", { networkMode: { kind: "host" } }),
-      node("db", { networks: ["back"], ports: [{ containerPort: 5432, hostPort: 5432, ip: "127.0.0.1", protocol: "tcp" }] }),
+      node("db", { networks: ["back"], ports: [{ internal: 5432, external: 5432, ip: "127.0.0.1", protocol: "tcp" }] }),
       node("web", { networks: ["front"] }),
       node("sealed", { networkMode: { kind: "none" } }),
     ]);
@@ -194,7 +194,7 @@ describe("boundary violations", () => {
   test("an edge host-network container reaching a protected container's loopback port is a violation on both paths", () => {
     const reach = analyzeHost("h", [
       node("agent", { zone: "edge", networkMode: { kind: "host" } }),
-      node("idp", { zone: "identity", networks: ["back"], ports: [{ containerPort: 3890, hostPort: 3890, ip: "127.0.0.1", protocol: "tcp" }] }),
+      node("idp", { zone: "identity", networks: ["back"], ports: [{ internal: 3890, external: 3890, ip: "127.0.0.1", protocol: "tcp" }] }),
     ]);
     expect(isolationViolations(reach).map((v) => [v.medium.label, v.sources])).toEqual([
       ["the host's address on network back", ["agent"]],

@@ -1,5 +1,5 @@
 import { evaluatePlan, hasMandatoryViolation, violationDetail } from "../../policy/evaluate";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { VPS_CONFIG, VPS_CONTAINERS, vpsPlan, withContainer, withExtraContainer } from "./fixtures/vps";
 import { labels } from "./harness";
 

@@ -11,7 +11,7 @@ import { ProxmoxCluster, providerArgs, proxmoxSecretValues } from "../../compone
 import { ProxmoxVm, vmIgnoreChanges, vmLegacyArgs, type VmSpec } from "../../components/proxmox/vm";
 import type { ContainerSpec, ProxmoxSettings } from "../../config/proxmox";
 import { installRecordingMocks } from "../../tools/plan/recorder";
-import type { PlannedResource } from "../../tools/plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 
 const { resources: recorded } = installRecordingMocks(
   { newResource: ({ name, inputs }) => ({ id: `${name}-id`, state: inputs }), call: () => ({}) },

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { secretFindings, secretValuesOf, type PreviewCapture } from "../support/planSecrets";
 import type { Registration } from "../support/previews";
-import type { PlannedResource } from "../../tools/plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 import { planned } from "../support/planned";
 
 const { specialSigKey, specialSecretSig } = pulumi.runtime;

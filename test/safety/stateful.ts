@@ -3,7 +3,7 @@
  * deletion would lose. Judged from each resource's type and inputs, not from the options the
  * program chose, so that the protection test can find what the program forgot.
  */
-import type { Plan, PlannedResource } from "../../tools/plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
 export type StatefulCategory = "Docker volume" | "Proxmox guest holding data" | "DNS zone" | "Talos PKI" | "Ceph cluster" | "generated secret";
 

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
-import { SECRET_PLACEHOLDER, type Plan } from "../../tools/plan/types";
+import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import { stackPreview, type Registration } from "./previews";
 import { ROOT } from "./stackConfig";
 

@@ -1,4 +1,4 @@
-import type { PlannedResource } from "../../tools/plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 
 /** A recorded resource for tests built from literals: every field the engine records, defaults unless given. */
 export function planned(type: string, name: string, inputs: Record<string, unknown> = {}, extra: Partial<PlannedResource> = {}): PlannedResource {

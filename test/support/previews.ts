@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import type { Plan } from "../../tools/plan/types";
+import type { Plan } from "../../policy/contract/plan";
 
 /** The environment variable naming the run's cache folder. */
 export const PREVIEW_CACHE_VARIABLE = "HOMEOPS_TEST_PREVIEWS";

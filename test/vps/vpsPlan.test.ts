@@ -1,4 +1,4 @@
-import type { Plan, PlannedResource } from "../../tools/plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { stackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 

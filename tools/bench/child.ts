@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { StackValidationArgs as StackArgs, StackValidationPolicy as StackPolicy } from "@pulumi/policy";
-import type { PlannedResource } from "../plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 import { median } from "./table";
 import { RESULT_MARK, type BenchTask, type PoliciesResult, type PolicyRateResult, type PreviewResult, type ReachabilityResult, type UpResult } from "./tasks";
 

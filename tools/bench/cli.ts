@@ -22,7 +22,7 @@ import { parse, stringify } from "yaml";
 import { CONFIG_NAMESPACE } from "../../config/load";
 import { stackConfigValidators } from "../../config/stacks";
 import { readOfflineConfig } from "../plan/stackConfig";
-import type { Plan } from "../plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { compareWithProcedure, containerDependencies, declaredNeeds, ORIGINAL_VPS_PROCEDURE } from "./deployProcedure";
 import { scaleDockerInventory, scaleHomelab, type ScaledInventory, type StackSettings } from "./scaleInventory";
 import { median, renderTable, type Cell } from "./table";

@@ -1,4 +1,4 @@
-import type { PlannedResource } from "../plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 
 /** Why a resource waits for another before Pulumi registers (and so creates) it. */
 export type EdgeKind =

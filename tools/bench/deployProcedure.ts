@@ -4,7 +4,8 @@
  * dependencies of a Docker estate checked against what the inventory declares (`dependsOn`,
  * `networkMode: container:<x>`).
  */
-import type { PlannedResource } from "../plan/types";
+import { namespaceOwner } from "../../policy/contract/docker";
+import type { PlannedResource } from "../../policy/contract/plan";
 import { waitEdges, type EdgeKind } from "./criticalPath";
 
 export interface ProcedureStep {
@@ -133,7 +134,8 @@ export function declaredNeeds(stacks: readonly { host: string; containers: reado
       const key = `homeops:dockerStacks[${stackIndex}].containers[${containerIndex}]`;
       const entry = new Map<string, string>();
       for (const [needed, condition] of Object.entries(container.dependsOn)) entry.set(needed, `${key}.dependsOn.${needed}: ${condition}`);
-      if (container.networkMode?.startsWith("container:")) entry.set(container.networkMode.slice("container:".length), `${key}.networkMode: ${container.networkMode}`);
+      const owner = namespaceOwner(container.networkMode);
+      if (owner) entry.set(owner, `${key}.networkMode: ${container.networkMode}`);
       needs.set(`${stack.host}/${container.name}`, entry);
     }),
   );

@@ -4,7 +4,7 @@
  * file (its `nodeName` input, the provider's `endpoint` and SSH node addresses). The errors
  * are worded as the providers word them, so the report is judged on realistic text.
  */
-import type { PlannedResource } from "../plan/types";
+import type { PlannedResource } from "../../policy/contract/plan";
 
 export type FailureTarget =
   | { kind: "docker-host"; provider: string; url: string; user?: string; address?: string; port?: number }

@@ -15,7 +15,7 @@ import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { prepareOfflineRun } from "../plan/offlinePreview";
 import { urnOf } from "../plan/recorder";
-import type { Plan, PlannedResource } from "../plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { providerFailure, type SimulatedFailure } from "./providerErrors";
 
 export interface SimulationOptions {

@@ -3,10 +3,11 @@
  * Docker hosts (for the whole pack), and one Docker host of any size (for the reachability
  * policy), both labelled as the program labels what it registers.
  */
-import { LABELS, TRUST_ZONES } from "../../components/docker-stack/labels";
+import { joinNamespace } from "../../policy/contract/docker";
+import { LABELS, TRUST_ZONES } from "../../policy/contract/labels";
 import type { PackConfig } from "../../policy/config";
 import type { ResourceView } from "../../policy/resource-view";
-import type { Plan, PlannedResource } from "../plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -105,7 +106,7 @@ const CONTAINER_TYPE = "docker:index/container:Container";
  * share a network with internet-facing ones (allowed and not), a shared namespace, host
  * networking, a public port.
  */
-const BLOCK: { zone: (typeof TRUST_ZONES)[number]; networks?: string[]; mode?: string; publishes?: boolean; allows?: number }[] = [
+const BLOCK: { zone: (typeof TRUST_ZONES)[number]; networks?: string[]; mode?: "host"; joins?: number; publishes?: boolean; allows?: number }[] = [
   { zone: "edge", networks: ["a", "shared"], publishes: true },
   { zone: "tunnel", networks: ["a", "b"] },
   { zone: "identity", networks: ["b"], allows: 0 },
@@ -113,7 +114,7 @@ const BLOCK: { zone: (typeof TRUST_ZONES)[number]; networks?: string[]; mode?: s
   { zone: "observability", mode: "host" },
   { zone: "app", networks: ["c"] },
   { zone: "data", networks: ["a", "c"] },
-  { zone: "tunnel", mode: "container:6" },
+  { zone: "tunnel", joins: 6 },
   { zone: "identity", networks: ["a"] },
   { zone: "edge", mode: "host" },
 ];
@@ -144,10 +145,9 @@ export function syntheticHost(containers: number, host = "bench-host"): Syntheti
       props.networkMode = networkName(spec.networks[0]);
       props.networksAdvanced = spec.networks.map((network) => ({ name: networkName(network), aliases: [name] }));
       memberships += spec.networks.length;
-    } else if (spec.mode?.startsWith("container:")) {
-      const owner = BLOCK[Number(spec.mode.slice("container:".length))];
-      props.networkMode = `container:${nameOf(Number(spec.mode.slice("container:".length)))}`;
-      memberships += owner.networks?.length ?? 0;
+    } else if (spec.joins !== undefined) {
+      props.networkMode = joinNamespace(nameOf(spec.joins));
+      memberships += BLOCK[spec.joins].networks?.length ?? 0;
     } else if (spec.mode) {
       props.networkMode = spec.mode;
     }

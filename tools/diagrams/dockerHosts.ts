@@ -3,11 +3,11 @@
  * resource inputs with the policy pack's own readers, so that the diagrams show exactly what
  * the isolation policies reason about.
  */
-import { LABELS } from "../../components/docker-stack/labels";
+import { LABELS } from "../../policy/contract/labels";
 import { CONTAINER_TYPE, NETWORK_TYPE, readContainer, readNetwork } from "../../policy/docker-inputs";
 import { analyzeHost, type ContainerNode, type HostReachability } from "../../policy/reachability";
 import type { ResourceView } from "../../policy/resource-view";
-import type { Plan, PlannedResource } from "../plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
 export interface HostNetwork {
   name: string;

@@ -3,7 +3,7 @@
  * has (the homelab's compute layer, seed L0/L1).
  */
 import { at, numberOf, stringOf } from "../../policy/values";
-import type { Plan, PlannedResource } from "../plan/types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { markdownTable, mermaidBlock, mermaidId, mermaidLabel, percentOf } from "./markdown";
 
 export const PROXMOX_VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";

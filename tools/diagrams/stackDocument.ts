@@ -2,7 +2,7 @@
  * `docs/<stack>.md`: the architecture pictures and tables the seed documents draw by hand,
  * generated from a recorded plan so that they cannot drift from the code.
  */
-import type { Plan } from "../plan/types";
+import type { Plan } from "../../policy/contract/plan";
 import { boundaryTable, renderBoundaryTable } from "./boundaries";
 import type { MachineCapacities } from "./capacities";
 import { deploymentGraph, deploymentWaves, renderDeploymentWaves } from "./deploymentGraph";

@@ -7,7 +7,7 @@
  * containers and networks get the placeholder until `npm run import-ids` reads them from the
  * hosts.
  */
-import type { Plan, PlannedResource } from "./types";
+import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
 export const ID_PLACEHOLDER = "<PLACEHOLDER>";
 

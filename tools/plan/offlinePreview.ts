@@ -7,7 +7,7 @@ import { compositionFor } from "../../stacks";
 import { offlineMocks } from "./mocks";
 import { installRecordingMocks, type Recording } from "./recorder";
 import { cliConfigEnvironment, readOfflineConfig } from "./stackConfig";
-import type { Plan } from "./types";
+import type { Plan } from "../../policy/contract/plan";
 
 export interface OfflinePreviewOptions {
   stack: string;

@@ -1,6 +1,6 @@
 import { isRecord } from "../../policy/values";
 import { computedShape, hasDeclaredSchema, type ComputedShape } from "./computedAttributes";
-import { UNKNOWN_PLACEHOLDER } from "./types";
+import { UNKNOWN_PLACEHOLDER } from "../../policy/contract/plan";
 
 /**
  * What `pulumi preview` hands AnalyzeStack for a custom resource it creates: the provider's

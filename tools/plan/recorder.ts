@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { ReadResourceRequest, ReadResourceResponse, RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
 import { plannedState } from "./plannedState";
-import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type PlannedResource } from "./types";
 
 const { specialSigKey, specialSecretSig, specialResourceSig, specialOutputValueSig, unknownValue } = pulumi.runtime;
 

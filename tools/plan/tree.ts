@@ -1,4 +1,4 @@
-import type { PlannedResource } from "./types";
+import type { PlannedResource } from "../../policy/contract/plan";
 
 /**
  * The resource tree as `pulumi preview` prints it: type and name, children indented
