@@ -5,6 +5,7 @@
  */
 import { posix } from "node:path";
 import { looksLikeSecretName } from "../../config/values";
+import { joinNamespace, namespaceOwner } from "../../policy/contract/docker";
 import { InterpolationError, interpolate, shellWords, type Variable } from "./interpolate";
 import { containerSecretKey, envFileSecretKey } from "./secretKeys";
 
@@ -337,8 +338,8 @@ class ComposeMapper {
       const mode = this.text(definition.network_mode, `${at}.network_mode`);
       if (definition.networks !== undefined) throw this.error(`${at}.network_mode`, "excludes networks");
       if (mode === "host") return { networkMode: "host" };
-      if (mode.startsWith("service:")) return { networkMode: `container:${this.serviceRef(mode.slice("service:".length), `${at}.network_mode`)}` };
-      if (mode.startsWith("container:")) return { networkMode: mode };
+      if (mode.startsWith("service:")) return { networkMode: joinNamespace(this.serviceRef(mode.slice("service:".length), `${at}.network_mode`)) };
+      if (namespaceOwner(mode) !== undefined) return { networkMode: mode };
       this.skip(`${at}.network_mode`, `"${mode}": the program joins containers to named networks, host, or another container's namespace`);
       return {};
     }
