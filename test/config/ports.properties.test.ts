@@ -1,6 +1,7 @@
 /** Properties of the compose-style port parser, on generated specs. */
 import fc from "fast-check";
-import { portSchema, type PublishedPort } from "../../config/docker";
+import { portSchema } from "../../config/docker";
+import type { DeclaredPort } from "../../policy/contract/docker";
 
 const RUNS = { numRuns: 300 };
 
@@ -27,7 +28,7 @@ test("a port spec parses to its parts, defaulting to 0.0.0.0, the internal port 
 test("a parsed port prints back to an equivalent spec", () => {
   fc.assert(
     fc.property(spec, (parts) => {
-      const parsed = parse(written(parts)).data as PublishedPort;
+      const parsed = parse(written(parts)).data as DeclaredPort;
       expect(parse(written(parsed)).data).toEqual(parsed);
     }),
     RUNS,

@@ -1,6 +1,7 @@
 /** Properties of the creation order, on generated dependency graphs. */
 import fc from "fast-check";
-import { containerCreationOrder, topologicalOrder } from "../../components/docker-stack/order";
+import { containerCreationOrder } from "../../components/docker-stack/order";
+import { topologicalOrder } from "../../model/order";
 import type { ContainerSpec, DockerStackSpec } from "../../config/docker";
 
 interface Item {

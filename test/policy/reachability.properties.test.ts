@@ -1,5 +1,6 @@
 /** Properties of the reachability model, on generated hosts. */
 import fc from "fast-check";
+import type { NetworkMode, PublishedPort } from "../../policy/contract/docker";
 import { TRUST_ZONES } from "../../policy/contract/labels";
 import {
   analyzeHost,
@@ -9,8 +10,6 @@ import {
   reachableTargets,
   type ContainerNode,
   type HostReachability,
-  type NetworkMode,
-  type PublishedPort,
 } from "../../policy/reachability";
 
 const RUNS = { numRuns: 150 };
@@ -23,8 +22,8 @@ interface Host {
 
 const publishedPort: fc.Arbitrary<PublishedPort> = fc.record({
   ip: fc.constantFrom("0.0.0.0", "127.0.0.1", "192.0.2.10"),
-  hostPort: fc.integer({ min: 1, max: 65535 }),
-  containerPort: fc.integer({ min: 1, max: 65535 }),
+  external: fc.integer({ min: 1, max: 65535 }),
+  internal: fc.integer({ min: 1, max: 65535 }),
   protocol: fc.constantFrom("tcp", "udp"),
 });
 
