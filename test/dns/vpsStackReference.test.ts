@@ -1,4 +1,4 @@
-import { spawnTool } from "../safety/spawnTool";
+import { spawnTool } from "../support/runCli";
 
 test("a referenced stack without the dockerHosts output gets the program's message, not the SDK's", async () => {
   const run = await spawnTool("test/dns/programs/missingStackOutput.ts", []);

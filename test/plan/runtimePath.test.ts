@@ -15,7 +15,7 @@ import { CONFIG_NAMESPACE } from "../../config/load";
 import { offlineMocks } from "../../tools/plan/mocks";
 import { cliConfigEnvironment, readOfflineConfig } from "../../tools/plan/stackConfig";
 import type { Plan } from "../../policy/contract/plan";
-import { spawnTool } from "../safety/spawnTool";
+import { spawnTool } from "../support/runCli";
 import { startStandInDeployment, type EngineLog, type Registration } from "../support/standInEngine";
 import { ROOT } from "../support/stackConfig";
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
     })(),
     (async () => {
       const file = join(dir, `${stack}.json`);
-      const run = await spawnTool("tools/plan/cli.ts", [stack, "--json", file], 280_000);
+      const run = await spawnTool("tools/plan/cli.ts", [stack, "--json", file], { timeoutMs: 280_000 });
       if (run.status !== 0) throw new Error(`npm run plan -- ${stack} failed (${run.status}):\n${run.stderr}`);
       plans[stack] = JSON.parse(readFileSync(file, "utf8")) as Plan;
     })(),

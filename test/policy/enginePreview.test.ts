@@ -21,7 +21,7 @@ import { CONFIG_NAMESPACE } from "../../config/load";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
 import { UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../../policy/contract/plan";
-import { spawnTool } from "../safety/spawnTool";
+import { spawnTool } from "../support/runCli";
 import { grpcAnalyzer, introduce, startPolicyPack, unary, type PackStack, type RunningPack } from "../support/policyPack";
 import { startStandInEngine } from "../support/standInEngine";
 import { ROOT } from "../support/stackConfig";

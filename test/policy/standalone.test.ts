@@ -2,11 +2,11 @@
  * `pulumi policy publish` uploads what `npm pack` puts in the pack's tarball, and Pulumi Cloud
  * installs it elsewhere with `npm install`: nothing outside policy/ travels with it.
  */
-import { spawn } from "node:child_process";
 import { readFileSync, realpathSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { packageImports, relativeImports } from "../layers/importGraph";
+import { introduce, startPolicyPack } from "../support/policyPack";
 import { ROOT } from "../support/stackConfig";
 import { packedFiles, packManifest, POLICY_DIR, standalonePack } from "../support/standalonePack";
 
@@ -44,28 +44,18 @@ describe("what `pulumi policy publish` would upload", () => {
   });
 });
 
-test("a copy of the uploaded files, with only the pack's dependencies, starts under Pulumi's runner and serves", async () => {
+test("a copy of the uploaded files, with only the pack's dependencies, starts under Pulumi's runner and answers GetAnalyzerInfo", async () => {
   const dir = standalonePack();
+  expect(realpathSync(dir)).not.toContain(realpathSync(ROOT));
+  // As the analyzer plugin starts it: its folder as working directory, the engine's address and the folder.
+  const stack = { organization: "organization", project: "homeops", stack: "vps", config: {}, secretKeys: [] };
+  const pack = await startPolicyPack(dir, "127.0.0.1:1", stack, 240_000);
   try {
-    // As the analyzer plugin starts it: its folder as working directory, the engine's address and ".".
-    const runner = join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack", "index.js");
-    const child = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    const started = await new Promise<{ port?: number; stderr: string; code?: number | null }>((resolve) => {
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const port = /^(\d+)\n/.exec(stdout);
-        if (port) resolve({ port: Number(port[1]), stderr });
-      });
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on("close", (code) => resolve({ stderr: `${stdout}\n${stderr}`, code }));
-    });
-    child.kill();
-    expect(started).toEqual({ port: expect.any(Number), stderr: "" });
-    expect(started.port).toBeGreaterThan(0);
-    expect(realpathSync(dir)).not.toContain(realpathSync(ROOT));
+    const { info } = await introduce(pack.client, stack);
+    expect([info.getName(), info.getVersion()]).toEqual(["homeops", packManifest().version]);
+    expect(info.getPoliciesList().length).toBeGreaterThan(10);
   } finally {
+    pack.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }, 300_000);
