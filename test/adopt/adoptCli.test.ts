@@ -1,14 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { runTool, tempDir } from "../support/runCli";
+import { spawnTool, tempDir } from "../support/runCli";
 
 const ESTATE = "test/references/estate";
-const adopt = (...args: string[]) => runTool("tools/adopt/cli.ts", args);
+const adopt = (...args: string[]) => spawnTool("tools/adopt/cli.ts", args);
 
 describe("npm run adopt", () => {
-  it("prints one stack entry for a compose file, networks as a comment", () => {
-    const run = adopt(`${ESTATE}/docker/stacks/racknerd-aegis/identity/compose.yaml`, "--host", "racknerd-aegis", "--stack", "aegis-identity");
+  it("prints one stack entry for a compose file, networks as a comment", async () => {
+    const run = await adopt(`${ESTATE}/docker/stacks/racknerd-aegis/identity/compose.yaml`, "--host", "racknerd-aegis", "--stack", "aegis-identity");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^# Networks/);
     expect(run.stdout).toContain("#   racknerd-aegis: aegis-identity_identity-internal (created by aegis-identity)");
@@ -20,8 +20,8 @@ describe("npm run adopt", () => {
     expect(entry.containers[0].env.LLDAP_JWT_SECRET).toEqual({ configSecret: "racknerdAegisIdentityLldapJwtSecret" });
   });
 
-  it("does every stack of a Komodo file, and exits 1 listing what it cannot map", () => {
-    const run = adopt("--komodo", `${ESTATE}/docker/komodo-resources/stacks-komodo.toml`, "--root", ESTATE);
+  it("does every stack of a Komodo file, and exits 1 listing what it cannot map", async () => {
+    const run = await adopt("--komodo", `${ESTATE}/docker/komodo-resources/stacks-komodo.toml`, "--root", ESTATE);
     expect(run.status).toBe(1);
     const entries = parse(run.stdout) as { name: string; containers: { name: string }[] }[];
     expect(entries.map((entry) => entry.containers.map((container) => container.name))).toEqual([
@@ -29,7 +29,7 @@ describe("npm run adopt", () => {
       ["komodo-alloy-alloy-1"],
     ]);
     expect(run.stderr).toContain("unmapped: test/references/estate/docker/stacks/komodo/core/compose.yaml: services.core.image: uses ${KOMODO_VERSION}");
-    expect(adopt("--komodo", `${ESTATE}/docker/komodo-resources/stacks-komodo.toml`, "--root", ESTATE, "--allow-unmapped").status).toBe(0);
+    expect((await adopt("--komodo", `${ESTATE}/docker/komodo-resources/stacks-komodo.toml`, "--root", ESTATE, "--allow-unmapped")).status).toBe(0);
   });
 
   it.each([
@@ -37,9 +37,9 @@ describe("npm run adopt", () => {
     ["a malformed port", (dir: string) => write(dir, "services: {a: {image: x:1, ports: ['80:x']}}"), /error: .*compose.yaml: services.a.ports\[0\]: "80:x" is not a port/],
     ["an unknown service", (dir: string) => write(dir, "services: {a: {image: x:1, depends_on: [b]}}"), /error: .*compose.yaml: services.a.depends_on.b: unknown service "b"/],
     ["invalid YAML", (dir: string) => write(dir, "services: [a: {"), /error: .*compose.yaml: not valid YAML/],
-  ])("refuses %s with its path, exit 1 and no stack trace", (_, file, message) => {
+  ])("refuses %s with its path, exit 1 and no stack trace", async (_, file, message) => {
     const dir = tempDir();
-    const run = adopt(file(dir), "--host", "h", "--stack", "s", "--root", dir);
+    const run = await adopt(file(dir), "--host", "h", "--stack", "s", "--root", dir);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);

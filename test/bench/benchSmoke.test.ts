@@ -3,8 +3,7 @@
  * formed. Its figures are not checked: a tiny run on a shared machine measures nothing.
  */
 import { cpus } from "node:os";
-import { PROCESS_TIMEOUT_MS, type CliRun } from "../support/runCli";
-import { spawnTool } from "../safety/spawnTool";
+import { type CliRun, PROCESS_TIMEOUT_MS, spawnTool } from "../support/runCli";
 
 let run: CliRun;
 beforeAll(async () => {

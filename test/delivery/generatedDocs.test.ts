@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runTool, tempDir, type CliRun } from "../support/runCli";
+import { spawnTool, tempDir, type CliRun } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 
 const DOCS = join(ROOT, "docs");
@@ -14,9 +14,9 @@ const REFRESH = "run `npm run diagrams` (or `npm run diagrams -- <stack>`) and c
 
 let fresh: string;
 let run: CliRun;
-beforeAll(() => {
+beforeAll(async () => {
   fresh = tempDir();
-  run = runTool("tools/diagrams/cli.ts", ["--out", fresh]);
+  run = await spawnTool("tools/diagrams/cli.ts", ["--out", fresh]);
 });
 
 test("regenerating writes one document per stack", () => {

@@ -5,16 +5,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planCommand } from "../../tools/plan/cli";
-import { runCommand, runTool, tempDir, writeStackFile } from "../support/runCli";
+import { runCommand, spawnTool, tempDir, writeStackFile } from "../support/runCli";
 import { containerIn, copy, stackConfigData } from "../support/stackConfig";
 
-const planProcess = (...args: string[]) => runTool("tools/plan/cli.ts", args);
+const planProcess = (...args: string[]) => spawnTool("tools/plan/cli.ts", args);
 const plan = (...args: string[]) => runCommand(planCommand, args);
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
 
 test("as a process: prints the VPS tree with a summary and writes the plan; the command in-process prints the same", async () => {
   const dir = tempDir();
-  const run = planProcess("vps", "--json", join(dir, "plan.json"));
+  const run = await planProcess("vps", "--json", join(dir, "plan.json"));
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/^\+ pulumi:pulumi:Stack\s+homeops-vps\s+create$/m);
   expect(run.stdout).toMatch(/^\+ .*└─ docker:index\/container:Container\s+aegis-periphery\/periphery\s+create\s+\[protect\]$/m);
@@ -25,11 +25,11 @@ test("as a process: prints the VPS tree with a summary and writes the plan; the 
   expect(inProcess.stdout).toBe(run.stdout.replace(`\nPlan written to ${join(dir, "plan.json")}\n`, ""));
 });
 
-test("as a process: bad config fails with the key and the rule, exit 1, no stack trace", () => {
+test("as a process: bad config fails with the key and the rule, exit 1, no stack trace", async () => {
   const config = copy(stackConfigData("vps"));
   containerIn(config, "lldap").networks = ["traefik-publik"];
   config.dockerHosts["racknerd-aegis"].memoryMb = 1024;
-  const result = planProcess("vps", "--config-file", writeStackFile(tempDir(), config));
+  const result = await planProcess("vps", "--config-file", writeStackFile(tempDir(), config));
   expect(result.status).toBe(1);
   expect(result.stderr).toContain("Invalid stack configuration (2 problems):");
   expect(result.stderr).toContain('homeops:dockerStacks[2].containers[0].networks[0]: unknown network "traefik-publik" on host racknerd-aegis');

@@ -2,30 +2,19 @@
  * `npm run policy -- check`: as a process for reading stdin and the exit code, the rest
  * through its command function in-process.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { policyCommand } from "../../policy/cli";
-import { runCommand } from "../support/runCli";
+import { runCommand, spawnTool } from "../support/runCli";
 import { VPS_CONFIG, vpsPlan, withContainer } from "./fixtures/vps";
-
-const ROOT = path.resolve(__dirname, "../..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 type Result = { code: number | null; stdout: string; stderr: string };
 
 /** The CLI in a process of its own, `stdin` piped in. */
-function runProcess(args: string[], stdin = ""): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(TSX, ["policy/cli.ts", ...args], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+async function runProcess(args: string[], stdin = ""): Promise<Result> {
+  const { status, stdout, stderr } = await spawnTool("policy/cli.ts", args, { input: stdin });
+  return { code: status, stdout, stderr };
 }
 
 /** The command in this process, `stdin` as what `-` reads. */

@@ -5,9 +5,8 @@
  * the rule, and no stack trace.
  */
 import { planCommand } from "../../tools/plan/cli";
-import { runCommand, writeStackFile, tempDir, type CliRun } from "../support/runCli";
+import { type CliRun, runCommand, STACK_FRAME, tempDir, writeStackFile } from "../support/runCli";
 import { badConfigs } from "./badConfigs";
-import { STACK_FRAME } from "./spawnTool";
 
 const cases = badConfigs();
 const runs = new Map<string, CliRun>();

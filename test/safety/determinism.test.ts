@@ -1,9 +1,8 @@
 /** Two offline previews of each stack, each in its own process, print the same and write byte-identical plans. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROCESS_TIMEOUT_MS, tempDir, type CliRun } from "../support/runCli";
+import { type CliRun, inPool, PROCESS_TIMEOUT_MS, spawnTool, tempDir } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
-import { inPool, spawnTool } from "./spawnTool";
 
 const stacks = readdirSync(ROOT).flatMap((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1] ?? []).sort();
 const dir = tempDir();

@@ -3,9 +3,8 @@
  * --fail <resource>`): the user sees the resource, its type, the host or Proxmox node behind
  * it and what to do next, not a stack trace.
  */
-import { PROCESS_TIMEOUT_MS, type CliRun } from "../support/runCli";
+import { type CliRun, inPool, PROCESS_TIMEOUT_MS, spawnTool, STACK_FRAME } from "../support/runCli";
 import { stackConfigData } from "../support/stackConfig";
-import { inPool, spawnTool, STACK_FRAME } from "./spawnTool";
 
 const vps = stackConfigData("vps");
 const homelab = stackConfigData("homelab");

@@ -1,9 +1,10 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
 import { stringify } from "yaml";
+import { inBatches } from "../../tools/bench/pool";
 import { ROOT } from "./stackConfig";
 
 export interface CliRun {
@@ -21,11 +22,30 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
  */
 export const PROCESS_TIMEOUT_MS = 300_000;
 
-/** Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process. */
-export function runTool(script: string, args: string[], input?: string): CliRun {
-  const result = spawnSync(TSX, [join(ROOT, script), ...args], { cwd: ROOT, encoding: "utf8", input, timeout: PROCESS_TIMEOUT_MS });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/**
+ * Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process,
+ * without blocking the test's event loop; `input` is its stdin.
+ */
+export function spawnTool(script: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, [join(ROOT, script), ...args], { cwd: ROOT, stdio: "pipe", timeout: options.timeoutMs ?? PROCESS_TIMEOUT_MS });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(options.input);
+  });
 }
+
+/** Runs the thunks at most as many at a time as the machine has cores (at least two). */
+export function inPool<T>(thunks: (() => Promise<T>)[]): Promise<T[]> {
+  return inBatches(thunks, Math.max(2, cpus().length));
+}
+
+/** A Node stack frame line: `    at fn (file:line:col)` or `    at file:line:col`. */
+export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 /**
  * Runs a tool's command function in this process (e.g. `planCommand`), capturing what it
