@@ -1,22 +1,24 @@
 import { z } from "zod";
 import { hostAndPort, ipv4Address, ipv4Range, ipv4Subnet } from "./addresses";
 import type { ClusterCni } from "./talos";
+import {
+  chartSourceShape,
+  clusterObjectSchema,
+  customReleaseSchema,
+  dnsLabel,
+  invalid,
+  kubernetesSecretSchema,
+  namespaceSchema,
+  policyAllowancesSchema,
+  secretRefSchema,
+  type PolicyAllowancesSpec,
+  type SecretRefSpec,
+} from "./platformReleases";
 import type { Value } from "./values";
 
-/** An error message for a malformed value; a missing one reads "is required but not set", as elsewhere. */
-export const invalid = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? "is required but not set" : message);
+export { dnsLabel, invalid, secretRefSchema, type SecretRefSpec };
 
-export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')");
 const httpsUrl = z.url({ protocol: /^https$/, error: invalid("must be an https:// URL") });
-
-/**
- * A credential, never a plain string: `{configSecret: <key>}` (set with
- * `pulumi config set --secret <key> ...`) or `{generated: <name>}` (see homeops:generatedSecrets).
- */
-export const secretRefSchema = z.union([z.object({ configSecret: z.string().min(1) }).strict(), z.object({ generated: z.string().min(1) }).strict()], {
-  error: invalid("must be {configSecret: <key>} or {generated: <name>}, never a plain value"),
-});
-export type SecretRefSpec = z.infer<typeof secretRefSchema>;
 
 /**
  * Every release the platform knows, in the seed's order (controllers, configs, monitoring
@@ -45,27 +47,70 @@ export type PlatformRelease = (typeof PLATFORM_RELEASES)[number];
 export const INGRESS_CONTROLLERS = ["ingress-nginx", "traefik"] as const satisfies readonly PlatformRelease[];
 export type IngressController = (typeof INGRESS_CONTROLLERS)[number];
 
-/** One chart version exactly (`1.21.1`, `v1.19.2`, `1.0.0-rc.1`): ranges would let an update change the cluster unseen. */
-export const PINNED_CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-
-export const chartSourceSchema = z
-  .object({
-    chart: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a chart name"),
-    /** `https://...` (a chart repository) or `oci://registry/path` (the chart is `<path>/<chart>`). */
-    repository: z.string().regex(/^(https:\/\/|oci:\/\/)[^\s]+[^/\s]$/, "must be an https:// chart repository or an oci:// registry path, without a trailing /"),
-    version: z.string().regex(PINNED_CHART_VERSION, "must pin one chart version like 1.21.1; ranges such as 1.21.x, ^1.21 or * are refused"),
-  })
-  .strict();
+export const chartSourceSchema = z.object(chartSourceShape).strict();
 export type ChartSource = z.infer<typeof chartSourceSchema>;
+
+/**
+ * Where each preset installs its release. The platform creates each of these namespaces
+ * (kube-system aside, which the cluster brings) when a preset installed goes there.
+ */
+export const PRESET_NAMESPACES: Record<PlatformRelease, string> = {
+  cilium: "kube-system",
+  "cert-manager": "cert-manager",
+  metallb: "metallb-system",
+  "ingress-nginx": "ingress-nginx",
+  traefik: "traefik",
+  "rook-ceph": "rook-ceph",
+  "rook-ceph-cluster": "rook-ceph",
+  "kube-prometheus-stack": "monitoring",
+  loki: "monitoring",
+  thanos: "monitoring",
+  tempo: "monitoring",
+  alloy: "monitoring",
+  newt: "pangolin",
+  "argo-cd": "argocd",
+};
+
+/** The settings blocks the presets read; each is needed only by the presets that read it. */
+export type PresetSettingsKey = "loadBalancer" | "acme" | "objectStore" | "monitoring" | "argocd" | "newt";
+
+/**
+ * What each preset needs besides its chart: the presets it runs on (`ingress`: the chosen
+ * ingress controller) and the settings blocks its values are made from. A preset installed
+ * without them is refused, naming both.
+ */
+export const PRESET_REQUIREMENTS: Record<PlatformRelease, { presets: (PlatformRelease | "ingress")[]; settings: PresetSettingsKey[]; why: string }> = {
+  cilium: { presets: [], settings: [], why: "" },
+  "cert-manager": { presets: [], settings: [], why: "" },
+  metallb: { presets: [], settings: [], why: "" },
+  "ingress-nginx": { presets: ["metallb"], settings: ["loadBalancer"], why: "its LoadBalancer address comes from MetalLB's pool" },
+  traefik: { presets: ["metallb"], settings: ["loadBalancer"], why: "its LoadBalancer address comes from MetalLB's pool" },
+  "rook-ceph": { presets: [], settings: [], why: "" },
+  "rook-ceph-cluster": { presets: ["rook-ceph"], settings: [], why: "the operator brings the Ceph CRDs and runs the cluster" },
+  "kube-prometheus-stack": {
+    presets: ["rook-ceph-cluster", "cert-manager", "ingress"],
+    settings: ["monitoring"],
+    why: "its volumes are on ceph-block, the operator's webhook certificate comes from cert-manager, Grafana is served through the ingress",
+  },
+  loki: { presets: ["kube-prometheus-stack"], settings: ["objectStore"], why: "Loki keeps its chunks in the object store's buckets and is scraped through kube-prometheus-stack's CRDs" },
+  thanos: { presets: ["kube-prometheus-stack"], settings: ["objectStore"], why: "Thanos reads Prometheus's sidecar and keeps blocks in the object store's bucket" },
+  tempo: { presets: ["kube-prometheus-stack"], settings: ["objectStore"], why: "Tempo keeps traces in the object store's bucket and is scraped through kube-prometheus-stack's CRDs" },
+  alloy: { presets: ["loki", "tempo"], settings: [], why: "Alloy sends logs to Loki and traces to Tempo" },
+  newt: { presets: [], settings: ["newt"], why: "the tunnel's endpoint and credentials" },
+  "argo-cd": { presets: ["ingress", "cert-manager"], settings: ["argocd", "acme"], why: "its UI is served through the ingress with the ACME wildcard certificate, its login through OIDC" },
+};
+
+/** The settings blocks that make objects of a preset, which must then be installed. */
+export const SETTINGS_NEED_PRESET: Partial<Record<PresetSettingsKey, { preset: PlatformRelease; why: string }>> = {
+  acme: { preset: "cert-manager", why: "the ACME ClusterIssuer and the wildcard Certificate are cert-manager's objects" },
+  loadBalancer: { preset: "metallb", why: "the address pool and its L2 advertisement are MetalLB's objects" },
+};
 
 /**
  * Where the releases are installed. `talos`: the admin kubeconfig of the cluster this
  * stack builds. `{configSecret: <key>}`: a kubeconfig stored as a config secret.
  * `{path: <file>}`: a kubeconfig file on the machine that runs Pulumi (an existing cluster).
  */
-/** A workload as the policy pack names it: `namespace/name`. */
-const workloadName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
-
 export const kubeconfigSourceSchema = z.union(
   [z.literal("talos"), z.object({ configSecret: z.string().min(1) }).strict(), z.object({ path: z.string().min(1) }).strict()],
   { error: invalid("must be talos, {configSecret: <key>} or {path: <kubeconfig file>}") },
@@ -82,7 +127,8 @@ export const platformSchema = z
      * speakers, Ceph CSI) talk from there, so NetworkPolicies allow it by address.
      */
     nodeCidr: ipv4Subnet,
-    ingressController: z.enum(INGRESS_CONTROLLERS),
+    /** The ingress controller preset installed (its chart in `charts`); none when left out. */
+    ingressController: z.enum(INGRESS_CONTROLLERS).optional(),
     loadBalancer: z
       .object({
         poolName: dnsLabel,
@@ -90,14 +136,16 @@ export const platformSchema = z
         /** The ingress controller's LoadBalancer address; inside the pool. */
         ingressAddress: ipv4Address,
       })
-      .strict(),
+      .strict()
+      .optional(),
     acme: z
       .object({
         email: z.email({ error: invalid("must be an e-mail address") }),
         server: httpsUrl,
         issuerName: dnsLabel,
       })
-      .strict(),
+      .strict()
+      .optional(),
     /** The S3 store Loki, Tempo and Thanos keep their data in (seed: SeaweedFS). */
     objectStore: z
       .object({
@@ -110,7 +158,8 @@ export const platformSchema = z
         secretAccessKey: secretRefSchema,
         buckets: z.object({ lokiChunks: z.string(), lokiRuler: z.string(), tempo: z.string(), thanos: z.string() }).strict(),
       })
-      .strict(),
+      .strict()
+      .optional(),
     monitoring: z
       .object({
         /** Basic-auth user of the public remote-write and log-push endpoints (the Docker hosts' Alloy). */
@@ -118,48 +167,57 @@ export const platformSchema = z
         pushPassword: secretRefSchema,
         grafanaAdminPassword: secretRefSchema,
       })
-      .strict(),
+      .strict()
+      .optional(),
     argocd: z
       .object({
         oidc: z.object({ name: z.string().min(1), issuer: httpsUrl, clientId: z.string().min(1), clientSecret: secretRefSchema }).strict(),
       })
-      .strict(),
-    /** The cluster's Newt: its tunnel to the VPS Pangolin (seed L4, path 2). */
-    newt: z.object({ endpoint: httpsUrl, id: secretRefSchema, secret: secretRefSchema }).strict(),
-    /** Chart coordinates per release; the other ingress controller's entry may stay for switching. */
-    charts: z.partialRecord(z.enum(PLATFORM_RELEASES), chartSourceSchema),
-    /**
-     * What the rendered charts do that the policy pack refuses by default, declared here and
-     * reviewed: workloads that need the host's network, and workloads in namespaces the
-     * program does not fence (kube-system), each with its reason. Offline, charts render
-     * nothing; under `pulumi preview --policy-pack` these are what the pack sees.
-     */
-    policyAllowances: z
-      .object({
-        hostNetwork: z.array(workloadName).default([]),
-        unfencedWorkloads: z.array(z.object({ workload: workloadName, reason: z.string().min(1) }).strict()).default([]),
-      })
       .strict()
-      .default({ hostNetwork: [], unfencedWorkloads: [] }),
+      .optional(),
+    /** The cluster's Newt: its tunnel to the VPS Pangolin (seed L4, path 2). */
+    newt: z.object({ endpoint: httpsUrl, id: secretRefSchema, secret: secretRefSchema }).strict().optional(),
+    /**
+     * The presets installed: chart, repository and pinned version per built-in release
+     * (values from the typed settings above). The ingress controller not chosen may stay
+     * listed, for switching.
+     */
+    charts: z.partialRecord(z.enum(PLATFORM_RELEASES), chartSourceSchema).default({}),
+    /** Namespaces for the custom releases: Pod Security level, default-deny and named allow rules. */
+    namespaces: z.record(dnsLabel, namespaceSchema).default({}),
+    /** Any Helm release, by key (its release name unless `releaseName` says otherwise). */
+    releases: z.record(dnsLabel, customReleaseSchema).default({}),
+    /** Kubernetes Secrets from config secrets or generated secrets. */
+    secrets: z.array(kubernetesSecretSchema).default([]),
+    /** Other cluster objects (issuers, address pools, certificates, ingresses, Ceph CRs). */
+    objects: z.array(clusterObjectSchema).default([]),
+    /**
+     * What the presets' rendered charts do that the policy pack refuses by default
+     * (a custom release declares its own beside it). Offline, charts render nothing;
+     * under `pulumi preview --policy-pack` these are what the pack sees.
+     */
+    policyAllowances: policyAllowancesSchema.default({ hostNetwork: [], unfencedWorkloads: [] }),
   })
   .strict();
 export type PlatformSpec = z.infer<typeof platformSchema>;
 
-/** Every secret reference in the platform settings (for StackSecrets and the config checks). */
+/** Every secret reference in the platform settings (for StackSecrets and the config checks), with its path under homeops:platform. */
 export function platformSecretRefs(platform: PlatformSpec): { path: string; ref: SecretRefSpec }[] {
-  const refs: { path: string; ref: SecretRefSpec }[] = [
-    { path: "objectStore.accessKeyId", ref: platform.objectStore.accessKeyId },
-    { path: "objectStore.secretAccessKey", ref: platform.objectStore.secretAccessKey },
-    { path: "monitoring.pushPassword", ref: platform.monitoring.pushPassword },
-    { path: "monitoring.grafanaAdminPassword", ref: platform.monitoring.grafanaAdminPassword },
-    { path: "argocd.oidc.clientSecret", ref: platform.argocd.oidc.clientSecret },
-    { path: "newt.id", ref: platform.newt.id },
-    { path: "newt.secret", ref: platform.newt.secret },
+  const refs: { path: string; ref: SecretRefSpec | undefined }[] = [
+    { path: "objectStore.accessKeyId", ref: platform.objectStore?.accessKeyId },
+    { path: "objectStore.secretAccessKey", ref: platform.objectStore?.secretAccessKey },
+    { path: "monitoring.pushPassword", ref: platform.monitoring?.pushPassword },
+    { path: "monitoring.grafanaAdminPassword", ref: platform.monitoring?.grafanaAdminPassword },
+    { path: "argocd.oidc.clientSecret", ref: platform.argocd?.oidc.clientSecret },
+    { path: "newt.id", ref: platform.newt?.id },
+    { path: "newt.secret", ref: platform.newt?.secret },
+    ...Object.entries(platform.releases).flatMap(([key, release]) => release.secretValues.map(({ value }, index) => ({ path: `releases.${key}.secretValues[${index}].value`, ref: value }))),
+    ...platform.secrets.flatMap((secret, index) => Object.entries(secret.data).map(([key, ref]) => ({ path: `secrets[${index}].data.${key}`, ref }))),
   ];
   if (typeof platform.kubeconfig === "object" && "configSecret" in platform.kubeconfig) {
     refs.push({ path: "kubeconfig", ref: { configSecret: platform.kubeconfig.configSecret } });
   }
-  return refs;
+  return refs.filter((entry): entry is { path: string; ref: SecretRefSpec } => entry.ref !== undefined);
 }
 
 /** The platform's secret references as inventory values. */
@@ -174,4 +232,22 @@ export function platformValues(platform: PlatformSpec): Value[] {
  */
 export function platformInstallsCni(platform: Pick<PlatformSpec, "kubeconfig">, clusterCni: ClusterCni | undefined): boolean {
   return platform.kubeconfig === "talos" && clusterCni?.name === "cilium";
+}
+
+/**
+ * The presets this configuration installs: Cilium when the platform installs the CNI, the
+ * chosen ingress controller, and every other preset whose chart is given.
+ */
+export function installedPresets(platform: Pick<PlatformSpec, "charts" | "ingressController">, installsCni = false): PlatformRelease[] {
+  return PLATFORM_RELEASES.filter((release) => {
+    if (release === "cilium") return installsCni;
+    if ((INGRESS_CONTROLLERS as readonly string[]).includes(release)) return release === platform.ingressController;
+    return platform.charts[release] !== undefined;
+  });
+}
+
+/** The policy pack's allowances: the presets' and each custom release's, together. */
+export function platformPolicyAllowances(platform: Pick<PlatformSpec, "policyAllowances" | "releases">): PolicyAllowancesSpec {
+  const all = [platform.policyAllowances, ...Object.values(platform.releases).flatMap((release) => (release.policyAllowances ? [release.policyAllowances] : []))];
+  return { hostNetwork: all.flatMap((allowances) => allowances.hostNetwork), unfencedWorkloads: all.flatMap((allowances) => allowances.unfencedWorkloads) };
 }

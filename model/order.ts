@@ -28,6 +28,28 @@ export function topologicalOrder<T>(items: readonly T[], keyOf: (item: T) => str
   return ordered;
 }
 
+/** One cycle among the items' dependencies, as the keys along it (the first repeated at the end), if there is one. */
+export function findCycle<T>(items: readonly T[], keyOf: (item: T) => string, dependenciesOf: (item: T) => string[]): string[] | undefined {
+  const byKey = new Map(items.map((item) => [keyOf(item), item]));
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (key: string, trail: string[]): string[] | undefined => {
+    if (state.get(key) === "done" || !byKey.has(key)) return undefined;
+    if (state.get(key) === "visiting") return [...trail.slice(trail.indexOf(key)), key];
+    state.set(key, "visiting");
+    for (const next of dependenciesOf(byKey.get(key)!)) {
+      const cycle = visit(next, [...trail, key]);
+      if (cycle) return cycle;
+    }
+    state.set(key, "done");
+    return undefined;
+  };
+  for (const key of byKey.keys()) {
+    const cycle = visit(key, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 /** What a container's start order depends on, as the inventory declares it. */
 export interface StartDependencies {
   dependsOn: Readonly<Record<string, unknown>>;

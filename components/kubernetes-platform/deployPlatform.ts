@@ -3,10 +3,13 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
 import type { KubeconfigSource, PlatformSpec } from "../../config/platform";
+import type { SecretRefSpec } from "../../config/platformReleases";
 import type { ClusterCni } from "../../config/talos";
 import type { AcmeDns01Credentials } from "../dns/dnsEstate";
 import type { StackSecrets } from "../secrets/stackSecrets";
+import { customPlatform } from "./customReleases";
 import { KubernetesPlatform } from "./kubernetesPlatform";
+import { customNamespace } from "./namespaces";
 import { platformSettings } from "./settings";
 
 export interface PlatformInputs {
@@ -42,22 +45,25 @@ export function clusterProvider(spec: PlatformSpec, inputs: Pick<PlatformInputs,
 export function deployKubernetesPlatform(spec: PlatformSpec, inputs: PlatformInputs, opts?: pulumi.ComponentResourceOptions): KubernetesPlatform {
   const provider = clusterProvider(spec, inputs, opts);
   const { secrets } = inputs;
+  const resolve = (ref: SecretRefSpec) => secrets.resolve(ref);
+  const { objectStore, monitoring, argocd, newt } = spec;
+  const settings = platformSettings(spec, inputs.domain, inputs.clusterCni);
   return new KubernetesPlatform(
     "platform",
     {
-      settings: platformSettings(spec, inputs.domain, inputs.clusterCni),
+      settings,
       charts: spec.charts,
       acme: inputs.acme,
       credentials: {
-        objectStoreAccessKeyId: secrets.resolve(spec.objectStore.accessKeyId),
-        objectStoreSecretAccessKey: secrets.resolve(spec.objectStore.secretAccessKey),
-        pushUsername: spec.monitoring.pushUsername,
-        pushPassword: secrets.resolve(spec.monitoring.pushPassword),
-        grafanaAdminPassword: secrets.resolve(spec.monitoring.grafanaAdminPassword),
-        argocdOidcClientSecret: secrets.resolve(spec.argocd.oidc.clientSecret),
-        newtId: secrets.resolve(spec.newt.id),
-        newtSecret: secrets.resolve(spec.newt.secret),
+        ...(objectStore ? { objectStore: { accessKeyId: resolve(objectStore.accessKeyId), secretAccessKey: resolve(objectStore.secretAccessKey) } } : {}),
+        ...(monitoring
+          ? { monitoring: { pushUsername: monitoring.pushUsername, pushPassword: resolve(monitoring.pushPassword), grafanaAdminPassword: resolve(monitoring.grafanaAdminPassword) } }
+          : {}),
+        ...(argocd ? { argocdOidcClientSecret: resolve(argocd.oidc.clientSecret) } : {}),
+        ...(newt ? { newt: { id: resolve(newt.id), secret: resolve(newt.secret) } } : {}),
       },
+      customNamespaces: Object.entries(spec.namespaces).map(([name, namespace]) => customNamespace(name, namespace, spec.nodeCidr)),
+      custom: customPlatform(spec, resolve),
     },
     { ...opts, provider },
   );

@@ -4,8 +4,10 @@ import { Ingress } from "@pulumi/kubernetes/networking/v1";
 import type { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource, PlatformRelease } from "../../config/platform";
+import { topologicalOrder } from "../../model/order";
 import type { AcmeDns01Credentials } from "../dns/dnsEstate";
 import { thanosObjectStoreConfig } from "./charts/thanos";
+import type { CustomObjectPlan, CustomPlatform, CustomReleasePlan } from "./customReleases";
 import { HelmRelease, type ExistingNamespace } from "./helmRelease";
 import {
   ACME_SECRET_KEYS,
@@ -19,51 +21,55 @@ import {
   type Dns01Solver,
   type Manifest,
 } from "./manifests";
-import { platformNamespaces } from "./namespaces";
+import { platformNamespaces, type NamespacePlan } from "./namespaces";
 import { PlatformNamespace } from "./platformNamespace";
 import { platformSteps, type ConfigStep, type Step } from "./releases";
-import { CLUSTER_NAMESPACES, NAMESPACES, SECRETS, type PlatformSettings } from "./settings";
+import { CLUSTER_NAMESPACES, installs, NAMESPACES, SECRETS, type PlatformSettings } from "./settings";
 
-/** Credentials the platform hands to its workloads, all secret Outputs. */
+/** Credentials the presets hand to their workloads, all secret Outputs; each present when its settings block is. */
 export interface PlatformCredentials {
-  objectStoreAccessKeyId: pulumi.Input<string>;
-  objectStoreSecretAccessKey: pulumi.Input<string>;
-  pushUsername: string;
-  pushPassword: pulumi.Input<string>;
-  grafanaAdminPassword: pulumi.Input<string>;
-  argocdOidcClientSecret: pulumi.Input<string>;
-  newtId: pulumi.Input<string>;
-  newtSecret: pulumi.Input<string>;
+  objectStore?: { accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
+  monitoring?: { pushUsername: string; pushPassword: pulumi.Input<string>; grafanaAdminPassword: pulumi.Input<string> };
+  argocdOidcClientSecret?: pulumi.Input<string>;
+  newt?: { id: pulumi.Input<string>; secret: pulumi.Input<string> };
 }
 
 export interface KubernetesPlatformArgs {
   settings: PlatformSettings;
-  /** Chart, repository and pinned version per release (the config checks require every installed one). */
+  /** Chart, repository and pinned version per preset (the config checks require every installed one). */
   charts: Partial<Record<PlatformRelease, ChartSource>>;
   credentials: PlatformCredentials;
   /** How cert-manager solves DNS-01 in the zone (from the DNS area). */
   acme: AcmeDns01Credentials;
+  /** The stack file's own namespaces (as plans), releases, Secrets and objects. */
+  customNamespaces?: NamespacePlan[];
+  custom?: CustomPlatform;
 }
 
 /**
  * The cluster's platform (seed L2): namespaces with their Pod Security levels and
  * NetworkPolicies, the Secrets the charts read, the Helm releases in dependency order,
- * and the configuration objects between them (issuer, certificate, address pool, the
- * basic-auth push endpoints). When the cluster has no CNI of its own (`settings.cni`), the
- * first release is Cilium, into kube-system, and every other release waits for it. All of it
- * goes through the cluster's provider, an option.
+ * and the configuration objects between them. First the installed presets (issuer,
+ * certificate, address pool and the basic-auth push endpoints with them), then the stack
+ * file's own releases and objects, each after what it needs. When the cluster has no CNI of
+ * its own (`settings.cni`), the first release is Cilium, into kube-system, and every other
+ * release waits for it. All of it goes through the cluster's provider, an option.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource {
   readonly namespaces: Record<string, PlatformNamespace> = {};
-  readonly releases: Partial<Record<PlatformRelease, HelmRelease<object>>> = {};
+  /** Every release by its key: the presets' names and the custom releases' keys. */
+  readonly releases: Record<string, HelmRelease<object>> = {};
 
   constructor(name: string, args: KubernetesPlatformArgs, opts: pulumi.ComponentResourceOptions & { provider: Provider }) {
     super("homeops:kubernetes:Platform", name, {}, opts);
     const { settings } = args;
     const { provider } = opts;
     const onCluster = { parent: this, provider };
+    const own = args.custom ?? { releases: [], secrets: [], objects: [] };
 
-    for (const plan of platformNamespaces(settings)) this.namespaces[plan.name] = new PlatformNamespace(`${name}/${plan.name}`, { plan }, onCluster);
+    for (const plan of [...platformNamespaces(settings), ...(args.customNamespaces ?? [])]) {
+      this.namespaces[plan.name] = new PlatformNamespace(`${name}/${plan.name}`, { plan }, onCluster);
+    }
     const namespaceOf = (namespace: string) => {
       const found = this.namespaces[namespace];
       if (!found) throw new Error(`no platform namespace ${namespace}`);
@@ -73,49 +79,67 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     const clusterNamespaces: readonly string[] = Object.values(CLUSTER_NAMESPACES);
     const releaseNamespace = (namespace: string): PlatformNamespace | ExistingNamespace =>
       clusterNamespaces.includes(namespace) ? { existing: namespace } : namespaceOf(namespace);
+    /** A namespaced object names its namespace through the namespace's output, so it is created after it. */
+    const namespaceInput = (namespace: string): pulumi.Input<string> => (clusterNamespaces.includes(namespace) ? namespace : namespaceOf(namespace).name);
 
     // Secrets first: the charts refer to them by name, and a pod whose Secret is missing does not start.
     const secretsIn = new Map<string, Secret[]>();
-    const secret = (namespace: string, secretName: string, stringData: Record<string, pulumi.Input<string>>, labels?: Record<string, string>) => {
+    const secret = (namespace: string, secretName: string, stringData: Record<string, pulumi.Input<string>>, extra: { labels?: Record<string, string>; type?: string } = {}) => {
       const created = new Secret(
         `${name}/${namespace}/${secretName}`,
-        { metadata: { name: secretName, namespace: namespaceOf(namespace).name, labels }, type: "Opaque", stringData },
+        { metadata: { name: secretName, namespace: namespaceInput(namespace), labels: extra.labels }, type: extra.type ?? "Opaque", stringData },
         onCluster,
       );
       secretsIn.set(namespace, [...(secretsIn.get(namespace) ?? []), created]);
     };
     const { credentials } = args;
-    secret(NAMESPACES.certManager, SECRETS.acmeDns01, acmeSecretData(args.acme));
-    secret(NAMESPACES.monitoring, SECRETS.objectStore, { AWS_ACCESS_KEY_ID: credentials.objectStoreAccessKeyId, AWS_SECRET_ACCESS_KEY: credentials.objectStoreSecretAccessKey });
-    secret(NAMESPACES.monitoring, SECRETS.thanosObjectStore, {
-      "objstore.yml": pulumi
-        .all([credentials.objectStoreAccessKeyId, credentials.objectStoreSecretAccessKey])
-        .apply(([accessKey, secretKey]) => thanosObjectStoreConfig({ ...settings.objectStore, bucket: settings.objectStore.buckets.thanos }, accessKey, secretKey)),
-    });
-    secret(NAMESPACES.monitoring, SECRETS.grafanaAdmin, { "admin-user": "admin", "admin-password": credentials.grafanaAdminPassword });
-    // `auth` is the key ingress-nginx reads, `users` the one Traefik's basicAuth reads.
-    const htpasswd = pulumi.output(credentials.pushPassword).apply((password) => htpasswdLine(credentials.pushUsername, password));
-    secret(NAMESPACES.monitoring, SECRETS.pushAuth, { auth: htpasswd, users: htpasswd });
-    secret(NAMESPACES.argocd, SECRETS.argocdOidc, { clientSecret: credentials.argocdOidcClientSecret }, { "app.kubernetes.io/part-of": "argocd" });
-    secret(NAMESPACES.newt, SECRETS.newt, { PANGOLIN_ENDPOINT: settings.newtEndpoint, NEWT_ID: credentials.newtId, NEWT_SECRET: credentials.newtSecret });
+    const has = (preset: PlatformRelease) => installs(settings, preset);
+    if (has("cert-manager") && settings.acme) secret(NAMESPACES.certManager, SECRETS.acmeDns01, acmeSecretData(args.acme));
+    const { objectStore } = settings;
+    if (credentials.objectStore && objectStore && (has("loki") || has("tempo") || has("thanos"))) {
+      const { accessKeyId, secretAccessKey } = credentials.objectStore;
+      secret(NAMESPACES.monitoring, SECRETS.objectStore, { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey });
+      secret(NAMESPACES.monitoring, SECRETS.thanosObjectStore, {
+        "objstore.yml": pulumi
+          .all([accessKeyId, secretAccessKey])
+          .apply(([accessKey, secretKey]) => thanosObjectStoreConfig({ ...objectStore, bucket: objectStore.buckets.thanos }, accessKey, secretKey)),
+      });
+    }
+    const { monitoring } = credentials;
+    if (monitoring && has("kube-prometheus-stack")) {
+      secret(NAMESPACES.monitoring, SECRETS.grafanaAdmin, { "admin-user": "admin", "admin-password": monitoring.grafanaAdminPassword });
+      // `auth` is the key ingress-nginx reads, `users` the one Traefik's basicAuth reads.
+      const htpasswd = pulumi.output(monitoring.pushPassword).apply((password) => htpasswdLine(monitoring.pushUsername, password));
+      secret(NAMESPACES.monitoring, SECRETS.pushAuth, { auth: htpasswd, users: htpasswd });
+    }
+    if (credentials.argocdOidcClientSecret !== undefined && has("argo-cd")) {
+      secret(NAMESPACES.argocd, SECRETS.argocdOidc, { clientSecret: credentials.argocdOidcClientSecret }, { labels: { "app.kubernetes.io/part-of": "argocd" } });
+    }
+    if (credentials.newt && settings.newtEndpoint && has("newt")) {
+      secret(NAMESPACES.newt, SECRETS.newt, { PANGOLIN_ENDPOINT: settings.newtEndpoint, NEWT_ID: credentials.newt.id, NEWT_SECRET: credentials.newt.secret });
+    }
+    for (const plan of own.secrets) secret(plan.namespace, plan.name, plan.stringData, { labels: plan.labels, type: plan.type });
 
-    const done = new Map<Step, pulumi.Resource[]>();
-    const after = (steps: Step[]) =>
+    const done = new Map<string, pulumi.Resource[]>();
+    const after = (steps: string[]) =>
       steps.flatMap((step) => {
         const ready = done.get(step);
         if (!ready) throw new Error(`platform step ${step} is needed before it is created`);
         return ready;
       });
-    // A namespaced object names its namespace through the namespace's output: created after it.
-    const placed = (metadata: Manifest["metadata"]) => (metadata.namespace ? { ...metadata, namespace: namespaceOf(metadata.namespace).name } : metadata);
-    const custom = (manifest: Manifest, resourceName: string, needs: Step[]) =>
-      new CustomResource(`${name}/${resourceName}`, { ...manifest, metadata: placed(manifest.metadata) }, { ...onCluster, dependsOn: after(needs) });
+    const placed = (metadata: Manifest["metadata"]) => (metadata.namespace ? { ...metadata, namespace: namespaceInput(metadata.namespace) } : metadata);
+    const custom = (manifest: Pick<Manifest, "apiVersion" | "kind" | "metadata"> & object, resourceName: string, needs: string[], holdsData = false) =>
+      new CustomResource(
+        `${name}/${resourceName}`,
+        { ...manifest, metadata: placed(manifest.metadata) },
+        { ...onCluster, dependsOn: after(needs), ...(holdsData ? { protect: true, retainOnDelete: true } : {}) },
+      );
     const configObjects: Record<ConfigStep, (needs: Step[]) => pulumi.Resource[]> = {
       "address-pool": (needs) => [custom(ipAddressPool(settings), "metallb-system/address-pool", needs), custom(l2Advertisement(settings), "metallb-system/l2-advertisement", needs)],
       "acme-issuer": (needs) => [custom(clusterIssuer(settings, dns01Solver(args.acme)), "acme-issuer", needs)],
       "wildcard-certificate": (needs) => [custom(wildcardCertificate(settings), "wildcard-certificate", needs)],
       "push-endpoints": (needs) => {
-        const middleware = settings.ingress.controller === "traefik" ? [custom(pushAuthMiddleware(), "monitoring/push-basic-auth", needs)] : [];
+        const middleware = settings.ingress?.controller === "traefik" ? [custom(pushAuthMiddleware(), "monitoring/push-basic-auth", needs)] : [];
         return pushEndpointIngresses(settings).map(
           (ingress) => new Ingress(`${name}/monitoring/${ingress.metadata.name}`, { metadata: placed(ingress.metadata), spec: ingress.spec }, { ...onCluster, dependsOn: [...after(needs), ...middleware] }),
         );
@@ -129,20 +153,31 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       }
       const source = args.charts[step.step];
       if (!source) throw new Error(`no chart source for ${step.step} (the config checks should have refused this)`);
-      const release = new HelmRelease(
+      this.releases[step.step] = new HelmRelease(
         `${name}/${step.step}`,
-        {
-          releaseName: step.step,
-          source,
-          namespace: releaseNamespace(step.namespace),
-          values: step.values,
-          unkeyedContainers: step.unkeyedContainers,
-          holdsData: step.holdsData,
-        },
+        { releaseName: step.step, source, namespace: releaseNamespace(step.namespace), values: step.values, unkeyedContainers: step.unkeyedContainers, holdsData: step.holdsData },
         { ...onCluster, dependsOn: [...after(step.needs), ...(secretsIn.get(step.namespace) ?? [])] },
       );
-      this.releases[step.step] = release;
-      done.set(step.step, [release]);
+      done.set(step.step, [this.releases[step.step]]);
+    }
+
+    // The stack file's own releases and objects, each after what it needs (presets are all placed by now).
+    type CustomStep = { kind: "release"; plan: CustomReleasePlan } | { kind: "object"; plan: CustomObjectPlan };
+    const customSteps: CustomStep[] = [...own.releases.map((plan) => ({ kind: "release" as const, plan })), ...own.objects.map((plan) => ({ kind: "object" as const, plan }))];
+    for (const step of topologicalOrder(customSteps, (step) => step.plan.key, (step) => step.plan.needs)) {
+      const { plan } = step;
+      if (step.kind === "object") {
+        done.set(plan.key, [custom(step.plan.manifest, plan.key, plan.needs, plan.holdsData)]);
+        continue;
+      }
+      const { releaseName, source, namespace, values, unkeyedContainers, holdsData } = step.plan;
+      this.releases[plan.key] = new HelmRelease(
+        `${name}/${plan.key}`,
+        { releaseName, source, namespace: releaseNamespace(namespace), values, unkeyedContainers, holdsData },
+        // Without the CNI the platform installs, no pod of the release could start.
+        { ...onCluster, dependsOn: [...after([...(settings.cni ? ["cilium"] : []), ...plan.needs]), ...(secretsIn.get(namespace) ?? [])] },
+      );
+      done.set(plan.key, [this.releases[plan.key]]);
     }
     this.registerOutputs({ namespaces: Object.keys(this.namespaces), releases: Object.keys(this.releases) });
   }

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { IngressController } from "../../config/platform";
-import { hostnames, NAMESPACES, SECRETS, SERVICES, type PlatformSettings } from "./settings";
+import { hostnames, NAMESPACES, required, SECRETS, SERVICES, type PlatformSettings } from "./settings";
 
 export interface Manifest<Spec = Record<string, unknown>> {
   apiVersion: string;
@@ -35,15 +35,16 @@ export function clusterIssuer(settings: PlatformSettings, solver: Dns01Solver): 
           },
         }
       : { cloudflare: { apiTokenSecretRef: secretRef(ACME_SECRET_KEYS.apiToken) } };
+  const acme = required(settings, "acme");
   return {
     apiVersion: "cert-manager.io/v1",
     kind: "ClusterIssuer",
-    metadata: { name: settings.acme.issuerName },
+    metadata: { name: acme.issuerName },
     spec: {
       acme: {
-        email: settings.acme.email,
-        server: settings.acme.server,
-        privateKeySecretRef: { name: `${settings.acme.issuerName}-account-key` },
+        email: acme.email,
+        server: acme.server,
+        privateKeySecretRef: { name: `${acme.issuerName}-account-key` },
         solvers: [{ selector: { dnsZones: [settings.domain] }, dns01 }],
       },
     },
@@ -55,31 +56,33 @@ export function wildcardCertificate(settings: PlatformSettings): Manifest {
   return {
     apiVersion: "cert-manager.io/v1",
     kind: "Certificate",
-    metadata: { name: SECRETS.wildcardCertificate, namespace: settings.ingress.namespace },
+    metadata: { name: SECRETS.wildcardCertificate, namespace: required(settings, "ingress").namespace },
     spec: {
       secretName: SECRETS.wildcardCertificate,
       dnsNames: [`*.${settings.domain}`],
-      issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: settings.acme.issuerName },
+      issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: required(settings, "acme").issuerName },
       privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
     },
   };
 }
 
 export function ipAddressPool(settings: PlatformSettings): Manifest {
+  const pool = required(settings, "loadBalancerPool");
   return {
     apiVersion: "metallb.io/v1beta1",
     kind: "IPAddressPool",
-    metadata: { name: settings.loadBalancerPool.name, namespace: NAMESPACES.metallb },
-    spec: { addresses: settings.loadBalancerPool.addresses },
+    metadata: { name: pool.name, namespace: NAMESPACES.metallb },
+    spec: { addresses: pool.addresses },
   };
 }
 
 export function l2Advertisement(settings: PlatformSettings): Manifest {
+  const pool = required(settings, "loadBalancerPool");
   return {
     apiVersion: "metallb.io/v1beta1",
     kind: "L2Advertisement",
-    metadata: { name: settings.loadBalancerPool.name, namespace: NAMESPACES.metallb },
-    spec: { ipAddressPools: [settings.loadBalancerPool.name] },
+    metadata: { name: pool.name, namespace: NAMESPACES.metallb },
+    spec: { ipAddressPools: [pool.name] },
   };
 }
 
@@ -120,12 +123,13 @@ function basicAuthAnnotations(controller: IngressController): Record<string, str
  */
 export function pushEndpointIngresses(settings: PlatformSettings): Manifest<IngressSpec>[] {
   const hosts = hostnames(settings.domain);
+  const controller = required(settings, "ingress");
   const ingress = (name: string, host: string, path: string, service: { name: string; port: number }): Manifest<IngressSpec> => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
-    metadata: { name, namespace: NAMESPACES.monitoring, annotations: basicAuthAnnotations(settings.ingress.controller) },
+    metadata: { name, namespace: NAMESPACES.monitoring, annotations: basicAuthAnnotations(controller.controller) },
     spec: {
-      ingressClassName: settings.ingress.className,
+      ingressClassName: controller.className,
       tls: [{ hosts: [host] }],
       rules: [{ host, http: { paths: [{ path, pathType: "Exact", backend: { service: { name: service.name, port: { number: service.port } } } }] } }],
     },

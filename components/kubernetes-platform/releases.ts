@@ -19,7 +19,7 @@ import { rookCephClusterValues, rookCephValues } from "./charts/rookCeph";
 import { tempoValues } from "./charts/tempo";
 import { thanosValues } from "./charts/thanos";
 import { traefikValues } from "./charts/traefik";
-import { CLUSTER_NAMESPACES, NAMESPACES, type PlatformSettings } from "./settings";
+import { CLUSTER_NAMESPACES, installs, NAMESPACES, type PlatformSettings } from "./settings";
 
 /** Configuration objects that are not charts. */
 export type ConfigStep = "acme-issuer" | "wildcard-certificate" | "address-pool" | "push-endpoints";
@@ -67,23 +67,41 @@ export function configStepNeeds(ingressController: PlatformRelease): Record<Conf
   };
 }
 
+/** Whether the configuration object is made: its settings given and the presets it needs installed (the config checks see to the rest). */
+function configStepApplies(step: ConfigStep, settings: PlatformSettings): boolean {
+  const has = (...presets: PlatformRelease[]) => presets.every((preset) => installs(settings, preset));
+  switch (step) {
+    case "address-pool":
+      return settings.loadBalancerPool !== undefined && has("metallb");
+    case "acme-issuer":
+      return settings.acme !== undefined && has("cert-manager");
+    case "wildcard-certificate":
+      return settings.acme !== undefined && settings.ingress !== undefined && has("cert-manager");
+    case "push-endpoints":
+      return settings.ingress !== undefined && has("kube-prometheus-stack", "loki");
+  }
+}
+
 /**
- * Every step of the platform, each after the steps it needs and otherwise in the seed's
- * order. Where a real dependency crosses the waves it wins: the ingress controller's
+ * Every step of the installed presets, each after the steps it needs and otherwise in the
+ * seed's order. Where a real dependency crosses the waves it wins: the ingress controller's
  * LoadBalancer Service waits for an address, so the address pool comes before it.
  */
 export function platformSteps(settings: PlatformSettings): PlatformStep[] {
-  const configs = Object.entries(configStepNeeds(settings.ingress.controller)).map(([step, needs]): ConfigPlan => ({ kind: "config", step: step as ConfigStep, needs }));
+  const ingress = settings.ingress?.controller ?? "ingress-nginx";
+  const configs = Object.entries(configStepNeeds(ingress))
+    .filter(([step]) => configStepApplies(step as ConfigStep, settings))
+    .map(([step, needs]): ConfigPlan => ({ kind: "config", step: step as ConfigStep, needs }));
   const seedOrder = Object.values(WAVES).flat();
   const steps = [...platformReleases(settings), ...configs].sort((a, b) => seedOrder.indexOf(a.step) - seedOrder.indexOf(b.step));
   return topologicalOrder(steps, (step) => step.step, (step) => step.needs);
 }
 
 /**
- * Every release of the platform, the unchosen ingress controller left out. When the platform
- * installs the cluster's CNI, Cilium comes first and every other release needs it: until it
- * runs the nodes are NotReady, no pod of any other release can be scheduled or get an
- * address, and Pulumi would wait for their readiness in vain.
+ * Every preset release installed. When the platform installs the cluster's CNI, Cilium
+ * comes first and every other release needs it: until it runs the nodes are NotReady, no
+ * pod of any other release can be scheduled or get an address, and Pulumi would wait for
+ * their readiness in vain.
  */
 export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
   const cni = settings.cni;
@@ -95,27 +113,29 @@ export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
     : workloadReleases(settings);
 }
 
-/** The releases that run on the cluster's network. */
+/** The installed presets that run on the cluster's network; values are made only for those. */
 function workloadReleases(settings: PlatformSettings): ReleasePlan[] {
-  const ingress = settings.ingress.controller;
-  const release = (step: PlatformRelease, namespace: string, values: object, needs: Step[]): ReleasePlan => ({ kind: "release", step, namespace, values, needs });
+  const ingress = settings.ingress?.controller ?? "ingress-nginx";
+  const release = (step: PlatformRelease, namespace: string, values: () => object, needs: Step[], holdsData = false) => ({ step, plan: () => ({ kind: "release" as const, step, namespace, values: values(), needs, ...(holdsData ? { holdsData } : {}) }) });
+  const ingressNamespace = settings.ingress?.namespace ?? ingress;
   return [
-    release("cert-manager", NAMESPACES.certManager, certManagerValues(), []),
-    release("metallb", NAMESPACES.metallb, metallbValues(), []),
+    release("cert-manager", NAMESPACES.certManager, certManagerValues, []),
+    release("metallb", NAMESPACES.metallb, metallbValues, []),
     // Pulumi waits for the LoadBalancer Service to get its address, which needs the pool.
-    ingress === "traefik"
-      ? release("traefik", settings.ingress.namespace, traefikValues(settings), ["address-pool"])
-      : release("ingress-nginx", settings.ingress.namespace, ingressNginxValues(settings), ["address-pool"]),
-    release("rook-ceph", NAMESPACES.rookCeph, rookCephValues(), []),
-    { ...release("rook-ceph-cluster", NAMESPACES.rookCeph, rookCephClusterValues(), ["rook-ceph"]), holdsData: true },
+    release("traefik", ingressNamespace, () => traefikValues(settings), ["address-pool"]),
+    release("ingress-nginx", ingressNamespace, () => ingressNginxValues(settings), ["address-pool"]),
+    release("rook-ceph", NAMESPACES.rookCeph, rookCephValues, []),
+    release("rook-ceph-cluster", NAMESPACES.rookCeph, rookCephClusterValues, ["rook-ceph"], true),
     // Volumes on ceph-block; the operator's webhook certificate from cert-manager; Grafana's ingress.
-    release("kube-prometheus-stack", NAMESPACES.monitoring, kubePrometheusStackValues(settings), ["rook-ceph-cluster", "cert-manager", ingress]),
+    release("kube-prometheus-stack", NAMESPACES.monitoring, () => kubePrometheusStackValues(settings), ["rook-ceph-cluster", "cert-manager", ingress]),
     // ServiceMonitor CRDs come with kube-prometheus-stack; Thanos discovers its sidecar.
-    release("loki", NAMESPACES.monitoring, lokiValues(settings), ["kube-prometheus-stack"]),
-    release("thanos", NAMESPACES.monitoring, thanosValues(), ["kube-prometheus-stack"]),
-    release("tempo", NAMESPACES.monitoring, tempoValues(settings), ["kube-prometheus-stack"]),
-    release("alloy", NAMESPACES.monitoring, alloyValues(), ["loki", "tempo"]),
-    release("newt", NAMESPACES.newt, newtValues(), []),
-    release("argo-cd", NAMESPACES.argocd, argoCdValues(settings), [ingress, "wildcard-certificate"]),
-  ];
+    release("loki", NAMESPACES.monitoring, () => lokiValues(settings), ["kube-prometheus-stack"]),
+    release("thanos", NAMESPACES.monitoring, thanosValues, ["kube-prometheus-stack"]),
+    release("tempo", NAMESPACES.monitoring, () => tempoValues(settings), ["kube-prometheus-stack"]),
+    release("alloy", NAMESPACES.monitoring, alloyValues, ["loki", "tempo"]),
+    release("newt", NAMESPACES.newt, newtValues, []),
+    release("argo-cd", NAMESPACES.argocd, () => argoCdValues(settings), [ingress, "wildcard-certificate"]),
+  ]
+    .filter(({ step }) => installs(settings, step))
+    .map(({ plan }) => plan());
 }

@@ -1,4 +1,4 @@
-import { platformInstallsCni, type IngressController, type PlatformSpec } from "../../config/platform";
+import { installedPresets, platformInstallsCni, PRESET_NAMESPACES, type IngressController, type PlatformRelease, type PlatformSpec } from "../../config/platform";
 import type { ClusterCni } from "../../config/talos";
 
 /** The CNI the platform installs as its first release: the cluster runs none of its own until then. */
@@ -14,18 +14,34 @@ export interface PlatformSettings {
   nodeCidr: string;
   /** Left out: the cluster brings its own network (Talos's Flannel, or a cluster from another kubeconfig). */
   cni?: PlatformCni;
-  ingress: {
+  /** The presets installed (the config checks made sure each has what it needs below). */
+  presets: PlatformRelease[];
+  ingress?: {
     controller: IngressController;
     /** The controller's namespace, also where the wildcard certificate's Secret lives. */
     namespace: string;
     className: string;
     address: string;
   };
-  loadBalancerPool: { name: string; addresses: string[] };
-  acme: { email: string; server: string; issuerName: string };
-  objectStore: { endpoint: string; address: string; port: number; region: string; buckets: PlatformSpec["objectStore"]["buckets"] };
-  argocdOidc: { name: string; issuer: string; clientId: string };
-  newtEndpoint: string;
+  loadBalancerPool?: { name: string; addresses: string[] };
+  acme?: { email: string; server: string; issuerName: string };
+  objectStore?: { endpoint: string; address: string; port: number; region: string; buckets: NonNullable<PlatformSpec["objectStore"]>["buckets"] };
+  argocdOidc?: { name: string; issuer: string; clientId: string };
+  newtEndpoint?: string;
+}
+
+type OptionalSettings = "ingress" | "loadBalancerPool" | "acme" | "objectStore" | "argocdOidc" | "newtEndpoint";
+
+/** A settings block a preset reads; the config checks refuse a preset installed without it. */
+export function required<K extends OptionalSettings>(settings: PlatformSettings, block: K): NonNullable<PlatformSettings[K]> {
+  const value = settings[block];
+  if (value === undefined) throw new Error(`the platform settings have no ${block} (the config checks should have refused this)`);
+  return value as NonNullable<PlatformSettings[K]>;
+}
+
+/** Whether the preset is installed. */
+export function installs(settings: Pick<PlatformSettings, "presets">, preset: PlatformRelease): boolean {
+  return settings.presets.includes(preset);
 }
 
 /** Whether the cluster runs kube-proxy: unless Cilium replaces it. */
@@ -38,27 +54,31 @@ const INGRESS_CLASS: Record<IngressController, string> = { "ingress-nginx": "ngi
 
 /** `clusterCni`: the CNI choice of the Talos cluster this stack builds (`homeops:talos.cni`), when it builds one. */
 export function platformSettings(spec: PlatformSpec, domain: string, clusterCni?: ClusterCni): PlatformSettings {
+  const installsCni = clusterCni?.name === "cilium" && platformInstallsCni(spec, clusterCni);
+  const { ingressController, loadBalancer, objectStore, argocd } = spec;
   return {
     domain,
     nodeCidr: spec.nodeCidr,
-    ...(clusterCni?.name === "cilium" && platformInstallsCni(spec, clusterCni) ? { cni: { name: "cilium", kubeProxyReplacement: clusterCni.kubeProxyReplacement } } : {}),
-    ingress: {
-      controller: spec.ingressController,
-      namespace: spec.ingressController,
-      className: INGRESS_CLASS[spec.ingressController],
-      address: spec.loadBalancer.ingressAddress,
-    },
-    loadBalancerPool: { name: spec.loadBalancer.poolName, addresses: spec.loadBalancer.addresses },
-    acme: spec.acme,
-    objectStore: {
-      endpoint: spec.objectStore.endpoint,
-      address: spec.objectStore.address,
-      port: Number(spec.objectStore.endpoint.split(":")[1]),
-      region: spec.objectStore.region,
-      buckets: spec.objectStore.buckets,
-    },
-    argocdOidc: { name: spec.argocd.oidc.name, issuer: spec.argocd.oidc.issuer, clientId: spec.argocd.oidc.clientId },
-    newtEndpoint: spec.newt.endpoint,
+    ...(installsCni ? { cni: { name: "cilium", kubeProxyReplacement: clusterCni.kubeProxyReplacement } } : {}),
+    presets: installedPresets(spec, installsCni),
+    ...(ingressController && loadBalancer
+      ? { ingress: { controller: ingressController, namespace: ingressController, className: INGRESS_CLASS[ingressController], address: loadBalancer.ingressAddress } }
+      : {}),
+    ...(loadBalancer ? { loadBalancerPool: { name: loadBalancer.poolName, addresses: loadBalancer.addresses } } : {}),
+    ...(spec.acme ? { acme: spec.acme } : {}),
+    ...(objectStore
+      ? {
+          objectStore: {
+            endpoint: objectStore.endpoint,
+            address: objectStore.address,
+            port: Number(objectStore.endpoint.split(":")[1]),
+            region: objectStore.region,
+            buckets: objectStore.buckets,
+          },
+        }
+      : {}),
+    ...(argocd ? { argocdOidc: { name: argocd.oidc.name, issuer: argocd.oidc.issuer, clientId: argocd.oidc.clientId } } : {}),
+    ...(spec.newt ? { newtEndpoint: spec.newt.endpoint } : {}),
   };
 }
 
@@ -83,12 +103,12 @@ export const CLUSTER_NAMESPACES = { kubeSystem: "kube-system" } as const;
 
 /** Namespaces of the platform's releases (the spec's table). */
 export const NAMESPACES = {
-  certManager: "cert-manager",
-  metallb: "metallb-system",
-  rookCeph: "rook-ceph",
-  monitoring: "monitoring",
-  argocd: "argocd",
-  newt: "pangolin",
+  certManager: PRESET_NAMESPACES["cert-manager"],
+  metallb: PRESET_NAMESPACES.metallb,
+  rookCeph: PRESET_NAMESPACES["rook-ceph"],
+  monitoring: PRESET_NAMESPACES["kube-prometheus-stack"],
+  argocd: PRESET_NAMESPACES["argo-cd"],
+  newt: PRESET_NAMESPACES.newt,
 } as const;
 
 /** Secrets the platform creates from config secrets and the DNS identities; charts refer to them by name. */

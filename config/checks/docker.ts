@@ -1,4 +1,4 @@
-import { startAfter } from "../../model/order";
+import { findCycle, startAfter } from "../../model/order";
 import { namespaceOwner } from "../../policy/contract/docker";
 import type { ConfigIssue } from "../errors";
 import type { ContainerSpec, DockerHostSpec, DockerStackSpec } from "../docker";
@@ -148,22 +148,5 @@ function checkMemoryCapacity(hostName: string, host: DockerHostSpec, containers:
 }
 
 function findDependencyCycle(containers: ContainerSpec[]): string[] | undefined {
-  const byName = new Map(containers.map((container) => [container.name, container]));
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (name: string, trail: string[]): string[] | undefined => {
-    if (state.get(name) === "done" || !byName.has(name)) return undefined;
-    if (state.get(name) === "visiting") return [...trail.slice(trail.indexOf(name)), name];
-    state.set(name, "visiting");
-    for (const next of startAfter(byName.get(name)!)) {
-      const cycle = visit(next, [...trail, name]);
-      if (cycle) return cycle;
-    }
-    state.set(name, "done");
-    return undefined;
-  };
-  for (const name of byName.keys()) {
-    const cycle = visit(name, []);
-    if (cycle) return cycle;
-  }
-  return undefined;
+  return findCycle(containers, (container) => container.name, startAfter);
 }

@@ -1,7 +1,19 @@
 import { isIPv4 } from "node:net";
 import type { ConfigIssue } from "../errors";
 import { addressRangeBounds, ipv4ToNumber } from "../ipv4";
-import { INGRESS_CONTROLLERS, PLATFORM_RELEASES, platformInstallsCni, platformSecretRefs, type PlatformRelease, type PlatformSpec } from "../platform";
+import {
+  installedPresets,
+  platformInstallsCni,
+  PRESET_NAMESPACES,
+  PRESET_REQUIREMENTS,
+  platformSecretRefs,
+  SETTINGS_NEED_PRESET,
+  type PlatformRelease,
+  type PlatformSpec,
+  type PresetSettingsKey,
+} from "../platform";
+import { findCycle } from "../../model/order";
+import { clusterObjectKey } from "../platformReleases";
 import type { ClusterCni } from "../talos";
 
 const KEY = "homeops:platform";
@@ -26,8 +38,10 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
   const installsCni = platformInstallsCni(platform, context.clusterCni);
   const issues = [
     ...checkCharts(platform, installsCni),
+    ...checkPresetRequirements(platform, installsCni),
     ...checkClusterCni(platform, context.clusterCni),
-    ...checkLoadBalancer(platform, context.reservedAddresses),
+    ...(platform.loadBalancer ? checkLoadBalancer(platform.loadBalancer, platform.nodeCidr, context.reservedAddresses) : []),
+    ...checkCustomPlatform(platform, installsCni),
     ...checkGeneratedSecrets(platform, context.generatedSecrets),
   ];
   if (platform.kubeconfig === "talos" && platform.kubeContext !== undefined) {
@@ -36,25 +50,117 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
   return issues;
 }
 
-/** The releases this configuration installs: Cilium when the platform installs the CNI, and every other one but the ingress controller not chosen. */
-export function releasesToInstall(ingressController: PlatformSpec["ingressController"], installsCni = false): PlatformRelease[] {
-  return PLATFORM_RELEASES.filter((release) => {
-    if (release === "cilium") return installsCni;
-    return !(INGRESS_CONTROLLERS as readonly string[]).includes(release) || release === ingressController;
-  });
-}
-
 function checkCharts(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
-  return releasesToInstall(platform.ingressController, installsCni)
+  return installedPresets(platform, installsCni)
     .filter((release) => !platform.charts[release])
     .map((release) => ({
       key: `${KEY}.charts.${release}`,
       message:
         release === "cilium"
           ? "is required: homeops:talos.cni is cilium, so the platform installs Cilium as the cluster's CNI; give its chart, repository and pinned version"
-          : `is required: the chart, repository and pinned version of the ${release} release`,
+          : `is required: ingressController is ${release}; give the chart, repository and pinned version of the ${release} release`,
     }));
 }
+
+/** Each installed preset's presets and settings, and each preset-bound settings block's preset, or an issue naming both. */
+function checkPresetRequirements(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
+  const installed = installedPresets(platform, installsCni);
+  const issues: ConfigIssue[] = [];
+  for (const preset of installed) {
+    const { presets, settings, why } = PRESET_REQUIREMENTS[preset];
+    const key = `${KEY}.charts.${preset}`;
+    for (const needed of presets) {
+      if (needed === "ingress") {
+        if (!platform.ingressController) issues.push({ key, message: `${preset} needs an ingress controller (${why}); set homeops:platform.ingressController` });
+      } else if (!installed.includes(needed)) {
+        issues.push({ key, message: `${preset} needs the ${needed} preset (${why}); add homeops:platform.charts.${needed}` });
+      }
+    }
+    for (const block of settings) {
+      if (platform[block] === undefined) issues.push({ key, message: `${preset} needs homeops:platform.${block} (${why})` });
+    }
+  }
+  for (const [block, need] of Object.entries(SETTINGS_NEED_PRESET) as [PresetSettingsKey, { preset: PlatformRelease; why: string }][]) {
+    if (platform[block] !== undefined && !installed.includes(need.preset)) {
+      issues.push({ key: `${KEY}.${block}`, message: `needs the ${need.preset} preset (${need.why}); add homeops:platform.charts.${need.preset} or remove ${block}` });
+    }
+  }
+  return issues;
+}
+
+/** Namespaces a release, Secret or object may go to: the custom ones, the installed presets', and kube-system. */
+function knownNamespaces(platform: PlatformSpec, installed: PlatformRelease[]): Set<string> {
+  return new Set(["kube-system", ...Object.keys(platform.namespaces), ...installed.map((preset) => PRESET_NAMESPACES[preset])]);
+}
+
+/** Custom releases, namespaces, Secrets and objects: references that resolve, names used once, no waiting in a circle. */
+function checkCustomPlatform(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
+  const installed = installedPresets(platform, installsCni);
+  const namespaces = knownNamespaces(platform, installed);
+  const issues: ConfigIssue[] = [];
+  const unknownNamespace = (key: string, namespace: string) =>
+    issues.push({ key, message: `namespace "${namespace}" is not declared in homeops:platform.namespaces, nor created by an installed preset (${installed.map((preset) => PRESET_NAMESPACES[preset]).join(", ") || "none"})` });
+
+  for (const name of Object.keys(platform.namespaces)) {
+    const preset = installed.find((candidate) => PRESET_NAMESPACES[candidate] === name);
+    if (name === "kube-system") issues.push({ key: `${KEY}.namespaces.${name}`, message: "is the cluster's own; it cannot be declared" });
+    else if (preset) issues.push({ key: `${KEY}.namespaces.${name}`, message: `is created by the ${preset} preset already` });
+  }
+  for (const [name, namespace] of Object.entries(platform.namespaces)) {
+    // The policy names: a standard rule's own, except within-namespace, one per direction.
+    const named = (direction: string) => (allow: (typeof namespace.ingress)[number]) => (allow === "within-namespace" ? `${direction}-${allow}` : typeof allow === "string" ? allow : allow.name);
+    const names = [...namespace.ingress.map(named("ingress")), ...namespace.egress.map(named("egress"))];
+    const twice = names.find((allow, index) => names.indexOf(allow) !== index);
+    if (twice) issues.push({ key: `${KEY}.namespaces.${name}`, message: `declares the allow rule "${twice}" twice (ingress and egress rules share one name space: allow-${twice})` });
+  }
+
+  const releaseNames = new Map<string, string>();
+  for (const preset of installed) releaseNames.set(`${PRESET_NAMESPACES[preset]}/${preset}`, `charts.${preset}`);
+  for (const [key, release] of Object.entries(platform.releases)) {
+    const at = `${KEY}.releases.${key}`;
+    if (installed.includes(key as PlatformRelease)) issues.push({ key: at, message: `is also installed as a preset (homeops:platform.charts.${key}); keep one of the two` });
+    if (!namespaces.has(release.namespace)) unknownNamespace(`${at}.namespace`, release.namespace);
+    const helmName = `${release.namespace}/${release.releaseName ?? key}`;
+    const other = releaseNames.get(helmName);
+    if (other) issues.push({ key: at, message: `Helm release ${helmName} is declared by ${other} too` });
+    releaseNames.set(helmName, `releases.${key}`);
+  }
+
+  const secretNames = new Set<string>();
+  platform.secrets.forEach((secret, index) => {
+    const at = `${KEY}.secrets[${index}]`;
+    if (!namespaces.has(secret.namespace)) unknownNamespace(`${at}.namespace`, secret.namespace);
+    const id = `${secret.namespace}/${secret.name}`;
+    if (secretNames.has(id)) issues.push({ key: at, message: `Secret ${id} is declared twice` });
+    secretNames.add(id);
+  });
+
+  const objectKeys = new Set<string>();
+  platform.objects.forEach((object, index) => {
+    const at = `${KEY}.objects[${index}]`;
+    const { namespace } = object.manifest.metadata;
+    if (namespace !== undefined && !namespaces.has(namespace)) unknownNamespace(`${at}.manifest.metadata.namespace`, namespace);
+    const id = clusterObjectKey(object);
+    if (objectKeys.has(id)) issues.push({ key: at, message: `${id} is declared twice` });
+    objectKeys.add(id);
+  });
+
+  // What waits for what: custom releases, objects, and the installed presets (which wait for nothing here).
+  const waits = new Map<string, { at: string; needs: string[] }>([
+    ...Object.entries(platform.releases).map(([key, release]) => [key, { at: `${KEY}.releases.${key}.needs`, needs: release.needs }] as const),
+    ...platform.objects.map((object, index) => [clusterObjectKey(object), { at: `${KEY}.objects[${index}].needs`, needs: object.needs }] as const),
+  ]);
+  const known = new Set<string>([...waits.keys(), ...installed]);
+  for (const { at, needs } of waits.values()) {
+    for (const need of needs) {
+      if (!known.has(need)) issues.push({ key: at, message: `"${need}" is not a release (custom or installed preset) nor an object (<kind>/<namespace>/<name>) of the platform` });
+    }
+  }
+  const cycle = findCycle([...waits.keys()], (key) => key, (key) => waits.get(key)!.needs);
+  if (cycle) issues.push({ key: waits.get(cycle[0])!.at, message: `waits in a circle: ${cycle.join(" -> ")}` });
+  return issues;
+}
+
 
 /** A Talos cluster told to leave the CNI to the platform must get it from this platform. */
 function checkClusterCni(platform: PlatformSpec, clusterCni: ClusterCni | undefined): ConfigIssue[] {
@@ -69,17 +175,17 @@ function checkClusterCni(platform: PlatformSpec, clusterCni: ClusterCni | undefi
   ];
 }
 
-function checkLoadBalancer(platform: PlatformSpec, reserved: ReservedAddress[]): ConfigIssue[] {
+function checkLoadBalancer(loadBalancer: NonNullable<PlatformSpec["loadBalancer"]>, nodeCidr: string, reserved: ReservedAddress[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const { addresses, ingressAddress } = platform.loadBalancer;
-  const nodes = addressRangeBounds(platform.nodeCidr);
+  const { addresses, ingressAddress } = loadBalancer;
+  const nodes = addressRangeBounds(nodeCidr);
   const within = (address: number) => nodes !== undefined && address >= nodes.first && address <= nodes.last;
   const ranges = addresses.map((range, index) => ({ range, index, bounds: addressRangeBounds(range) }));
   for (const { range, index, bounds } of ranges) {
     const key = `${KEY}.loadBalancer.addresses[${index}]`;
     if (!bounds) continue; // the schema refuses it
     // L2 mode answers ARP for pool addresses: they must be on the nodes' own segment.
-    if (!within(bounds.first) || !within(bounds.last)) issues.push({ key, message: `"${range}" is not inside the nodes' network ${platform.nodeCidr}` });
+    if (!within(bounds.first) || !within(bounds.last)) issues.push({ key, message: `"${range}" is not inside the nodes' network ${nodeCidr}` });
     for (const { address, owner } of reserved) {
       const value = ipv4ToNumber(address);
       if (value >= bounds.first && value <= bounds.last) {
@@ -93,7 +199,7 @@ function checkLoadBalancer(platform: PlatformSpec, reserved: ReservedAddress[]):
   });
   const ingress = ipv4ToNumber(ingressAddress);
   if (!ranges.some(({ bounds }) => bounds && ingress >= bounds.first && ingress <= bounds.last)) {
-    issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${platform.loadBalancer.poolName} (${addresses.join(", ")})` });
+    issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${loadBalancer.poolName} (${addresses.join(", ")})` });
   }
   return issues;
 }

@@ -1,5 +1,6 @@
 import { validateHomelabConfig } from "../../config/stacks";
 import { brokenConfig, configProblems, copy, stackConfigData } from "../support/stackConfig";
+import { CUSTOM_PLATFORM } from "./customPlatform";
 
 const valid = stackConfigData("homelab");
 
@@ -14,7 +15,10 @@ describe("bad platform config is refused with the key and the rule", () => {
     ["a version range", (c) => (c.platform.charts["cert-manager"].version = "1.21.x"), "homeops:platform.charts.cert-manager.version", /must pin one chart version/],
     ["a caret range", (c) => (c.platform.charts.loki.version = "^6.54.0"), "homeops:platform.charts.loki.version", /ranges such as/],
     ["a missing version", (c) => delete c.platform.charts.tempo.version, "homeops:platform.charts.tempo.version", /is required but not set/],
-    ["a missing chart of an installed release", (c) => delete c.platform.charts["argo-cd"], "homeops:platform.charts.argo-cd", /is required: the chart, repository and pinned version/],
+    ["a preset without the preset it runs on", (c) => delete c.platform.charts["kube-prometheus-stack"], "homeops:platform.charts.loki", /^loki needs the kube-prometheus-stack preset \(.*\); add homeops:platform.charts.kube-prometheus-stack$/],
+    ["Loki without the object store", (c) => delete c.platform.objectStore, "homeops:platform.charts.loki", /^loki needs homeops:platform.objectStore \(Loki keeps its chunks in the object store's buckets/],
+    ["the ACME issuer without cert-manager", (c) => delete c.platform.charts["cert-manager"], "homeops:platform.acme", /^needs the cert-manager preset \(the ACME ClusterIssuer .*\); add homeops:platform.charts.cert-manager or remove acme$/],
+    ["Argo CD without its OIDC settings", (c) => delete c.platform.argocd, "homeops:platform.charts.argo-cd", /^argo-cd needs homeops:platform.argocd/],
     ["an unknown release", (c) => (c.platform.charts.grafana = { chart: "grafana", repository: "https://grafana.github.io/helm-charts", version: "1.0.0" }), "homeops:platform.charts.grafana", /^unknown key$/],
     ["a plain http repository", (c) => (c.platform.charts.metallb.repository = "http://metallb.github.io/metallb"), "homeops:platform.charts.metallb.repository", /https:\/\/ chart repository or an oci:\/\//],
     ["a misspelt key", (c) => (c.platform.loadBalancer.ingressAdress = "192.168.11.90"), "homeops:platform.loadBalancer.ingressAdress", /^unknown key; did you mean `ingressAddress`\?$/],
@@ -41,6 +45,14 @@ describe("bad platform config is refused with the key and the rule", () => {
     expect(broken(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
   });
 
+  test("a preset left out is not installed, and what needs it is refused, naming both", () => {
+    expect(broken((c) => delete c.platform.charts["argo-cd"])).toEqual([]);
+    expect(broken((c) => { delete c.platform.charts["argo-cd"]; delete c.platform.argocd; })).toEqual([]);
+    expect(broken((c) => delete c.platform.charts["rook-ceph"])).toEqual([
+      { key: "homeops:platform.charts.rook-ceph-cluster", message: expect.stringMatching(/^rook-ceph-cluster needs the rook-ceph preset/) },
+    ]);
+  });
+
   test("switching the ingress controller is a configuration change only", () => {
     expect(broken((c) => (c.platform.ingressController = "traefik"))).toEqual([]);
   });
@@ -62,5 +74,44 @@ describe("bad platform config is refused with the key and the rule", () => {
     };
     expect(parsed({ name: "cilium" })).toEqual({ name: "cilium", kubeProxyReplacement: true });
     expect(parsed({ name: "cilium", kubeProxyReplacement: false })).toEqual({ name: "cilium", kubeProxyReplacement: false });
+  });
+});
+
+describe("custom releases", () => {
+  const custom = (mutate: (platform: Record<string, any>) => void = () => {}) =>
+    brokenConfig("homelab", (c) => {
+      c.platform = copy(CUSTOM_PLATFORM);
+      mutate(c.platform);
+    });
+
+  test("a platform of custom releases only is valid", () => {
+    expect(custom()).toEqual([]);
+  });
+
+  test.each<[string, (platform: Record<string, any>) => void, string, RegExp]>([
+    ["a version range", (p) => (p.releases.flux.version = "2.x"), "homeops:platform.releases.flux.version", /^must pin one chart version like 1.21.1; ranges such as 1.21.x, \^1.21 or \* are refused$/],
+    ["a tilde range", (p) => (p.releases.flux.version = "~2.17.0"), "homeops:platform.releases.flux.version", /ranges such as/],
+    ["a misspelt key", (p) => (p.releases.flux.namepsace = "flux-system"), "homeops:platform.releases.flux.namepsace", /^unknown key; did you mean `namespace`\?$/],
+    ["an unknown key in a namespace", (p) => (p.namespaces.podinfo.labels = {}), "homeops:platform.namespaces.podinfo.labels", /^unknown key/],
+    ["an undeclared namespace", (p) => (p.releases.flux.namespace = "flux"), "homeops:platform.releases.flux.namespace", /namespace "flux" is not declared in homeops:platform.namespaces/],
+    ["a Secret in an undeclared namespace", (p) => (p.secrets[0].namespace = "certs"), "homeops:platform.secrets[0].namespace", /namespace "certs" is not declared/],
+    ["a plaintext Secret value", (p) => (p.secrets[0].data["api-token"] = "hunter2"), "homeops:platform.secrets[0].data.api-token", /must be \{configSecret: <key>\} or \{generated: <name>\}, never a plain value/],
+    ["a plaintext secret value", (p) => (p.releases["external-dns"].secretValues[0].value = "hunter2"), "homeops:platform.releases.external-dns.secretValues[0].value", /never a plain value/],
+    ["waiting for an unknown release", (p) => p.releases.podinfo.needs.push("cert-manger"), "homeops:platform.releases.podinfo.needs", /"cert-manger" is not a release \(custom or installed preset\) nor an object/],
+    ["waiting in a circle", (p) => (p.objects[0].needs = ["podinfo"]), "homeops:platform.releases.podinfo.needs", /^waits in a circle: podinfo -> Certificate\/podinfo\/podinfo-tls -> ClusterIssuer\/letsencrypt -> podinfo$/],
+    ["an object declared twice", (p) => p.objects.push(copy(p.objects[0])), "homeops:platform.objects[2]", /ClusterIssuer\/letsencrypt is declared twice/],
+    ["kube-system declared", (p) => (p.namespaces["kube-system"] = { podSecurity: "privileged" }), "homeops:platform.namespaces.kube-system", /^is the cluster's own; it cannot be declared$/],
+    ["a preset's namespace declared again", (p) => ((p.charts.metallb = { chart: "metallb", repository: "https://metallb.github.io/metallb", version: "0.16.1" }), (p.namespaces["metallb-system"] = { podSecurity: "privileged" })), "homeops:platform.namespaces.metallb-system", /^is created by the metallb preset already$/],
+    ["a release both preset and custom", (p) => (p.charts["cert-manager"] = { chart: "cert-manager", repository: "https://charts.jetstack.io", version: "v1.21.1" }), "homeops:platform.releases.cert-manager", /is also installed as a preset/],
+    ["two releases of one Helm name", (p) => (p.releases.podinfo.releaseName = "flux", p.releases.podinfo.namespace = "flux-system"), "homeops:platform.releases.podinfo", /Helm release flux-system\/flux is declared by releases.flux too/],
+    ["an allow rule twice", (p) => p.namespaces["flux-system"].egress.push("dns"), "homeops:platform.namespaces.flux-system", /declares the allow rule "dns" twice/],
+    ["an unknown peer", (p) => (p.namespaces.podinfo.egress = [{ name: "x", why: "y", peers: [{ host: "a" }] }]), "homeops:platform.namespaces.podinfo.egress[0]", /./],
+    ["the ACME settings without cert-manager", (p) => (p.acme = { email: "a@example.com", server: "https://acme-v02.api.letsencrypt.org/directory", issuerName: "le" }), "homeops:platform.acme", /needs the cert-manager preset/],
+  ])("%s", (_kind, mutate, key, message) => {
+    expect(custom(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
+  });
+
+  test("the same allow rule name per direction is one for within-namespace only", () => {
+    expect(custom((p) => (p.namespaces.podinfo.egress = ["dns", "within-namespace"]))).toEqual([]);
   });
 });

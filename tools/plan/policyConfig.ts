@@ -1,6 +1,7 @@
 import type { DockerHostSpec } from "../../config/docker";
 import { ConfigError } from "../../config/errors";
 import { CONFIG_NAMESPACE, parseConfigValue } from "../../config/load";
+import { platformPolicyAllowances } from "../../config/platform";
 import { stackConfigValidators } from "../../config/stacks";
 import type { PackConfig } from "../../policy/config";
 import { readOfflineConfig } from "./stackConfig";
@@ -9,7 +10,7 @@ import { readOfflineConfig } from "./stackConfig";
 export interface PolicyInventory {
   dockerHosts: Record<string, DockerHostSpec>;
   proxmox?: { nodes: Record<string, { memoryMb: number }> };
-  platform?: { policyAllowances: { hostNetwork: string[]; unfencedWorkloads: { workload: string; reason: string }[] } };
+  platform?: Parameters<typeof platformPolicyAllowances>[0];
 }
 
 /**
@@ -20,7 +21,7 @@ export interface PolicyInventory {
  */
 export function policyConfigFor(inventory: PolicyInventory): PackConfig {
   const hosts = Object.entries(inventory.dockerHosts);
-  const allowances = inventory.platform?.policyAllowances;
+  const allowances = inventory.platform && platformPolicyAllowances(inventory.platform);
   const containersAllowed = (pick: (host: DockerHostSpec) => string[], kubernetesWorkloads: string[] = []) => ({
     dockerContainers: [...new Set(hosts.flatMap(([, host]) => pick(host)))].sort(),
     kubernetesWorkloads,

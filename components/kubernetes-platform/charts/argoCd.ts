@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { hostnames, SECRETS, type PlatformSettings } from "../settings";
+import { hostnames, required, SECRETS, type PlatformSettings } from "../settings";
 import { memory, type ContainerResources } from "./common";
 
 interface Component {
@@ -30,7 +30,7 @@ export interface ArgoCdValues {
 }
 
 /** Argo CD's OIDC settings; the client secret is a reference (`$<secret>:<key>`) to a Secret labelled part-of argocd. */
-export function argoCdOidcConfig(oidc: PlatformSettings["argocdOidc"]): string {
+export function argoCdOidcConfig(oidc: NonNullable<PlatformSettings["argocdOidc"]>): string {
   return stringify({
     name: oidc.name,
     issuer: oidc.issuer,
@@ -46,11 +46,11 @@ export function argoCdValues(settings: PlatformSettings): ArgoCdValues {
     global: { domain: host },
     configs: {
       params: { "server.insecure": true },
-      cm: { "oidc.config": argoCdOidcConfig(settings.argocdOidc) },
+      cm: { "oidc.config": argoCdOidcConfig(required(settings, "argocdOidc")) },
       rbac: { "policy.default": "role:readonly", scopes: "[groups]" },
     },
     // Without tls, extraTls lists the host with no Secret: the controller serves the wildcard certificate.
-    server: { ingress: { enabled: true, ingressClassName: settings.ingress.className, tls: false, extraTls: [{ hosts: [host] }] }, resources: memory("256Mi", "64Mi") },
+    server: { ingress: { enabled: true, ingressClassName: required(settings, "ingress").className, tls: false, extraTls: [{ hosts: [host] }] }, resources: memory("256Mi", "64Mi") },
     controller: { resources: memory("1Gi", "256Mi", "100m") },
     repoServer: { resources: memory("512Mi", "128Mi") },
     applicationSet: { resources: memory("256Mi", "64Mi") },

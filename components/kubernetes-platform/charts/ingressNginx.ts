@@ -1,5 +1,4 @@
-import type { PlatformSettings } from "../settings";
-import { SECRETS } from "../settings";
+import { required, SECRETS, type PlatformSettings } from "../settings";
 import { memory, type ContainerResources } from "./common";
 
 /** The annotation MetalLB (0.13 and later) reads a Service's requested address from. */
@@ -27,8 +26,8 @@ export function ingressNginxValues(settings: PlatformSettings): IngressNginxValu
     controller: {
       replicaCount: 2,
       ingressClassResource: { default: true },
-      extraArgs: { "default-ssl-certificate": `${settings.ingress.namespace}/${SECRETS.wildcardCertificate}` },
-      service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: settings.ingress.address } },
+      extraArgs: { "default-ssl-certificate": `${required(settings, "ingress").namespace}/${SECRETS.wildcardCertificate}` },
+      service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: required(settings, "ingress").address } },
       admissionWebhooks: { enabled: false },
       resources: memory("512Mi", "128Mi", "100m"),
     },

@@ -1,4 +1,4 @@
-import { hostnames, NAMESPACES, runsKubeProxy, SECRETS, SERVICES, type PlatformSettings } from "../settings";
+import { hostnames, NAMESPACES, required, runsKubeProxy, SECRETS, SERVICES, type PlatformSettings } from "../settings";
 import { blockVolume, memory, type ContainerResources, type VolumeClaimSpec } from "./common";
 
 /** A Grafana datasource, as the grafana chart's additionalDataSources take it. */
@@ -100,7 +100,7 @@ export function kubePrometheusStackValues(settings: PlatformSettings): KubeProme
     },
     grafana: {
       admin: { existingSecret: SECRETS.grafanaAdmin, userKey: "admin-user", passwordKey: "admin-password" },
-      ingress: { enabled: true, ingressClassName: settings.ingress.className, hosts: [grafanaHost], tls: [{ hosts: [grafanaHost] }] },
+      ingress: { enabled: true, ingressClassName: required(settings, "ingress").className, hosts: [grafanaHost], tls: [{ hosts: [grafanaHost] }] },
       persistence: { enabled: true, storageClassName: "ceph-block", size: "2Gi" },
       resources: memory("512Mi", "256Mi", "100m"),
       initChownData: { resources: memory("64Mi", "16Mi") },

@@ -1,4 +1,4 @@
-import { SECRETS, type PlatformSettings } from "../settings";
+import { required, SECRETS, type PlatformSettings } from "../settings";
 import { memory, secretEnv, type ContainerResources, type SecretEnv } from "./common";
 
 /** The loki chart values this program sets (chart 6.x, single binary). */
@@ -43,7 +43,7 @@ export function objectStoreEnv(): SecretEnv[] {
 }
 
 export function lokiValues(settings: PlatformSettings): LokiValues {
-  const store = settings.objectStore;
+  const store = required(settings, "objectStore");
   return {
     deploymentMode: "SingleBinary",
     loki: {

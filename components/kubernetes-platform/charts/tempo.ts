@@ -1,4 +1,4 @@
-import type { PlatformSettings } from "../settings";
+import { required, type PlatformSettings } from "../settings";
 import { memory, type ContainerResources, type SecretEnv } from "./common";
 import { objectStoreEnv } from "./loki";
 
@@ -15,7 +15,7 @@ export interface TempoValues {
 }
 
 export function tempoValues(settings: PlatformSettings): TempoValues {
-  const store = settings.objectStore;
+  const store = required(settings, "objectStore");
   return {
     tempo: {
       storage: { trace: { backend: "s3", s3: { bucket: store.buckets.tempo, endpoint: store.endpoint, region: store.region, insecure: true, forcepathstyle: true } } },

@@ -1,5 +1,4 @@
-import type { PlatformSettings } from "../settings";
-import { SECRETS } from "../settings";
+import { required, SECRETS, type PlatformSettings } from "../settings";
 import { memory, type ContainerResources } from "./common";
 import { METALLB_ADDRESS_ANNOTATION } from "./ingressNginx";
 
@@ -23,7 +22,7 @@ export function traefikValues(settings: PlatformSettings): TraefikValues {
     ingressClass: { enabled: true, isDefaultClass: true },
     // Ingress objects for the charts, and CRDs for the basic-auth Middleware.
     providers: { kubernetesIngress: { enabled: true }, kubernetesCRD: { enabled: true } },
-    service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: settings.ingress.address } },
+    service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: required(settings, "ingress").address } },
     tlsStore: { default: { defaultCertificate: { secretName: SECRETS.wildcardCertificate } } },
     resources: memory("512Mi", "128Mi", "100m"),
   };
