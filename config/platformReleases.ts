@@ -126,24 +126,39 @@ export const kubernetesSecretSchema = z
   .strict();
 export type KubernetesSecretSpec = z.infer<typeof kubernetesSecretSchema>;
 
+/** What the program reads of a manifest; the rest of it is the object's own (spec, data, provisioner...). */
+const manifestHeadSchema = z
+  .object({
+    apiVersion: z.string().min(1),
+    kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be a Kubernetes kind"),
+    metadata: z
+      .object({
+        name: z.string().min(1),
+        namespace: dnsLabel.optional(),
+        labels: z.record(z.string(), z.string()).optional(),
+        annotations: z.record(z.string(), z.string()).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+type ManifestSpec = z.infer<typeof manifestHeadSchema> & Record<string, unknown>;
+
+/**
+ * A manifest as `kubectl apply` takes it: its head checked (kind, name, the metadata keys
+ * the program knows), its body passed on unchanged, as a chart's values are.
+ */
+const manifestSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((manifest, context) => {
+    const head = manifestHeadSchema.safeParse({ apiVersion: manifest.apiVersion, kind: manifest.kind, metadata: manifest.metadata });
+    for (const issue of head.error?.issues ?? []) context.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  })
+  .transform((manifest) => manifest as ManifestSpec);
+
 /** Any other cluster object (issuer, address pool, certificate, ingress, Ceph CRs, StorageClasses), applied as written. */
 export const clusterObjectSchema = z
   .object({
-    /** The object as `kubectl apply` takes it; what is not metadata (spec, data, provisioner...) is passed on unchanged. */
-    manifest: z
-      .object({
-        apiVersion: z.string().min(1),
-        kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, "must be a Kubernetes kind"),
-        metadata: z
-          .object({
-            name: z.string().min(1),
-            namespace: dnsLabel.optional(),
-            labels: z.record(z.string(), z.string()).optional(),
-            annotations: z.record(z.string(), z.string()).optional(),
-          })
-          .strict(),
-      })
-      .catchall(z.unknown()),
+    manifest: manifestSchema,
     /** Releases that bring its CRD or controller, and objects it refers to. */
     needs: z.array(z.string().min(1)).default([]),
     /** It holds data (a Ceph pool, filesystem or object store): protected and kept if removed from the file. */
