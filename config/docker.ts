@@ -65,6 +65,15 @@ export const deviationsSchema = z
   .default([]);
 export type Deviation = z.infer<typeof deviationsSchema>[number];
 
+/**
+ * Whether the estate runs this stack or network today. The stack files declare the live
+ * estate, so everything does, except where a deviation on `stack` or `network` says the
+ * estate lacks it (`npm run adopt -- --check`).
+ */
+export function runsInEstate(declared: { deviations?: readonly { field: string }[] }, field: "stack" | "network"): boolean {
+  return !(declared.deviations ?? []).some((deviation) => deviation.field === field);
+}
+
 const loggingSchema = z.object({ driver: z.string(), options: z.record(z.string(), z.string()) }).strict();
 const restartSchema = z.enum(["no", "always", "unless-stopped", "on-failure"]);
 

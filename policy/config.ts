@@ -19,23 +19,51 @@ export interface AllowList {
   kubernetesWorkloads: string[];
 }
 
+/** What the inventory declares of a Docker container, which its `homeops.*` labels also carry. */
+export interface DeclaredContainer {
+  zone: string;
+  reachableFrom?: string[];
+  netnsSharedWith?: string[];
+  /** The image reference as written, with its digest when pinned. */
+  image?: string;
+}
+
+/** What the inventory declares of a Docker network, which its `homeops.*` labels also carry. */
+export interface DeclaredNetwork {
+  egressReason?: string;
+}
+
+/**
+ * The inventory's declarations per Docker host, by Docker name. A container or network the
+ * program adopted keeps its live labels (the program ignores label changes there, which
+ * Docker could only apply by recreating it), so during a preview the engine shows the
+ * policies those live labels, not `homeops.*` ones: the declarations come from here
+ * instead, and win over labels wherever both exist.
+ */
+export type DockerDeclarations = Record<string, { containers: Record<string, DeclaredContainer>; networks: Record<string, DeclaredNetwork> }>;
+
+/** Settings of the policies that read what the `homeops.*` labels declare. */
+export interface DeclarationsSetting {
+  declared: DockerDeclarations;
+}
+
 /** What each policy can be configured with, beyond `enforcementLevel` and `exemptions`. */
 export interface PolicySettingsByName {
   "docker-container-memory": {};
-  "docker-container-trust-labels": {};
-  "docker-management-no-published-ports": {};
+  "docker-container-trust-labels": DeclarationsSetting;
+  "docker-management-no-published-ports": DeclarationsSetting;
   "docker-published-ports-allowed": {
     /** Per Docker host (its `homeops.host` label): ports that may be published on non-loopback addresses, as `80/tcp`. */
     allowedPorts: Record<string, string[]>;
   };
-  "docker-isolation-boundaries": {};
-  "docker-shared-netns-declared": {};
-  "docker-protected-network-internal": {};
+  "docker-isolation-boundaries": DeclarationsSetting;
+  "docker-shared-netns-declared": DeclarationsSetting;
+  "docker-protected-network-internal": DeclarationsSetting;
   "docker-host-memory-capacity": {
     /** Per Docker host (its `homeops.host` label): memory available to containers, in MB. */
     capacityMb: Record<string, number>;
   };
-  "docker-image-digest-pinned": {
+  "docker-image-digest-pinned": DeclarationsSetting & {
     /** Docker hosts (their `homeops.host` label) whose containers must run images pinned by digest; `*` for every host of the stack. */
     hosts: string[];
   };
@@ -76,14 +104,14 @@ const noAllowances: () => AllowList = () => ({ dockerContainers: [], kubernetesW
  */
 export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
   "docker-container-memory": {},
-  "docker-container-trust-labels": {},
-  "docker-management-no-published-ports": {},
+  "docker-container-trust-labels": { declared: {} },
+  "docker-management-no-published-ports": { declared: {} },
   "docker-published-ports-allowed": { allowedPorts: {} },
-  "docker-isolation-boundaries": {},
-  "docker-shared-netns-declared": {},
-  "docker-protected-network-internal": {},
+  "docker-isolation-boundaries": { declared: {} },
+  "docker-shared-netns-declared": { declared: {} },
+  "docker-protected-network-internal": { declared: {} },
   "docker-host-memory-capacity": { capacityMb: {} },
-  "docker-image-digest-pinned": { hosts: [] },
+  "docker-image-digest-pinned": { declared: {}, hosts: [] },
   "host-network-allowed": noAllowances(),
   "docker-socket-mount-allowed": noAllowances(),
   "proxmox-guest-memory": {},

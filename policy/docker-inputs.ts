@@ -2,6 +2,7 @@
  * Reads `docker:index/container:Container` and `docker:index/network:Network` inputs (as the
  * engine hands them to a policy) into plain data for the reachability model and the checks.
  */
+import type { DockerDeclarations } from "./config";
 import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS } from "./contract/labels";
 import { parseNetworkMode, type NetworkMode, type PublishedPort } from "./contract/docker";
 import type { ContainerNode } from "./reachability";
@@ -15,6 +16,8 @@ export const NETWORK_TYPE = "docker:index/network:Network";
 export interface DockerContainer {
   urn: string;
   host: string;
+  /** Its host is named by a `homeops.host` label or by the pack configuration's declarations, not only guessed from its provider. */
+  hostDeclared: boolean;
   labels: ReadonlyMap<string, string>;
   node: ContainerNode;
   /** The `memory` input as declared (MB), possibly missing or malformed. */
@@ -23,7 +26,7 @@ export interface DockerContainer {
   hostPaths: string[];
   /**
    * The image reference it runs: its `image` input when that is a reference, else the
-   * `homeops.image` label (homeops passes the pulled image's id, `sha256:...`, as `image`).
+   * declared one (homeops passes the pulled image's id, `sha256:...`, as `image`).
    */
   image?: string;
 }
@@ -72,11 +75,6 @@ function portsOf(props: Dict): PublishedPort[] {
   }));
 }
 
-function imageOf(props: Dict, labels: ReadonlyMap<string, string>): string | undefined {
-  const input = stringOf(props.image);
-  return input && !input.startsWith("sha256:") ? input : labels.get(LABELS.image);
-}
-
 function hostPathsOf(props: Dict): string[] {
   const volumes = records(props.volumes).flatMap((volume) => stringOf(volume.hostPath) ?? []);
   const binds = records(props.mounts)
@@ -90,39 +88,53 @@ export function containerNameOf(resource: ResourceView): string {
   return stringOf(resource.props.name) || resource.name;
 }
 
-export function readContainer(resource: ResourceView): DockerContainer {
+/**
+ * A container as the policies see it. What `homeops.*` labels declare comes from the pack
+ * configuration's declarations when they name the container (an adopted container shows the
+ * engine its live labels), else from its labels.
+ */
+export function readContainer(resource: ResourceView, declarations: DockerDeclarations = {}): DockerContainer {
   const { props } = resource;
   const labels = labelsOf(props);
   const networkMode = parseNetworkMode(stringOf(props.networkMode));
+  const host = hostOf(resource, labels);
+  const name = containerNameOf(resource);
+  const declared = declarations[host]?.containers[name];
+  const imageInput = stringOf(props.image);
   return {
     urn: resource.urn,
-    host: hostOf(resource, labels),
+    host,
+    hostDeclared: Boolean(labels.get(LABELS.host)) || declared !== undefined,
     labels,
     memory: props.memory,
     hostPaths: hostPathsOf(props),
-    image: imageOf(props, labels),
+    image: imageInput && !imageInput.startsWith("sha256:") ? imageInput : declared?.image ?? labels.get(LABELS.image),
     node: {
       id: resource.urn,
-      name: containerNameOf(resource),
-      zone: labels.get(LABELS.zone),
+      name,
+      zone: declared ? declared.zone : labels.get(LABELS.zone),
       networks: networksOf(props, networkMode),
       networkMode,
       ports: portsOf(props),
-      reachableFrom: commaList(labels.get(LABELS.reachableFrom)),
-      netnsSharedWith: commaList(labels.get(LABELS.netnsSharedWith)),
+      reachableFrom: declared ? declared.reachableFrom ?? [] : commaList(labels.get(LABELS.reachableFrom)),
+      netnsSharedWith: declared ? declared.netnsSharedWith ?? [] : commaList(labels.get(LABELS.netnsSharedWith)),
     },
   };
 }
 
-export function readNetwork(resource: ResourceView): DockerNetwork {
+/** A network as the policies see it; its egress reason declared as for containers (readContainer). */
+export function readNetwork(resource: ResourceView, declarations: DockerDeclarations = {}): DockerNetwork {
   const labels = labelsOf(resource.props);
+  const name = stringOf(resource.props.name) || resource.name;
+  const host = hostOf(resource, labels);
+  const declared = declarations[host]?.networks[name];
   return {
     urn: resource.urn,
-    name: stringOf(resource.props.name) || resource.name,
-    host: hostOf(resource, labels),
+    name,
+    host,
     internal: resource.props.internal === true,
     isolatedFromHost: isIsolatedFromHost(lenient(resource.props, "options", {})),
-    egressReason: labels.get(NETWORK_LABELS.egressReason)?.trim() || undefined,
+    egressReason: (declared ? declared.egressReason : labels.get(NETWORK_LABELS.egressReason))?.trim() || undefined,
   };
 }
 
@@ -136,11 +148,11 @@ function isIsolatedFromHost(options: unknown): boolean {
 }
 
 /** Containers grouped by Docker host. */
-export function containersByHost(resources: readonly ResourceView[]): Map<string, DockerContainer[]> {
+export function containersByHost(resources: readonly ResourceView[], declarations: DockerDeclarations = {}): Map<string, DockerContainer[]> {
   const hosts = new Map<string, DockerContainer[]>();
   for (const resource of resources) {
     if (resource.type !== CONTAINER_TYPE) continue;
-    const container = readContainer(resource);
+    const container = readContainer(resource, declarations);
     const onHost = hosts.get(container.host);
     if (onHost) onHost.push(container);
     else hosts.set(container.host, [container]);

@@ -3,6 +3,7 @@
  * network isolation the seed's boundary table describes.
  */
 import type { Policies } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { LABELS, NETWORK_LABELS, TRUST_ZONES } from "./contract/labels";
 import { capacityProblems, describeCapacityProblem } from "./capacity";
 import {
@@ -13,6 +14,7 @@ import {
   readContainer,
   readNetwork,
 } from "./docker-inputs";
+import type { DockerDeclarations } from "./config";
 import { capacityMap, nameList, resourcePolicy, stackPolicy, type Finding } from "./framework";
 import {
   analyzeHost,
@@ -30,6 +32,36 @@ import type { ResourceView } from "./resource-view";
 import { describe, listSome } from "./values";
 
 const isContainer = (type: string) => type === CONTAINER_TYPE;
+
+const names: PolicyConfigJSONSchema = { type: "array", items: { type: "string", minLength: 1 } };
+
+/** Schema of the `declared` setting (DockerDeclarations): written by `npm run plan -- <stack> --policy-config`. */
+const DECLARED: { declared: PolicyConfigJSONSchema } = {
+  declared: {
+    type: "object",
+    description: "What the inventory declares per Docker host (homeops.host), by Docker name: each container's zone, reachableFrom, netnsSharedWith and image, each network's egressReason. Wins over homeops.* labels: an adopted container shows its live labels.",
+    additionalProperties: {
+      type: "object",
+      required: ["containers", "networks"],
+      additionalProperties: false,
+      properties: {
+        containers: {
+          type: "object",
+          additionalProperties: {
+            type: "object",
+            required: ["zone"],
+            additionalProperties: false,
+            properties: { zone: { type: "string", enum: [...TRUST_ZONES] }, reachableFrom: names, netnsSharedWith: names, image: { type: "string", minLength: 1 } },
+          },
+        },
+        networks: {
+          type: "object",
+          additionalProperties: { type: "object", additionalProperties: false, properties: { egressReason: { type: "string", minLength: 1 } } },
+        },
+      },
+    },
+  },
+} as const;
 
 function positiveMb(memory: unknown): number | undefined {
   return typeof memory === "number" && Number.isFinite(memory) && memory > 0 ? memory : undefined;
@@ -53,20 +85,20 @@ const containerMemory = resourcePolicy({
 
 const trustLabels = resourcePolicy({
   name: "docker-container-trust-labels",
-  description: `Every Docker container carries ${LABELS.host} and a valid ${LABELS.zone}, which the isolation policies rely on.`,
+  description: `Every Docker container has a declared host and a valid trust zone (its ${LABELS.host} and ${LABELS.zone} labels, or the pack configuration's declarations), which the isolation policies rely on.`,
   severity: "high",
-  remediationSteps: `Label the container with ${LABELS.host}=<inventory host> and ${LABELS.zone}=<one of ${TRUST_ZONES.join(", ")}>.`,
-  settings: {},
+  remediationSteps: `Declare the container in the stack file (its host and zone reach the pack through \`npm run plan -- <stack> --policy-config\`), or label it ${LABELS.host}=<inventory host> and ${LABELS.zone}=<one of ${TRUST_ZONES.join(", ")}>.`,
+  settings: DECLARED,
   appliesTo: isContainer,
-  check(resource) {
-    const { labels, node } = readContainer(resource);
+  check(resource, { declared }) {
+    const { hostDeclared, node } = readContainer(resource, declared);
     const findings: Finding[] = [];
-    if (!labels.get(LABELS.host)) {
-      findings.push({ message: `Container ${node.name} has no ${LABELS.host} label.`, fix: `Label ${node.name} with ${LABELS.host}=<the inventory host it runs on>.` });
+    if (!hostDeclared) {
+      findings.push({ message: `Container ${node.name} has no ${LABELS.host} label and is not in the pack configuration's declarations.`, fix: `Label ${node.name} with ${LABELS.host}=<the inventory host it runs on>, or declare it in the stack file.` });
     }
     if (!(TRUST_ZONES as readonly string[]).includes(node.zone ?? "")) {
       const found = node.zone === undefined ? "no" : `the unknown value "${node.zone}" for its`;
-      findings.push({ message: `Container ${node.name} has ${found} ${LABELS.zone} label.`, fix: `Label ${node.name} with ${LABELS.zone}=<one of ${TRUST_ZONES.join(", ")}>.` });
+      findings.push({ message: `Container ${node.name} has ${found} ${LABELS.zone} label.`, fix: `Label ${node.name} with ${LABELS.zone}=<one of ${TRUST_ZONES.join(", ")}>, or declare its zone in the stack file.` });
     }
     return findings;
   },
@@ -77,10 +109,10 @@ const managementNoPorts = resourcePolicy({
   description: "Management containers (zone management, e.g. Komodo Periphery, Pangolin) publish no ports, not even on loopback.",
   severity: "high",
   remediationSteps: "Remove the published ports; reach the container over an internal network or the tunnel.",
-  settings: {},
+  settings: DECLARED,
   appliesTo: isContainer,
-  check(resource) {
-    const { node } = readContainer(resource);
+  check(resource, { declared }) {
+    const { node } = readContainer(resource, declared);
     if (node.zone !== "management" || node.ports.length === 0) return [];
     return [{
       message: `Management container ${node.name} publishes ${node.ports.map(formatPort).join(", ")}.`,
@@ -122,16 +154,16 @@ const imageDigestPinned = resourcePolicy({
   description: "On the Docker hosts the configuration names, every container runs an image pinned by digest (repository:tag@sha256:<digest>), so a tag pushed again cannot change what runs.",
   severity: "high",
   remediationSteps: "Write the image as repository:tag@sha256:<digest>; `docker buildx imagetools inspect repository:tag` prints the digest.",
-  settings: { hosts: nameList('Docker hosts (homeops.host) whose containers must run images pinned by digest; "*" for every host.') },
+  settings: { ...DECLARED, hosts: nameList('Docker hosts (homeops.host) whose containers must run images pinned by digest; "*" for every host.') },
   appliesTo: isContainer,
-  check(resource, { hosts }) {
-    const { host, node, image } = readContainer(resource);
+  check(resource, { declared, hosts }) {
+    const { host, node, image } = readContainer(resource, declared);
     if (!hosts.includes("*") && !hosts.includes(host)) return [];
     if (image !== undefined && PINNED_BY_DIGEST.test(image)) return [];
     if (image === undefined) {
       return [{
-        message: `Container ${node.name} on ${host} runs an image whose reference is unknown (its image input is an image id and it has no ${LABELS.image} label), so its digest cannot be checked.`,
-        fix: `Label ${node.name} ${LABELS.image}=<repository:tag@sha256:digest>, or pass that reference as its image.`,
+        message: `Container ${node.name} on ${host} runs an image whose reference is unknown (its image input is an image id, and neither a ${LABELS.image} label nor the pack configuration's declarations name it), so its digest cannot be checked.`,
+        fix: `Declare ${node.name}'s image in the stack file as repository:tag@sha256:<digest>, or pass that reference as its image.`,
         subjects: [node.name],
       }];
     }
@@ -144,19 +176,19 @@ const imageDigestPinned = resourcePolicy({
 });
 
 /** Every Docker host's reachability. */
-function hostReachability(resources: readonly ResourceView[]): HostReachability[] {
+function hostReachability(resources: readonly ResourceView[], declared: DockerDeclarations): HostReachability[] {
   const isolated = new Map<string, Set<string>>();
   for (const resource of resources.filter((candidate) => candidate.type === NETWORK_TYPE)) {
-    const network = readNetwork(resource);
+    const network = readNetwork(resource, declared);
     if (network.isolatedFromHost) isolated.set(network.host, (isolated.get(network.host) ?? new Set()).add(network.name));
   }
-  return [...containersByHost(resources)].map(([host, containers]) => analyzeHost(host, containers.map((c) => c.node), isolated.get(host)));
+  return [...containersByHost(resources, declared)].map(([host, containers]) => analyzeHost(host, containers.map((c) => c.node), isolated.get(host)));
 }
 
 function isolationFix(violation: IsolationViolation): string {
   const { target, medium, sources } = violation;
   if (medium.fromInternet) return `Do not publish ${target.name}'s ports on a public address; reach it over an internal network or the tunnel.`;
-  const allowance = `if this path is part of the design, list ${sources.join(", ")} in ${target.name}'s ${LABELS.reachableFrom} label.`;
+  const allowance = `if this path is part of the design, list ${sources.join(", ")} in ${target.name}'s reachableFrom (${LABELS.reachableFrom}).`;
   // Moving the target to another network does not help: the host holds an address on every one.
   if (medium.sourceKind === "host-network") return `Give ${sources.join(", ")} bridge networks instead of network_mode: host; ${allowance}`;
   return `Take ${target.name} off ${medium.label} (or the others off it); ${allowance}`;
@@ -168,7 +200,7 @@ function isolationFinding(violation: IsolationViolation): Finding {
   const facing = sourceCount > 0 ? `internet-facing ${listSome(sources, sourceCount)}${hostNetwork}` : "";
   const from = medium.fromInternet ? `the internet${facing ? ` and ${facing}` : ""}` : facing;
   return {
-    message: `${target.name} (zone ${target.zone}) is reachable over ${medium.label} from ${from}, which its ${LABELS.reachableFrom} label does not allow.`,
+    message: `${target.name} (zone ${target.zone}) is reachable over ${medium.label} from ${from}, which its reachableFrom (${LABELS.reachableFrom}) does not allow.`,
     fix: isolationFix(violation),
     urn: target.id,
     subjects: [target.name],
@@ -180,8 +212,8 @@ const isolationBoundaries = stackPolicy({
   description: "On each Docker host, no internet-facing container (zone edge, or publishing a public port) reaches an identity or management container unless that container's homeops.reachable-from allows it.",
   severity: "critical",
   remediationSteps: "Detach the protected container from networks it shares with internet-facing ones, or declare the intended path in its homeops.reachable-from label.",
-  settings: {},
-  check: (resources) => hostReachability(resources).flatMap((reach) => isolationViolations(reach).map(isolationFinding)),
+  settings: DECLARED,
+  check: (resources, { declared }) => hostReachability(resources, declared).flatMap((reach) => isolationViolations(reach).map(isolationFinding)),
 });
 
 function netnsFinding(host: string, violation: NetnsViolation): Finding {
@@ -197,8 +229,8 @@ function netnsFinding(host: string, violation: NetnsViolation): Finding {
   }
   const shared = sharedNetworks.length > 0 ? `${sharedNetworks.join(", ")} and ` : "";
   return {
-    message: `Container ${joiner.name} joins ${owner.name}'s network namespace (network_mode: container:${owner.name}), sharing ${shared}${owner.name}'s localhost, but ${owner.name}'s ${LABELS.netnsSharedWith} label does not list ${joiner.name}.`,
-    fix: `Give ${joiner.name} its own networks, or add ${joiner.name} to ${LABELS.netnsSharedWith} on ${owner.name} if the sharing is intended.`,
+    message: `Container ${joiner.name} joins ${owner.name}'s network namespace (network_mode: container:${owner.name}), sharing ${shared}${owner.name}'s localhost, but ${owner.name}'s netnsSharedWith (${LABELS.netnsSharedWith}) does not list ${joiner.name}.`,
+    fix: `Give ${joiner.name} its own networks, or add ${joiner.name} to ${owner.name}'s netnsSharedWith (${LABELS.netnsSharedWith}) if the sharing is intended.`,
     urn: joiner.id,
     subjects: [joiner.name],
   };
@@ -209,8 +241,8 @@ const sharedNetnsDeclared = stackPolicy({
   description: "A container joins another's network namespace (network_mode: container:<x>) only when <x>'s homeops.netns-shared-with lists it.",
   severity: "high",
   remediationSteps: "Give the container its own networks, or list it in the namespace owner's homeops.netns-shared-with label.",
-  settings: {},
-  check: (resources) => hostReachability(resources).flatMap((reach) => netnsViolations(reach.containers).map((violation) => netnsFinding(reach.host, violation))),
+  settings: DECLARED,
+  check: (resources, { declared }) => hostReachability(resources, declared).flatMap((reach) => netnsViolations(reach.containers).map((violation) => netnsFinding(reach.host, violation))),
 });
 
 const protectedNetworkInternal = stackPolicy({
@@ -218,17 +250,17 @@ const protectedNetworkInternal = stackPolicy({
   description: "A Docker network that holds identity or management containers is internal, unless its homeops.egress-reason label says why they need egress.",
   severity: "high",
   remediationSteps: "Set internal: true on the network, or label it homeops.egress-reason with why its containers need egress.",
-  settings: {},
-  check(resources) {
-    const reachByHost = new Map(hostReachability(resources).map((reach) => [reach.host, reach]));
+  settings: DECLARED,
+  check(resources, { declared }) {
+    const reachByHost = new Map(hostReachability(resources, declared).map((reach) => [reach.host, reach]));
     return resources.filter((resource) => resource.type === NETWORK_TYPE).flatMap((resource): Finding[] => {
-      const network = readNetwork(resource);
+      const network = readNetwork(resource, declared);
       const reach = reachByHost.get(network.host);
       const held = reach ? membersOf(reach, network.name).filter(isProtected).map((c) => c.name) : [];
       if (held.length === 0 || network.internal || network.egressReason) return [];
       return [{
-        message: `Network ${network.name} on ${network.host} holds identity/management containers ${held.join(", ")} but is not internal and has no ${NETWORK_LABELS.egressReason} label.`,
-        fix: `Set internal: true on ${network.name}, or label it ${NETWORK_LABELS.egressReason}=<why ${held.join(", ")} need egress>.`,
+        message: `Network ${network.name} on ${network.host} holds identity/management containers ${held.join(", ")} but is not internal and has no egressReason (${NETWORK_LABELS.egressReason}).`,
+        fix: `Set internal: true on ${network.name}, or give it an egressReason (${NETWORK_LABELS.egressReason}): why ${held.join(", ")} need egress.`,
         urn: network.urn,
         subjects: [network.name],
       }];

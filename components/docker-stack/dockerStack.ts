@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { startAfter } from "../../model/order";
-import type { DockerStackSpec } from "../../config/docker";
+import { runsInEstate, type DockerStackSpec } from "../../config/docker";
 import type { DockerHost } from "../docker-host/dockerHost";
 import type { StackSecrets } from "../secrets/stackSecrets";
 import { containerArgs } from "./containerArgs";
@@ -33,6 +33,10 @@ export class DockerStack extends pulumi.ComponentResource {
     super("homeops:docker:Stack", name, {}, opts);
     const { host, spec } = args;
     const onHost = { parent: this, provider: host.provider };
+    // Docker changes no label in place, and an adopted container carries labels no program
+    // can reproduce (compose's, its image's): a label change would replace it. Its labels stay
+    // as they run; the policy pack reads the declarations from its configuration instead.
+    const adopted = runsInEstate(spec, "stack");
 
     const volumes = Object.fromEntries(
       Object.entries(spec.volumes).map(([volumeName, volume]): [string, pulumi.Input<string>] => {
@@ -78,6 +82,7 @@ export class DockerStack extends pulumi.ComponentResource {
           deleteBeforeReplace: true,
           // A tunnel-critical container is replaced only after `pulumi state unprotect`.
           protect: spec.tunnelCritical,
+          ignoreChanges: adopted ? ["labels"] : [],
         },
       );
       this.containers[container.name] = created;

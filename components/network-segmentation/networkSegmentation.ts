@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { HOST_ISOLATION_OPTION, NETWORK_LABELS } from "../../policy/contract/labels";
+import { runsInEstate } from "../../config/docker";
 import type { DockerHost } from "../docker-host/dockerHost";
 
 export interface NetworkSegmentationArgs {
@@ -34,8 +35,9 @@ export class NetworkSegmentation extends pulumi.ComponentResource {
           options: spec.isolatedFromHost ? { [HOST_ISOLATION_OPTION]: "isolated" } : undefined,
         },
         // The name is fixed (containers and compose files refer to it), so a replacement
-        // must remove the old network first.
-        { parent: this, provider: host.provider, deleteBeforeReplace: true },
+        // must remove the old network first. An adopted network keeps the labels it runs
+        // with (compose's): Docker would replace it, with every container on it, to change one.
+        { parent: this, provider: host.provider, deleteBeforeReplace: true, ignoreChanges: runsInEstate(spec, "network") ? ["labels"] : [] },
       );
     }
     this.registerOutputs({ networks: Object.keys(this.networks) });

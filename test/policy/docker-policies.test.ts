@@ -38,8 +38,8 @@ describe("docker-container-trust-labels", () => {
   test("a missing host and an unknown zone are both named", async () => {
     const unlabelled = planned(CONTAINER, "a", { name: "a", memory: 64, labels: labels({ "homeops.zone": "dmz" }) });
     expect(await findings("docker-container-trust-labels", [unlabelled])).toEqual([
-      "Container a has no homeops.host label. Fix: Label a with homeops.host=<the inventory host it runs on>.",
-      `Container a has the unknown value "dmz" for its homeops.zone label. Fix: Label a with homeops.zone=<one of edge, tunnel, identity, management, observability, app, data>.`,
+      "Container a has no homeops.host label and is not in the pack configuration's declarations. Fix: Label a with homeops.host=<the inventory host it runs on>, or declare it in the stack file.",
+      `Container a has the unknown value "dmz" for its homeops.zone label. Fix: Label a with homeops.zone=<one of edge, tunnel, identity, management, observability, app, data>, or declare its zone in the stack file.`,
     ]);
   });
 });
@@ -85,20 +85,30 @@ describe("docker-isolation-boundaries", () => {
     const [violation] = violations.filter((v) => v.policyName === "docker-isolation-boundaries");
     expect([violation.name, violation.enforcementLevel]).toEqual(["ldap", "mandatory"]);
     expect(findingsOf(violations, "docker-isolation-boundaries")).toEqual([
-      "ldap (zone identity) is reachable over network front from internet-facing proxy, which its homeops.reachable-from label does not allow. Fix: Take ldap off network front (or the others off it); if this path is part of the design, list proxy in ldap's homeops.reachable-from label.",
+      "ldap (zone identity) is reachable over network front from internet-facing proxy, which its reachableFrom (homeops.reachable-from) does not allow. Fix: Take ldap off network front (or the others off it); if this path is part of the design, list proxy in ldap's reachableFrom (homeops.reachable-from).",
     ]);
   });
 
   test("an edge container on the host network reaches an identity container on an internal network: the finding names both and the network", async () => {
     const resources = [container("agent", "edge", { networkMode: "host" }), container("ldap", "identity", { networksAdvanced: [{ name: "idp" }] }), network("idp", { internal: true })];
     expect(await findings("docker-isolation-boundaries", resources)).toEqual([
-      "ldap (zone identity) is reachable over the host's address on network idp from internet-facing agent (network_mode: host), which its homeops.reachable-from label does not allow. Fix: Give agent bridge networks instead of network_mode: host; if this path is part of the design, list agent in ldap's homeops.reachable-from label.",
+      "ldap (zone identity) is reachable over the host's address on network idp from internet-facing agent (network_mode: host), which its reachableFrom (homeops.reachable-from) does not allow. Fix: Give agent bridge networks instead of network_mode: host; if this path is part of the design, list agent in ldap's reachableFrom (homeops.reachable-from).",
     ]);
   });
 
   test("a host-network container outside the edge zone reaching an identity container is no violation", async () => {
     const resources = [container("agent", "observability", { networkMode: "host" }), container("ldap", "identity", { networksAdvanced: [{ name: "idp" }] }), network("idp", { internal: true })];
     expect(await findings("docker-isolation-boundaries", resources)).toEqual([]);
+  });
+
+  test("the configuration's declarations win over labels: a live label saying edge does not hide what the stack file declares", async () => {
+    // As the engine shows an adopted container: its label is whatever it runs with.
+    const resources = [container("proxy", "edge", { networksAdvanced: [{ name: "front" }] }), container("ldap", "edge", { networksAdvanced: [{ name: "front" }] })];
+    expect(await findings("docker-isolation-boundaries", resources)).toEqual([]);
+    const declared = { h1: { containers: { ldap: { zone: "identity" } }, networks: {} } };
+    expect(await findings("docker-isolation-boundaries", resources, { ...CAPACITY, "docker-isolation-boundaries": { declared } })).toEqual([
+      expect.stringMatching(/^ldap \(zone identity\) is reachable over network front from internet-facing proxy/),
+    ]);
   });
 
   test("hosts are analysed separately: the same network name on another host is another network", async () => {
@@ -113,7 +123,7 @@ describe("docker-shared-netns-declared", () => {
     const owner = container("gerbil", "edge", { networksAdvanced: [{ name: "public" }], labels: labels({ "homeops.host": "h1", "homeops.zone": "edge", "homeops.netns-shared-with": "proxy" }) });
     const resources = [owner, container("proxy", "edge", { networkMode: "container:gerbil" }), container("intruder", "app", { networkMode: "container:gerbil" })];
     expect(await findings("docker-shared-netns-declared", resources)).toEqual([
-      "Container intruder joins gerbil's network namespace (network_mode: container:gerbil), sharing public and gerbil's localhost, but gerbil's homeops.netns-shared-with label does not list intruder. Fix: Give intruder its own networks, or add intruder to homeops.netns-shared-with on gerbil if the sharing is intended.",
+      "Container intruder joins gerbil's network namespace (network_mode: container:gerbil), sharing public and gerbil's localhost, but gerbil's netnsSharedWith (homeops.netns-shared-with) does not list intruder. Fix: Give intruder its own networks, or add intruder to gerbil's netnsSharedWith (homeops.netns-shared-with) if the sharing is intended.",
     ]);
   });
 
@@ -139,7 +149,7 @@ describe("docker-protected-network-internal", () => {
     const violations = await violationsOf([...members, network("idp"), network("outbound", {}, { "homeops.egress-reason": "  " })], CAPACITY);
     expect(violations.filter((v) => v.policyName === "docker-protected-network-internal").map((v) => v.name)).toEqual(["idp", "outbound"]);
     expect(findingsOf(violations, "docker-protected-network-internal")[0]).toBe(
-      "Network idp on h1 holds identity/management containers ldap but is not internal and has no homeops.egress-reason label. Fix: Set internal: true on idp, or label it homeops.egress-reason=<why ldap need egress>.",
+      "Network idp on h1 holds identity/management containers ldap but is not internal and has no egressReason (homeops.egress-reason). Fix: Set internal: true on idp, or give it an egressReason (homeops.egress-reason): why ldap need egress.",
     );
   });
 });
@@ -199,7 +209,7 @@ describe("docker-image-digest-pinned", () => {
   test("an image id with no label is a violation: the digest cannot be checked", async () => {
     const unlabelled = planned(CONTAINER, "e", { name: "e", image: `sha256:${"f".repeat(64)}`, memory: 64, labels: labels({ "homeops.host": "h1", "homeops.zone": "app" }) });
     expect(await findings("docker-image-digest-pinned", [unlabelled], required(["h1"]))).toEqual([
-      "Container e on h1 runs an image whose reference is unknown (its image input is an image id and it has no homeops.image label), so its digest cannot be checked. Fix: Label e homeops.image=<repository:tag@sha256:digest>, or pass that reference as its image.",
+      "Container e on h1 runs an image whose reference is unknown (its image input is an image id, and neither a homeops.image label nor the pack configuration's declarations name it), so its digest cannot be checked. Fix: Declare e's image in the stack file as repository:tag@sha256:<digest>, or pass that reference as its image.",
     ]);
   });
 });

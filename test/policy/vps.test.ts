@@ -25,18 +25,18 @@ describe("broken copies of the VPS fail with a message naming both containers an
   test("LLDAP on the public network", async () => {
     expect(await violations(withContainer("lldap", addNetwork("traefik-public")))).toEqual([{
       policy: "docker-isolation-boundaries", level: "mandatory", resource: "lldap",
-      text: "lldap (zone identity) is reachable over network traefik-public from internet-facing aegis-traefik, aegis-crowdsec, gerbil (+1 more), which its homeops.reachable-from label does not allow. Fix: Take lldap off network traefik-public (or the others off it); if this path is part of the design, list aegis-traefik, aegis-crowdsec, gerbil in lldap's homeops.reachable-from label.",
+      text: "lldap (zone identity) is reachable over network traefik-public from internet-facing aegis-traefik, aegis-crowdsec, gerbil (+1 more), which its reachableFrom (homeops.reachable-from) does not allow. Fix: Take lldap off network traefik-public (or the others off it); if this path is part of the design, list aegis-traefik, aegis-crowdsec, gerbil in lldap's reachableFrom (homeops.reachable-from).",
     }, {
       // The public network now holds an identity container, and it is (rightly) not internal.
       policy: "docker-protected-network-internal", level: "mandatory", resource: "traefik-public",
-      text: "Network traefik-public on racknerd-aegis holds identity/management containers lldap but is not internal and has no homeops.egress-reason label. Fix: Set internal: true on traefik-public, or label it homeops.egress-reason=<why lldap need egress>.",
+      text: "Network traefik-public on racknerd-aegis holds identity/management containers lldap but is not internal and has no egressReason (homeops.egress-reason). Fix: Set internal: true on traefik-public, or give it an egressReason (homeops.egress-reason): why lldap need egress.",
     }]);
   });
 
   test("LLDAP on pangolin-internal", async () => {
     expect(await violations(withContainer("lldap", addNetwork("pangolin-internal")))).toEqual([{
       policy: "docker-isolation-boundaries", level: "mandatory", resource: "lldap",
-      text: "lldap (zone identity) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik, which its homeops.reachable-from label does not allow. Fix: Take lldap off network pangolin-internal (or the others off it); if this path is part of the design, list gerbil, pangolin-traefik in lldap's homeops.reachable-from label.",
+      text: "lldap (zone identity) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik, which its reachableFrom (homeops.reachable-from) does not allow. Fix: Take lldap off network pangolin-internal (or the others off it); if this path is part of the design, list gerbil, pangolin-traefik in lldap's reachableFrom (homeops.reachable-from).",
     }]);
   });
 
@@ -50,7 +50,7 @@ describe("broken copies of the VPS fail with a message naming both containers an
     const plan = withExtraContainer("debug-shell", { networkMode: "container:gerbil", labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "app" }) });
     expect(await violations(plan)).toEqual([{
       policy: "docker-shared-netns-declared", level: "mandatory", resource: "debug-shell",
-      text: "Container debug-shell joins gerbil's network namespace (network_mode: container:gerbil), sharing traefik-public, pangolin-internal and gerbil's localhost, but gerbil's homeops.netns-shared-with label does not list debug-shell. Fix: Give debug-shell its own networks, or add debug-shell to homeops.netns-shared-with on gerbil if the sharing is intended.",
+      text: "Container debug-shell joins gerbil's network namespace (network_mode: container:gerbil), sharing traefik-public, pangolin-internal and gerbil's localhost, but gerbil's netnsSharedWith (homeops.netns-shared-with) does not list debug-shell. Fix: Give debug-shell its own networks, or add debug-shell to gerbil's netnsSharedWith (homeops.netns-shared-with) if the sharing is intended.",
     }]);
   });
 
@@ -75,7 +75,7 @@ describe("broken copies of the VPS fail with a message naming both containers an
       ["docker-isolation-boundaries", "pocketid"],
     ]);
     expect(found[0].text).toBe(
-      "lldap (zone identity) is reachable over the host's address on network identity-internal from internet-facing pangolin-client-obs (network_mode: host), which its homeops.reachable-from label does not allow. Fix: Give pangolin-client-obs bridge networks instead of network_mode: host; if this path is part of the design, list pangolin-client-obs in lldap's homeops.reachable-from label.",
+      "lldap (zone identity) is reachable over the host's address on network identity-internal from internet-facing pangolin-client-obs (network_mode: host), which its reachableFrom (homeops.reachable-from) does not allow. Fix: Give pangolin-client-obs bridge networks instead of network_mode: host; if this path is part of the design, list pangolin-client-obs in lldap's reachableFrom (homeops.reachable-from).",
     );
   });
 

@@ -7,6 +7,7 @@
  * containers and networks get the placeholder until `npm run import-ids` reads them from the
  * hosts.
  */
+import { runsInEstate } from "../../config/docker";
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
 export const ID_PLACEHOLDER = "<PLACEHOLDER>";
@@ -112,13 +113,12 @@ type RawStack = Declared & { name: string; host: string; volumes?: Record<string
  * (`stack`, `network`: see `npm run adopt -- --check`); every LXC; the zone's id if given.
  */
 export function liveInventoryOf(config: Record<string, unknown>): LiveInventory {
-  const lacking = (node: Declared, field: string) => (node.deviations ?? []).some((deviation) => deviation.field === field);
   const hosts = (config.dockerHosts ?? {}) as Record<string, { networks?: Record<string, Declared> }>;
-  const stacks = ((config.dockerStacks ?? []) as RawStack[]).filter((stack) => !lacking(stack, "stack"));
+  const stacks = ((config.dockerStacks ?? []) as RawStack[]).filter((stack) => runsInEstate(stack, "stack"));
   const docker = new Set<string>([
     ...Object.entries(hosts).flatMap(([host, spec]) =>
       Object.entries(spec.networks ?? {})
-        .filter(([, network]) => !lacking(network, "network"))
+        .filter(([, network]) => runsInEstate(network, "network"))
         .map(([name]) => `${host}/${name}`),
     ),
     ...stacks.flatMap((stack) => [

@@ -1,20 +1,43 @@
-import type { DockerHostSpec } from "../../config/docker";
+import type { DockerHostSpec, DockerStackSpec } from "../../config/docker";
 import { ConfigError } from "../../config/errors";
 import { CONFIG_NAMESPACE, parseConfigValue } from "../../config/load";
 import { platformPolicyAllowances } from "../../config/platform";
 import { stackConfigValidators } from "../../config/stacks";
-import type { PackConfig } from "../../policy/config";
+import type { DockerDeclarations, PackConfig } from "../../policy/config";
 import { readOfflineConfig } from "./stackConfig";
 
 /** The parts of a stack's inventory the policy pack needs to know. */
 export interface PolicyInventory {
   dockerHosts: Record<string, DockerHostSpec>;
+  dockerStacks: DockerStackSpec[];
   proxmox?: { nodes: Record<string, { memoryMb: number }> };
   platform?: Parameters<typeof platformPolicyAllowances>[0];
 }
 
+/** What the stack file declares of each container and network, as their `homeops.*` labels carry it (policy/config.ts). */
+export function dockerDeclarationsOf(hosts: Record<string, DockerHostSpec>, stacks: DockerStackSpec[]): DockerDeclarations {
+  const declarations: DockerDeclarations = Object.fromEntries(
+    Object.entries(hosts).map(([host, spec]) => [
+      host,
+      { containers: {}, networks: Object.fromEntries(Object.entries(spec.networks).map(([name, network]) => [name, network.egressReason ? { egressReason: network.egressReason } : {}])) },
+    ]),
+  );
+  for (const stack of stacks) {
+    for (const container of stack.containers) {
+      declarations[stack.host].containers[container.name] = {
+        zone: container.zone,
+        image: container.image,
+        ...(container.reachableFrom.length > 0 ? { reachableFrom: container.reachableFrom } : {}),
+        ...(container.netnsSharedWith.length > 0 ? { netnsSharedWith: container.netnsSharedWith } : {}),
+      };
+    }
+  }
+  return declarations;
+}
+
 /**
  * The policy pack's configuration for one stack, derived from its inventory: what each
+ * container and network declares (zones, allowances, images, egress reasons), what each
  * host may publish and run with host networking or the Docker socket, each machine's
  * memory capacity, and the chart workloads the platform declares allowances for. Written by `npm run plan -- <stack> --policy-config <file>` for
  * `pulumi preview --policy-pack policy --policy-pack-config <file>`.
@@ -26,9 +49,15 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
     dockerContainers: [...new Set(hosts.flatMap(([, host]) => pick(host)))].sort(),
     kubernetesWorkloads,
   });
+  const declared = dockerDeclarationsOf(inventory.dockerHosts, inventory.dockerStacks);
   return {
+    "docker-container-trust-labels": { declared },
+    "docker-management-no-published-ports": { declared },
+    "docker-isolation-boundaries": { declared },
+    "docker-shared-netns-declared": { declared },
+    "docker-protected-network-internal": { declared },
     "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
-    "docker-image-digest-pinned": { hosts: hosts.filter(([, host]) => host.requireImageDigests).map(([name]) => name) },
+    "docker-image-digest-pinned": { declared, hosts: hosts.filter(([, host]) => host.requireImageDigests).map(([name]) => name) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
     "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, node.memoryMb])) },
     "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed, allowances?.hostNetwork),
