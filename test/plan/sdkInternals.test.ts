@@ -2,11 +2,12 @@
  * The offline preview and the offline policy evaluation lean on SDK members that are not
  * declared API: the mock monitor's `registerResource` and `resources` (tools/plan/recorder.ts,
  * tools/plan/talosConfigs.ts), the runtime's per-run state store (tools/plan/offlinePreview.ts)
- * and @pulumi/policy's `@internal` analyzer handlers
- * (policy/evaluate.ts). Each assumption is pinned here, so that an SDK upgrade that breaks
+ * and @pulumi/policy's `@internal` analyzer handlers (policy/evaluate.ts) and unknown-value
+ * proxy (policy/preview.ts). Each assumption is pinned here, so that an SDK upgrade that breaks
  * one fails with the assumption's name rather than somewhere deep in a plan.
  */
 import type { Policies } from "@pulumi/policy";
+import * as policyProxy from "@pulumi/policy/proxy";
 import * as policyServer from "@pulumi/policy/server";
 import * as pulumi from "@pulumi/pulumi";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
@@ -139,5 +140,30 @@ describe("@pulumi/policy's @internal analyzer handlers", () => {
       `makeAnalyzeRpcFun's handler (call, callback) answers an AnalyzeResponse with one diagnostic per violation at the policy's level (got ${JSON.stringify(diagnostics)})`,
       "policy/evaluate.ts",
     );
+  });
+});
+
+describe("@pulumi/policy's @internal unknown-value proxy", () => {
+  const proxy = policyProxy as unknown as Record<string, unknown>;
+  const sentinels = ["unknownBooleanValue", "unknownNumberValue", "unknownStringValue", "unknownArrayValue", "unknownAssetValue", "unknownArchiveValue", "unknownObjectValue"];
+
+  test.each(sentinels)("%s is exported as a string: the value the engine sends for an unknown", (name) => {
+    assumption(typeof proxy[name] === "string" && (proxy[name] as string).length > 0, `@pulumi/policy/proxy exports ${name} as a string`, "policy/preview.ts");
+  });
+
+  test("the SDK's proxy throws on an unknown, and getSpecialProxyTarget gives back the object under it", () => {
+    assumption(typeof proxy.unknownCheckingProxy === "function", "@pulumi/policy/proxy exports unknownCheckingProxy", "policy/preview.ts");
+    assumption(typeof proxy.getSpecialProxyTarget === "string", "@pulumi/policy/proxy exports getSpecialProxyTarget as a property name", "policy/preview.ts");
+    const props = { known: "a", computed: proxy.unknownStringValue };
+    const wrapped = (proxy.unknownCheckingProxy as (value: object) => Record<string, unknown>)(props);
+    assumption(wrapped.known === "a", "the proxy passes known values through", "policy/preview.ts");
+    let threw = false;
+    try {
+      void wrapped.computed;
+    } catch {
+      threw = true;
+    }
+    assumption(threw, "the proxy throws when an unknown is read (why policy/preview.ts reads the object under it itself)", "policy/preview.ts");
+    assumption(wrapped[proxy.getSpecialProxyTarget as string] === props, "reading getSpecialProxyTarget through the proxy gives the proxied object", "policy/preview.ts");
   });
 });
