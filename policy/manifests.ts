@@ -4,7 +4,7 @@
  * manifests are checked by the same policies as the program's own resources.
  */
 import { parseAllDocuments } from "yaml";
-import type { PlannedResource } from "./contract/plan";
+import { plannedResource, type PlannedResource } from "./contract/plan";
 import { kubernetesTypeToken } from "./kubernetes-workloads";
 import { at, isRecord, stringOf, type Dict } from "./values";
 
@@ -28,14 +28,6 @@ function resourceNameOf(object: Dict, index: number): string {
   const name = stringOf(at(object, "metadata", "name")) || `${String(object.kind).toLowerCase()}-${index}`;
   const namespace = stringOf(at(object, "metadata", "namespace"));
   return namespace ? `${namespace}/${name}` : name;
-}
-
-function plannedResource(urn: string, type: string, name: string, inputs: Dict): PlannedResource {
-  return {
-    urn, type, name, custom: true, parent: "", provider: "", inputs,
-    dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
-    deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
-  };
 }
 
 /** Objects with an apiVersion and a kind become resources; the rest are counted as skipped. */

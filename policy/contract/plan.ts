@@ -30,6 +30,21 @@ export interface PlannedResource {
   replaceOnChanges: string[];
 }
 
+/**
+ * A custom resource as the engine records one that sets no option: no parent, provider or
+ * dependencies, nothing protected or ignored, unless `extra` gives them.
+ */
+export function plannedResource(urn: string, type: string, name: string, inputs: Record<string, unknown> = {}, extra: Partial<PlannedResource> = {}): PlannedResource {
+  return {
+    urn, type, name, custom: true, parent: "", provider: "", inputs,
+    // Beside the inputs, where a recorded plan has them.
+    ...(extra.outputs && { outputs: extra.outputs }),
+    dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
+    deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
+    ...extra,
+  };
+}
+
 export interface Plan {
   project: string;
   stack: string;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf, type ImportFile } from "../../tools/plan/importFile";
 import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { readHomeopsSettings } from "../../tools/plan/stackConfig";
-import type { Plan } from "../../policy/contract/plan";
+import { plannedResource, type Plan } from "../../policy/contract/plan";
 import { tempDir } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 
@@ -58,7 +58,7 @@ describe("the bulk import file", () => {
         { urn: "urn:v", type: "proxmoxve:index/vmLegacy:VmLegacy", name: "talos-cp-1", parent: "urn:s", provider: "urn:p", inputs: {} },
         { urn: "urn:a", type: "docker:index/container:Container", name: "server04-alloy/server04-alloy-alloy-1", parent: "urn:s", provider: "urn:p", inputs: {} },
         { urn: "urn:z", type: "aws:route53/zone:Zone", name: "sharmamohit.com", parent: "urn:s", provider: "", inputs: {} },
-      ].map((resource) => ({ custom: true, inputs: {}, provider: "", dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], ...resource })),
+      ].map(({ urn, type, name, inputs, ...extra }) => plannedResource(urn, type, name, inputs, extra)),
     };
     const config = { proxmoxContainers: { komodo: {} }, dockerStacks: [{ name: "server04-alloy", host: "server04", deviations: [{ field: "stack" }], containers: [{ name: "server04-alloy-alloy-1" }] }], dns: { existingZoneId: "Z123" } };
     const { file } = importPlanFor(plan, liveInventoryOf(config));

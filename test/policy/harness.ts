@@ -3,17 +3,16 @@ import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, violationDetail, type PolicyViolation } from "../../policy/evaluate";
 import type { ResourceView } from "../../policy/resource-view";
-import { planned as plannedResource } from "../support/planned";
+import { planned } from "../support/planned";
 
-export const STACK_URN = "urn:pulumi:test::homeops::pulumi:pulumi:Stack::homeops-test";
+export { planned };
 
-export function planned(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
-  return plannedResource(type, name, inputs, { parent: STACK_URN, ...extra });
-}
+const STACK_URN = "urn:pulumi:test::homeops::pulumi:pulumi:Stack::homeops-test";
 
+/** The resources in a stack of their own, those without a parent under its Stack resource. */
 export function planOf(resources: readonly PlannedResource[]): Plan {
-  const stack = planned("pulumi:pulumi:Stack", "homeops-test", {}, { urn: STACK_URN, parent: "", custom: false });
-  return { project: "homeops", stack: "test", resources: [stack, ...resources] };
+  const stack = planned("pulumi:pulumi:Stack", "homeops-test", {}, { urn: STACK_URN, custom: false });
+  return { project: "homeops", stack: "test", resources: [stack, ...resources.map((resource) => (resource.parent ? resource : { ...resource, parent: STACK_URN }))] };
 }
 
 export async function violationsOf(resources: readonly PlannedResource[], config: PackConfig = {}): Promise<PolicyViolation[]> {

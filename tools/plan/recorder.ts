@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { ReadResourceRequest, ReadResourceResponse, RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
-import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER, plannedResource, type PlannedResource } from "../../policy/contract/plan";
 import { plannedState } from "./plannedState";
 
 const { specialSigKey, specialSecretSig, specialResourceSig, specialOutputValueSig, unknownValue } = pulumi.runtime;
@@ -102,23 +102,13 @@ function toPlannedResource(request: RegisterResourceRequest, urn: string, engine
 
 function toReadResource(request: ReadResourceRequest, response: ReadResourceResponse, urn: string, engineUrn: (mockUrn: string) => string): PlannedResource {
   const provider = request.getProvider().split("::").slice(0, -1).join("::");
-  return {
-    urn,
-    type: request.getType(),
-    name: request.getName(),
-    custom: true,
+  const inputs = redact(request.getProperties()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>;
+  return plannedResource(urn, request.getType(), request.getName(), inputs, {
     parent: engineUrn(request.getParent()),
     provider: provider && engineUrn(provider),
-    inputs: redact(request.getProperties()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>,
     outputs: redact(response.getProperties()?.toJavaScript() ?? {}, engineUrn) as Record<string, unknown>,
     dependencies: [...new Set(request.getDependenciesList().map(engineUrn))].sort(),
-    propertyDependencies: {},
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    ignoreChanges: [],
-    replaceOnChanges: [],
-  };
+  });
 }
 
 /** Serialized inputs with secrets and unknowns replaced by placeholders, references by URN. */
