@@ -176,7 +176,7 @@ const imageDigestPinned = resourcePolicy({
 });
 
 /** Every Docker host's reachability. */
-function hostReachability(resources: readonly ResourceView[], declared: DockerDeclarations): HostReachability[] {
+export function hostReachability(resources: readonly ResourceView[], declared: DockerDeclarations): HostReachability[] {
   const isolated = new Map<string, Set<string>>();
   for (const resource of resources.filter((candidate) => candidate.type === NETWORK_TYPE)) {
     const network = readNetwork(resource, declared);

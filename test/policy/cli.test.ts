@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { policyCommand } from "../../policy/cli";
 import { runCommand, spawnTool } from "../support/runCli";
-import { VPS_CONFIG, vpsPlan, withContainer } from "./fixtures/vps";
+import { vpsStack, withContainer } from "./fixtures/vps";
 
 type Result = { code: number | null; stdout: string; stderr: string };
 
@@ -31,9 +31,11 @@ const write = (name: string, content: unknown) => {
 };
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const vpsJson = write("vps.json", vpsPlan());
-const brokenJson = write("vps-broken.json", withContainer("lldap", (inputs) => ({ ...inputs, networksAdvanced: [{ name: "pangolin-internal" }] })));
-const config = write("config.json", VPS_CONFIG);
+/** The vps stack's plan and configuration, and a copy of the plan with LLDAP on Pangolin's network, as files (the tests run concurrently: each awaits them). */
+const files = vpsStack().then((vps) => {
+  const broken = withContainer(vps, "lldap", (inputs) => ({ ...inputs, networksAdvanced: [...(inputs.networksAdvanced as object[]), { name: "pangolin-internal" }] }));
+  return { vps: write("vps.json", vps.plan), broken: write("vps-broken.json", broken.plan), config: write("config.json", vps.config), resources: vps.plan.resources.length };
+});
 
 const GOOD_MANIFESTS = `
 apiVersion: v1
@@ -57,16 +59,18 @@ const BAD_POD = "apiVersion: v1\nkind: Pod\nmetadata: { name: badpod, namespace:
 
 describe("npm run policy -- check", () => {
   test.concurrent("a plan that passes: exit 0 and a summary", async () => {
-    const result = await run(["check", "--config", config, vpsJson]);
-    expect([result.code, result.stdout.trim()]).toEqual([0, "policy check: 0 violation(s), 0 mandatory, in 17 resource(s) from 1 input(s)"]);
+    const { vps, config, resources } = await files;
+    const result = await run(["check", "--config", config, vps]);
+    expect([result.code, result.stdout.trim()]).toEqual([0, `policy check: 0 violation(s), 0 mandatory, in ${resources} resource(s) from 1 input(s)`]);
   });
 
   test.concurrent("a plan with a mandatory violation: one line per violation and exit 1", async () => {
-    const result = await run(["check", "--config", config, brokenJson]);
+    const { broken, config, resources } = await files;
+    const result = await run(["check", "--config", config, broken]);
     const lines = result.stdout.trim().split("\n");
     expect(result.code).toBe(1);
-    expect(lines[0]).toMatch(/^\[mandatory\] docker-isolation-boundaries {2}lldap \(docker:index\/container:Container\): lldap \(zone identity\) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik/);
-    expect(lines.at(-1)).toBe("policy check: 1 violation(s), 1 mandatory, in 17 resource(s) from 1 input(s)");
+    expect(lines[0]).toMatch(/^\[mandatory\] docker-isolation-boundaries {2}aegis-identity\/lldap \(docker:index\/container:Container\): lldap \(zone identity\) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik/);
+    expect(lines.at(-1)).toBe(`policy check: 1 violation(s), 1 mandatory, in ${resources} resource(s) from 1 input(s)`);
   });
 
   test.concurrent("as a process: manifests from stdin, combined with a file, with --json for machines", async () => {
@@ -86,7 +90,7 @@ describe("npm run policy -- check", () => {
     ["a missing file", ["check", path.join(dir, "missing.yaml")], /cannot read .*missing\.yaml/],
     ["broken YAML", ["check", write("broken.yaml", "kind: Pod\n  metadata: [")], /broken\.yaml: /],
     ["a plan resource without a type", ["check", write("plan.json", { stack: "s", resources: [{ urn: "u", name: "n", inputs: {} }] })], /resources\[0\] needs urn, type, name and inputs/],
-    ["an invalid pack configuration, every problem listed", ["check", "--config", write("bad-config.json", { "no-such-policy": {}, all: "loud", "docker-host-memory-capacity": { capacityMb: { h1: 0 } } }), vpsJson],
+    ["an invalid pack configuration, every problem listed", ["check", "--config", write("bad-config.json", { "no-such-policy": {}, all: "loud", "docker-host-memory-capacity": { capacityMb: { h1: 0 } } }), write("empty-plan.json", { project: "homeops", stack: "vps", resources: [] })],
       /^invalid pack configuration .*bad-config\.json \(3 problems\):\n {2}unknown policies in the pack configuration: no-such-policy\n {2}all: "loud" is not an enforcement level .*\n {2}docker-host-memory-capacity: \/capacityMb\/h1 must be >= 1\n$/],
     ["no input", ["check"], /^usage: npm run policy -- check/],
   ])("%s: exit 2 with the reason on stderr", async (_, args, reason) => {

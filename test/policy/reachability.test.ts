@@ -1,4 +1,3 @@
-import { readContainer } from "../../policy/docker-inputs";
 import {
   analyzeHost,
   isolationViolations,
@@ -8,32 +7,42 @@ import {
   reachableTargets,
   type ContainerNode,
 } from "../../policy/reachability";
-import type { Plan } from "../../policy/contract/plan";
-import { VPS_CONTAINERS, vpsPlan, withContainer, withExtraContainer } from "./fixtures/vps";
-import { CONTAINER, labels, viewOf } from "./harness";
+import { specTable } from "../support/specTables";
+import { containerNames, inNetworkOrder, inPlanOrder, reachabilityOf, vpsStack, withContainer, withDeclaration, withExtraContainer, withNetwork, type Vps } from "./fixtures/vps";
+import { labels } from "./harness";
 
-function nodesOf(plan: Plan): ContainerNode[] {
-  return plan.resources.filter((r) => r.type === CONTAINER).map((r) => readContainer(viewOf(r)).node);
-}
+let stack: Vps;
+beforeAll(async () => {
+  stack = await vpsStack();
+});
 
-const vps = () => analyzeHost("racknerd-aegis", nodesOf(vpsPlan()));
+const vps = () => reachabilityOf(stack);
 
 function node(name: string, extra: Partial<ContainerNode> = {}): ContainerNode {
   return { id: name, name, networks: [], networkMode: { kind: "networks" }, ports: [], reachableFrom: [], netnsSharedWith: [], ...extra };
 }
 
+const joining = (network: string) => (inputs: Record<string, unknown>) => ({
+  ...inputs,
+  networksAdvanced: [...(inputs.networksAdvanced as object[]), { name: network }],
+});
+
+// docs/requirements.md's matrix: the edge containers (Pulumi.vps.yaml) on traefik-public, pangolin-traefik through gerbil.
+const PUBLIC_EDGE = ["aegis-traefik", "aegis-crowdsec", "gerbil", "pangolin-traefik"];
+const ALLOY = "racknerd-aegis-alloy-alloy-1";
+// Pulumi.vps.yaml: LLDAP's network, which the host keeps no address on (isolatedFromHost).
+const IDENTITY_NETWORK = "aegis-identity_identity-internal";
+
 describe("the seed's security boundaries on the VPS", () => {
   // docs/requirements.md, "Security boundaries that must hold": can a compromised <row> reach <column>?
-  const table: [string, { periphery: boolean; lldap?: boolean; pangolin: boolean }][] = [
-    ["aegis-traefik", { periphery: false, lldap: false, pangolin: false }],
-    ["aegis-crowdsec", { periphery: false, lldap: false, pangolin: false }],
-    ["gerbil", { periphery: false, lldap: false, pangolin: true }],
-    ["pangolin-traefik", { periphery: false, lldap: false, pangolin: true }],
-    ["pocketid", { periphery: false, lldap: true, pangolin: true }],
-    ["lldap", { periphery: false, pangolin: false }],
-    ["pangolin-newt", { periphery: true, lldap: false, pangolin: false }],
-  ];
-  const cells = table.flatMap(([from, row]) => Object.entries(row).map(([to, expected]) => [from, to, expected] as const));
+  const columns = ["periphery", "lldap", "pangolin"];
+  const cells = specTable("### Security boundaries that must hold (seed L3)").flatMap(([from, ...row]) =>
+    row.flatMap((cell, column) => (cell === "-" ? [] : [[from, columns[column], cell === "yes"] as const])),
+  );
+
+  test("the table has a cell for each of its seven containers and three targets", () => {
+    expect(cells).toHaveLength(7 * 3 - 1);
+  });
 
   test.each(cells)("%s reaches %s: %s", (from, to, expected) => {
     expect(pathsBetween(vps(), from, to).length > 0).toBe(expected);
@@ -46,15 +55,16 @@ describe("the seed's security boundaries on the VPS", () => {
 
 describe("paths and the networks they use", () => {
   test("a shared network", () => {
-    expect(pathsBetween(vps(), "pocketid", "lldap")).toEqual(["network identity-internal"]);
+    expect(pathsBetween(vps(), "pocketid", "lldap")).toEqual([`network ${IDENTITY_NETWORK}`]);
     expect(pathsBetween(vps(), "gerbil", "pangolin")).toEqual(["network pangolin-internal"]);
   });
 
   test("container:X inherits X's networks and shares its namespace", () => {
     expect(pathsBetween(vps(), "pangolin-traefik", "pangolin")).toEqual(["network pangolin-internal"]);
+    // gerbil's networks and ports in the order Pulumi.vps.yaml lists them.
     expect(pathsBetween(vps(), "pangolin-traefik", "gerbil")).toEqual([
-      "network traefik-public",
       "network pangolin-internal",
+      "network traefik-public",
       "gerbil's network namespace (network_mode: container:gerbil)",
       "ports 0.0.0.0:51820/udp, 0.0.0.0:21820/udp published by gerbil on racknerd-aegis",
     ]);
@@ -62,7 +72,7 @@ describe("paths and the networks they use", () => {
 
   test("host-network containers reach each other and loopback-published ports; bridged ones do not", () => {
     const reach = vps();
-    expect(pathsBetween(reach, "racknerd-aegis-alloy", "pangolin-client-obs")).toEqual(["the host network of racknerd-aegis"]);
+    expect(pathsBetween(reach, ALLOY, "pangolin-client-obs")).toEqual(["the host network of racknerd-aegis"]);
     expect(pathsBetween(reach, "pangolin-client-obs", "aegis-crowdsec")).toEqual([
       "the host's address on network traefik-public",
       "port 127.0.0.1:6060/tcp published by aegis-crowdsec on racknerd-aegis",
@@ -71,19 +81,26 @@ describe("paths and the networks they use", () => {
     expect(pathsBetween(reach, "lldap", "aegis-crowdsec")).toEqual([]);
   });
 
-  test("host-network containers reach every container on the host's networks, internal ones included, at its bridge address", () => {
+  test("host-network containers reach every container at its bridge address, except on a network isolated from the host", () => {
     const reach = vps();
-    expect(pathsBetween(reach, "racknerd-aegis-alloy", "periphery")).toEqual(["the host's address on network newt-periphery"]);
-    // identity-internal is internal: the host still holds an address on it (moby/moby#47356).
-    expect(pathsBetween(reach, "pangolin-client-obs", "lldap")).toEqual(["the host's address on network identity-internal"]);
-    expect(pathsBetween(reach, "racknerd-aegis-alloy", "pangolin-traefik")).toEqual([
-      "the host's address on network traefik-public",
+    expect(pathsBetween(reach, ALLOY, "periphery")).toEqual(["the host's address on network newt-periphery"]);
+    expect(pathsBetween(reach, "pangolin-client-obs", "lldap")).toEqual([]);
+    expect(pathsBetween(reach, ALLOY, "pangolin-traefik")).toEqual([
       "the host's address on network pangolin-internal",
+      "the host's address on network traefik-public",
       "port 127.0.0.1:8081/tcp published by gerbil on racknerd-aegis",
       "ports 0.0.0.0:51820/udp, 0.0.0.0:21820/udp published by gerbil on racknerd-aegis",
     ]);
-    const others = VPS_CONTAINERS.filter((name) => name !== "racknerd-aegis-alloy");
-    expect([...reachableTargets(reach, "racknerd-aegis-alloy").keys()].sort()).toEqual([...others].sort());
+    // PocketID is on pangolin-internal too; LLDAP only behind the isolated network.
+    const others = containerNames(stack).filter((name) => name !== ALLOY && name !== "lldap");
+    expect([...reachableTargets(reach, ALLOY).keys()].sort()).toEqual(others.sort());
+  });
+
+  test("an internal network the host is not isolated from is still reached at the host's address there (moby/moby#47356)", () => {
+    const notIsolated = withNetwork(stack, IDENTITY_NETWORK, ({ options, ...inputs }) => inputs);
+    const reach = reachabilityOf(notIsolated);
+    expect(pathsBetween(reach, "pangolin-client-obs", "lldap")).toEqual([`the host's address on network ${IDENTITY_NETWORK}`]);
+    expect([...reachableTargets(reach, ALLOY).keys()].sort()).toEqual(containerNames(stack).filter((name) => name !== ALLOY).sort());
   });
 
   test("a loopback-published port adds a path only for host-network containers; network_mode none is out of everyone's reach", () => {
@@ -112,11 +129,12 @@ describe("paths and the networks they use", () => {
   test("reachableTargets lists every target with its paths", () => {
     const targets = reachableTargets(vps(), "pangolin-newt");
     expect(targets.get("periphery")).toEqual(["network newt-periphery"]);
+    // Its network mate, and the containers that publish ports on public addresses.
     expect([...targets.keys()].sort()).toEqual(["aegis-traefik", "gerbil", "pangolin-traefik", "periphery"]);
   });
 
   test("membersOf includes namespace joiners", () => {
-    expect(membersOf(vps(), "traefik-public").map((c) => c.name)).toEqual(["aegis-traefik", "aegis-crowdsec", "gerbil", "pangolin-traefik"]);
+    expect(membersOf(vps(), "traefik-public").map((c) => c.name)).toEqual(inNetworkOrder(stack, PUBLIC_EDGE));
   });
 
   test("containers without declared networks share Docker's default bridge; network_mode none is alone", () => {
@@ -140,8 +158,7 @@ describe("paths and the networks they use", () => {
 
 describe("boundary violations", () => {
   test("LLDAP attached to pangolin-internal is reached by gerbil and pangolin-traefik there", () => {
-    const plan = withContainer("lldap", (inputs) => ({ ...inputs, networksAdvanced: [{ name: "identity-internal" }, { name: "pangolin-internal" }] }));
-    const [violation, ...others] = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
+    const [violation, ...others] = isolationViolations(reachabilityOf(withContainer(stack, "lldap", joining("pangolin-internal"))));
     expect(others).toEqual([]);
     expect(violation.target.name).toBe("lldap");
     expect(violation.medium.label).toBe("network pangolin-internal");
@@ -150,40 +167,36 @@ describe("boundary violations", () => {
   });
 
   test("periphery attached to traefik-public is reached by every edge container there", () => {
-    const plan = withContainer("periphery", (inputs) => ({ ...inputs, networksAdvanced: [{ name: "newt-periphery" }, { name: "traefik-public" }] }));
-    const violations = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
+    const violations = isolationViolations(reachabilityOf(withContainer(stack, "periphery", joining("traefik-public"))));
     expect(violations.map((v) => [v.target.name, v.medium.label, v.sources, v.sourceCount])).toEqual([
-      ["periphery", "network traefik-public", ["aegis-traefik", "aegis-crowdsec", "gerbil"], 4],
+      ["periphery", "network traefik-public", inNetworkOrder(stack, PUBLIC_EDGE).slice(0, 3), PUBLIC_EDGE.length],
     ]);
   });
 
   test("periphery publishing 8120 is reached from the internet and every internet-facing container", () => {
-    const plan = withContainer("periphery", (inputs) => ({ ...inputs, ports: [{ internal: 8120, external: 8120 }] }));
-    const violations = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
+    const violations = isolationViolations(reachabilityOf(withContainer(stack, "periphery", (inputs) => ({ ...inputs, ports: [{ internal: 8120, external: 8120 }] }))));
     expect(violations).toHaveLength(1);
     expect(violations[0].medium.fromInternet).toBe(true);
     expect(violations[0].medium.label).toBe("port 0.0.0.0:8120/tcp published by periphery on racknerd-aegis");
-    expect(violations[0].sources).toEqual(["aegis-traefik", "aegis-crowdsec", "gerbil"]);
-    expect(violations[0].sourceCount).toBe(4);
+    expect(violations[0].sources).toEqual(inPlanOrder(stack, PUBLIC_EDGE).slice(0, 3));
+    expect(violations[0].sourceCount).toBe(PUBLIC_EDGE.length);
   });
 
   test("a protected container that joins an edge container's namespace is reached through it", () => {
-    const plan = withContainer("lldap", (inputs) => ({ ...inputs, networksAdvanced: undefined, networkMode: "container:gerbil" }));
-    const labelsOf = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan))).map((v) => v.medium.label);
+    const inGerbil = withContainer(stack, "lldap", ({ networksAdvanced, ...inputs }) => ({ ...inputs, networkMode: "container:gerbil" }));
+    const labelsOf = isolationViolations(reachabilityOf(inGerbil)).map((v) => v.medium.label);
     expect(labelsOf).toEqual(expect.arrayContaining(["network traefik-public", "gerbil's network namespace (network_mode: container:gerbil)"]));
   });
 
-  test("an edge container on the host network reaches LLDAP through the host's address on identity-internal", () => {
-    const plan = withExtraContainer("edge-agent", { networkMode: "host", labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "edge" }) });
-    const violations = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
-    expect(violations.map((v) => [v.target.name, v.medium.network, v.sources, v.sourceCount])).toEqual([
+  test("an edge container on the host network reaches the protected containers at the host's address, LLDAP not (its network is isolated from the host)", () => {
+    const plan = withExtraContainer(stack, "debug", "edge-agent", { networkMode: "host", labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "edge" }) });
+    const violations = isolationViolations(reachabilityOf(plan));
+    // The protected containers (Pulumi.vps.yaml) on the networks the host keeps an address on.
+    expect(violations.map((v) => [v.target.name, v.medium.network, v.sources, v.sourceCount]).sort()).toEqual([
       ["pangolin", "pangolin-internal", ["edge-agent"], 1],
-      ["pocketid", "pangolin-internal", ["edge-agent"], 1],
-      ["pocketid", "identity-internal", ["edge-agent"], 1],
-      ["lldap", "identity-internal", ["edge-agent"], 1],
       ["periphery", "newt-periphery", ["edge-agent"], 1],
+      ["pocketid", "pangolin-internal", ["edge-agent"], 1],
     ]);
-    expect(violations.find((v) => v.target.name === "lldap")?.medium.label).toBe("the host's address on network identity-internal");
   });
 
   test("host-network containers outside the edge reach protected ones without a violation (the rule is edge -> identity/management)", () => {
@@ -203,21 +216,21 @@ describe("boundary violations", () => {
   });
 
   test("removing an allowance turns a designed path into a violation", () => {
-    const plan = withContainer("pangolin", (inputs) => ({ ...inputs, labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "management" }) }));
-    const violations = isolationViolations(analyzeHost("racknerd-aegis", nodesOf(plan)));
+    const withoutAllowance = withDeclaration(stack, "pangolin", (declared) => ({ ...declared, reachableFrom: [] }));
+    const violations = isolationViolations(reachabilityOf(withoutAllowance));
     expect(violations.map((v) => [v.target.name, v.sources])).toEqual([["pangolin", ["gerbil", "pangolin-traefik"]]]);
   });
 });
 
 describe("network namespace sharing", () => {
   test("the VPS shares gerbil's namespace only with the declared pangolin-traefik", () => {
-    expect(netnsViolations(nodesOf(vpsPlan()))).toEqual([]);
+    expect(netnsViolations(vps().containers)).toEqual([]);
   });
 
   test("an undeclared joiner is named with the owner and the networks it gains", () => {
-    const plan = withExtraContainer("intruder", { networkMode: "container:gerbil", labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "app" }) });
-    const [violation] = netnsViolations(nodesOf(plan));
-    expect([violation.joiner.name, violation.owner?.name, violation.sharedNetworks]).toEqual(["intruder", "gerbil", ["traefik-public", "pangolin-internal"]]);
+    const plan = withExtraContainer(stack, "debug", "intruder", { networkMode: "container:gerbil", labels: labels({ "homeops.host": "racknerd-aegis", "homeops.zone": "app" }) });
+    const [violation] = netnsViolations(reachabilityOf(plan).containers);
+    expect([violation.joiner.name, violation.owner?.name, violation.sharedNetworks]).toEqual(["intruder", "gerbil", ["pangolin-internal", "traefik-public"]]);
   });
 
   test("joining a container that is not declared is reported without an owner", () => {
