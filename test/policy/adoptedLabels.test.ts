@@ -11,9 +11,9 @@ import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { stackPreview } from "../support/previews";
 import { ROOT } from "../support/stackConfig";
+import { vpsStack, withContainerOn } from "./fixtures/vps";
+import { CONTAINER, NETWORK } from "./harness";
 
-const CONTAINER = "docker:index/container:Container";
-const NETWORK = "docker:index/network:Network";
 const VOLUME = "docker:index/volume:Volume";
 
 type Label = { label: string; value: string };
@@ -66,22 +66,11 @@ describe.each(["vps", "homelab"])("%s: adopted Docker resources", (stack) => {
 });
 
 describe("the VPS after import, broken", () => {
-  // Stack policies read the planned state, resource policies the inputs: both change.
-  const joining = (properties: Record<string, unknown>, network: string) => ({ ...properties, networksAdvanced: [...(properties.networksAdvanced as object[]), { name: network }] });
-  const lldapJoins = (plan: Plan, network: string): Plan => ({
-    ...plan,
-    resources: plan.resources.map((resource) =>
-      resource.type === CONTAINER && resource.inputs.name === "lldap"
-        ? { ...resource, inputs: joining(resource.inputs, network), outputs: resource.outputs && joining(resource.outputs, network) }
-        : resource,
-    ),
-  });
-
   test("LLDAP joined to Pangolin's network is refused, from the declarations alone", async () => {
-    const { plan } = await stackPreview("vps");
+    const vps = await vpsStack();
     const pangolinNetwork = "pangolin-internal";
-    expect(plan.resources.some((resource) => resource.type === NETWORK && resource.inputs.name === pangolinNetwork)).toBe(true);
-    const found = await verdicts(asImported(lldapJoins(plan, pangolinNetwork)), config("vps"));
+    expect(vps.plan.resources.some((resource) => resource.type === NETWORK && resource.inputs.name === pangolinNetwork)).toBe(true);
+    const found = await verdicts(asImported(withContainerOn(vps, "lldap", pangolinNetwork).plan), vps.config);
     expect(found).toEqual([expect.stringMatching(new RegExp(`^mandatory docker-isolation-boundaries aegis-identity/lldap: lldap \\(zone identity\\) is reachable over network ${pangolinNetwork} from internet-facing `))]);
   });
 

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { policyCommand } from "../../policy/cli";
 import { runCommand, spawnTool } from "../support/runCli";
-import { vpsStack, withContainer } from "./fixtures/vps";
+import { vpsStack, withContainerOn } from "./fixtures/vps";
 
 type Result = { code: number | null; stdout: string; stderr: string };
 
@@ -33,7 +33,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The vps stack's plan and configuration, and a copy of the plan with LLDAP on Pangolin's network, as files (the tests run concurrently: each awaits them). */
 const files = vpsStack().then((vps) => {
-  const broken = withContainer(vps, "lldap", (inputs) => ({ ...inputs, networksAdvanced: [...(inputs.networksAdvanced as object[]), { name: "pangolin-internal" }] }));
+  const broken = withContainerOn(vps, "lldap", "pangolin-internal");
   return { vps: write("vps.json", vps.plan), broken: write("vps-broken.json", broken.plan), config: write("config.json", vps.config), resources: vps.plan.resources.length };
 });
 

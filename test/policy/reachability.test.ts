@@ -8,7 +8,7 @@ import {
   type ContainerNode,
 } from "../../policy/reachability";
 import { specTable } from "../support/specTables";
-import { containerNames, inNetworkOrder, inPlanOrder, reachabilityOf, vpsStack, withContainer, withDeclaration, withExtraContainer, withNetwork, type Vps } from "./fixtures/vps";
+import { containerNames, inNetworkOrder, inPlanOrder, reachabilityOf, PUBLIC_EDGE, vpsStack, withContainer, withContainerOn, withDeclaration, withExtraContainer, withNetwork, type Vps } from "./fixtures/vps";
 import { labels } from "./harness";
 
 let stack: Vps;
@@ -22,13 +22,6 @@ function node(name: string, extra: Partial<ContainerNode> = {}): ContainerNode {
   return { id: name, name, networks: [], networkMode: { kind: "networks" }, ports: [], reachableFrom: [], netnsSharedWith: [], ...extra };
 }
 
-const joining = (network: string) => (inputs: Record<string, unknown>) => ({
-  ...inputs,
-  networksAdvanced: [...(inputs.networksAdvanced as object[]), { name: network }],
-});
-
-// docs/requirements.md's matrix: the edge containers (Pulumi.vps.yaml) on traefik-public, pangolin-traefik through gerbil.
-const PUBLIC_EDGE = ["aegis-traefik", "aegis-crowdsec", "gerbil", "pangolin-traefik"];
 const ALLOY = "racknerd-aegis-alloy-alloy-1";
 // Pulumi.vps.yaml: LLDAP's network, which the host keeps no address on (isolatedFromHost).
 const IDENTITY_NETWORK = "aegis-identity_identity-internal";
@@ -158,7 +151,7 @@ describe("paths and the networks they use", () => {
 
 describe("boundary violations", () => {
   test("LLDAP attached to pangolin-internal is reached by gerbil and pangolin-traefik there", () => {
-    const [violation, ...others] = isolationViolations(reachabilityOf(withContainer(stack, "lldap", joining("pangolin-internal"))));
+    const [violation, ...others] = isolationViolations(reachabilityOf(withContainerOn(stack, "lldap", "pangolin-internal")));
     expect(others).toEqual([]);
     expect(violation.target.name).toBe("lldap");
     expect(violation.medium.label).toBe("network pangolin-internal");
@@ -167,7 +160,7 @@ describe("boundary violations", () => {
   });
 
   test("periphery attached to traefik-public is reached by every edge container there", () => {
-    const violations = isolationViolations(reachabilityOf(withContainer(stack, "periphery", joining("traefik-public"))));
+    const violations = isolationViolations(reachabilityOf(withContainerOn(stack, "periphery", "traefik-public")));
     expect(violations.map((v) => [v.target.name, v.medium.label, v.sources, v.sourceCount])).toEqual([
       ["periphery", "network traefik-public", inNetworkOrder(stack, PUBLIC_EDGE).slice(0, 3), PUBLIC_EDGE.length],
     ]);

@@ -1,7 +1,7 @@
 /** The whole pack on the vps stack's own plan and configuration, and on broken copies of it. */
 import { evaluatePlan, hasMandatoryViolation, violationDetail } from "../../policy/evaluate";
 import { stackConfigData } from "../support/stackConfig";
-import { inNetworkOrder, inPlanOrder, vpsStack, withContainer, withDeclaration, withExtraContainer, withNetwork, type Vps } from "./fixtures/vps";
+import { inNetworkOrder, inPlanOrder, PUBLIC_EDGE, vpsStack, withContainer, withContainerOn, withDeclaration, withExtraContainer, withNetwork, type Vps } from "./fixtures/vps";
 import { CONTAINER, labels } from "./harness";
 
 let vps: Vps;
@@ -14,14 +14,6 @@ async function violations({ plan, config }: Vps) {
   return report.violations.map((v) => ({ policy: v.policyName, level: v.enforcementLevel, resource: v.name, text: violationDetail(v) }));
 }
 
-const joining = (network: string) => (inputs: Record<string, unknown>) => ({
-  ...inputs,
-  networksAdvanced: [...(inputs.networksAdvanced as object[]), { name: network }],
-});
-
-// docs/requirements.md, the container to network matrix: on traefik-public, pangolin-traefik
-// through gerbil's namespace; all four in the edge zone (Pulumi.vps.yaml).
-const PUBLIC_EDGE = ["aegis-traefik", "aegis-crowdsec", "gerbil", "pangolin-traefik"];
 /** A finding names the first three of them, then how many more. */
 const firstThree = (order: typeof inPlanOrder) => order(vps, PUBLIC_EDGE).slice(0, 3).join(", ");
 const publicEdge = (order: typeof inPlanOrder) => `${firstThree(order)} (+${PUBLIC_EDGE.length - 3} more)`;
@@ -37,7 +29,7 @@ test("the VPS as Pulumi.vps.yaml declares it passes the whole pack", async () =>
 
 describe("broken copies of the VPS fail with a message naming both containers and the shared network", () => {
   test("LLDAP on the public network", async () => {
-    expect(await violations(withContainer(vps, "lldap", joining("traefik-public")))).toEqual([{
+    expect(await violations(withContainerOn(vps, "lldap", "traefik-public"))).toEqual([{
       policy: "docker-isolation-boundaries", level: "mandatory", resource: "aegis-identity/lldap",
       text: `lldap (zone identity) is reachable over network traefik-public from internet-facing ${publicEdge(inNetworkOrder)}, which its reachableFrom (homeops.reachable-from) does not allow. Fix: Take lldap off network traefik-public (or the others off it); if this path is part of the design, list ${firstThree(inNetworkOrder)} in lldap's reachableFrom (homeops.reachable-from).`,
     }, {
@@ -48,14 +40,14 @@ describe("broken copies of the VPS fail with a message naming both containers an
   });
 
   test("LLDAP on pangolin-internal", async () => {
-    expect(await violations(withContainer(vps, "lldap", joining("pangolin-internal")))).toEqual([{
+    expect(await violations(withContainerOn(vps, "lldap", "pangolin-internal"))).toEqual([{
       policy: "docker-isolation-boundaries", level: "mandatory", resource: "aegis-identity/lldap",
       text: "lldap (zone identity) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik, which its reachableFrom (homeops.reachable-from) does not allow. Fix: Take lldap off network pangolin-internal (or the others off it); if this path is part of the design, list gerbil, pangolin-traefik in lldap's reachableFrom (homeops.reachable-from).",
     }]);
   });
 
   test("periphery on traefik-public", async () => {
-    const found = await violations(withContainer(vps, "periphery", joining("traefik-public")));
+    const found = await violations(withContainerOn(vps, "periphery", "traefik-public"));
     expect(found.map((v) => [v.policy, v.resource])).toEqual([["docker-isolation-boundaries", "aegis-periphery/periphery"], ["docker-protected-network-internal", "racknerd-aegis/traefik-public"]]);
     expect(found[0].text).toMatch(new RegExp(`^${escaped(`periphery (zone management) is reachable over network traefik-public from internet-facing ${publicEdge(inNetworkOrder)},`)}`));
   });
