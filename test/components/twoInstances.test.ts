@@ -30,7 +30,7 @@ import { TalosPki } from "../../components/talos/pki";
 import { validateHomelabConfig, validateVpsConfig } from "../../config/stacks";
 import type { PlannedResource } from "../../policy/contract/plan";
 import { recordProgram } from "../platform/recordProgram";
-import { committedPlatform, committedSettings } from "../platform/settings";
+import { committedPlatform, committedPlatformArgs, committedSettings } from "../platform/settings";
 import { stackConfigData } from "../support/stackConfig";
 
 function committed<T>(result: { config: T } | { issues: unknown[] }): T {
@@ -92,24 +92,7 @@ component("homeops:kubernetes:HelmRelease", (name) => {
   const source = committedPlatform().charts.metallb!;
   new HelmRelease(name, { releaseName: "metallb", source, namespace: { existing: "kube-system" }, values: {} }, { provider: shared.kubernetes });
 });
-component("homeops:kubernetes:Platform", (name) => {
-  const secret = (value: string) => pulumi.secret(value);
-  new KubernetesPlatform(
-    name,
-    {
-      settings: committedSettings(),
-      charts: committedPlatform().charts,
-      credentials: {
-        objectStore: { accessKeyId: secret("AKIA-TEST"), secretAccessKey: secret("s3-secret-test") },
-        monitoring: { pushUsername: "alloy", pushPassword: secret("push-password-test"), grafanaAdminPassword: secret("grafana-password-test") },
-        argocdOidcClientSecret: secret("oidc-secret-test"),
-        newt: { id: secret("newt-id-test"), secret: secret("newt-secret-test") },
-      },
-      acme: { kind: "route53", region: "us-east-1", hostedZoneId: "ZTESTZONE", accessKeyId: secret("acme-id-test"), secretAccessKey: secret("acme-secret-test") },
-    },
-    { provider: shared.kubernetes },
-  );
-});
+component("homeops:kubernetes:Platform", (name) => new KubernetesPlatform(name, committedPlatformArgs(), { provider: shared.kubernetes }));
 component("homeops:dns:Zone", (name) => {
   const records = [{ name: "www", type: "A" as const, values: [{ key: "198.51.100.1", value: "198.51.100.1" }], ttl: 300 }];
   // The same domain twice is what a public and a private (split-horizon) zone are.

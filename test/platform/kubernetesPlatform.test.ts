@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesPlatform } from "../../components/kubernetes-platform/kubernetesPlatform";
 import { SECRET_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
 import { planIndex, recordProgram } from "./recordProgram";
-import { committedPlatform, committedSettings } from "./settings";
+import { committedPlatformArgs } from "./settings";
 
 let resources: PlannedResource[];
 let plan: ReturnType<typeof planIndex>;
@@ -11,22 +11,7 @@ let plan: ReturnType<typeof planIndex>;
 beforeAll(async () => {
   resources = await recordProgram(() => {
     const provider = new Provider("test-cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
-    const secret = (value: string) => pulumi.secret(value);
-    new KubernetesPlatform(
-      "platform",
-      {
-        settings: committedSettings(),
-        charts: committedPlatform().charts,
-        credentials: {
-          objectStore: { accessKeyId: secret("AKIA-TEST"), secretAccessKey: secret("s3-secret-test") },
-          monitoring: { pushUsername: "alloy", pushPassword: secret("push-password-test"), grafanaAdminPassword: secret("grafana-password-test") },
-          argocdOidcClientSecret: secret("oidc-secret-test"),
-          newt: { id: secret("newt-id-test"), secret: secret("newt-secret-test") },
-        },
-        acme: { kind: "route53", region: "us-east-1", hostedZoneId: pulumi.output("ZTESTZONE"), accessKeyId: secret("acme-id-test"), secretAccessKey: secret("acme-secret-test") },
-      },
-      { provider },
-    );
+    new KubernetesPlatform("platform", committedPlatformArgs(), { provider });
   });
   plan = planIndex(resources);
 });

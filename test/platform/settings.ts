@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { KubernetesPlatformArgs } from "../../components/kubernetes-platform/kubernetesPlatform";
 import { platformSettings, type PlatformSettings } from "../../components/kubernetes-platform/settings";
 import { platformSchema, type IngressController, type PlatformSpec } from "../../config/platform";
 import { clusterCniSchema, type ClusterCni } from "../../config/talos";
@@ -17,4 +19,20 @@ export function committedCni(): ClusterCni {
 export function committedSettings(ingressController?: IngressController, cni: ClusterCni = committedCni()): PlatformSettings {
   const spec = committedPlatform();
   return platformSettings(ingressController ? { ...spec, ingressController } : spec, stackConfigData("homelab").domain, cni);
+}
+
+/** What the homelab stack gives its KubernetesPlatform, the credentials stand-in secrets (call it inside a program: they are Outputs). */
+export function committedPlatformArgs(): KubernetesPlatformArgs {
+  const secret = (value: string) => pulumi.secret(value);
+  return {
+    settings: committedSettings(),
+    charts: committedPlatform().charts,
+    credentials: {
+      objectStore: { accessKeyId: secret("AKIA-TEST"), secretAccessKey: secret("s3-secret-test") },
+      monitoring: { pushUsername: "alloy", pushPassword: secret("push-password-test"), grafanaAdminPassword: secret("grafana-password-test") },
+      argocdOidcClientSecret: secret("oidc-secret-test"),
+      newt: { id: secret("newt-id-test"), secret: secret("newt-secret-test") },
+    },
+    acme: { kind: "route53", region: "us-east-1", hostedZoneId: "ZTESTZONE", accessKeyId: secret("acme-id-test"), secretAccessKey: secret("acme-secret-test") },
+  };
 }
