@@ -59,6 +59,8 @@ test("unset options stay unset rather than sending empty values", () => {
 });
 
 test("the compose fields adopted from the estate reach the Docker provider under its own names", () => {
+  // Fields the provider calls what compose calls them.
+  const sameName = { user: "0:0", init: true, sysctls: { "net.ipv4.ip_forward": "1" }, dns: ["9.9.9.9"], tty: true, stdinOpen: true, restart: "always" };
   const spec = containerSchema.parse({
     name: "backup-verifier",
     image: "alpine:3.21",
@@ -66,27 +68,15 @@ test("the compose fields adopted from the estate reach the Docker provider under
     networks: ["frigate"],
     aliases: ["verifier"],
     entrypoint: ["/bin/sh", "-c", "crond -f"],
-    user: "0:0",
-    init: true,
-    sysctls: { "net.ipv4.ip_forward": "1" },
-    dns: ["9.9.9.9"],
-    tty: true,
-    stdinOpen: true,
     stopGracePeriod: "1m30s",
-    restart: "always",
     logging: { driver: "local", options: {} },
     memoryMb: 64,
+    ...sameName,
   });
   expect(containerArgs(spec, context)).toMatchObject({
+    ...sameName,
     entrypoints: ["/bin/sh", "-c", "crond -f"],
-    user: "0:0",
-    init: true,
-    sysctls: { "net.ipv4.ip_forward": "1" },
-    dns: ["9.9.9.9"],
-    tty: true,
-    stdinOpen: true,
     stopTimeout: 90,
-    restart: "always",
     logDriver: "local",
     logOpts: {},
     networksAdvanced: [{ name: "net:frigate", aliases: ["backup-verifier", "verifier"] }],
