@@ -7,8 +7,8 @@ import { dnsSchema } from "./dns";
 import { dockerHostsSchema, dockerStacksSchema } from "./docker";
 import { loadStackConfig, validateStackConfig } from "./load";
 import { platformSchema } from "./platform";
-import { containersSchema, proxmoxSchema } from "./proxmox";
-import { talosClusterSchema } from "./talos";
+import { containersSchema, proxmoxSchema, vmsSchema } from "./proxmox";
+import { talosSchema } from "./talos";
 import { generatedSecretsSchema } from "./values";
 
 const domain = z
@@ -44,7 +44,8 @@ export const homelabConfigShape = {
   generatedSecrets: generatedSecretsSchema.default({}),
   proxmox: proxmoxSchema,
   proxmoxContainers: containersSchema.default({}),
-  talos: talosClusterSchema,
+  proxmoxVms: vmsSchema.default({}),
+  talos: talosSchema,
   platform: platformSchema,
   dns: dnsSchema,
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ipv4Address } from "./addresses";
-import { dnsLabel, vmIdSchema } from "./proxmox";
+import { configSecretRefSchema, dnsLabel, vmIdSchema } from "./proxmox";
 
 const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos release like v1.13.9");
 const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image factory schematic id (64 lowercase hex characters)");
@@ -59,6 +59,8 @@ const talosNodeSchema = z
 
 export const talosClusterSchema = z
   .object({
+    /** This program builds the cluster on Proxmox VMs: PKI, machine configs, bootstrap. */
+    manager: z.literal("homeops"),
     clusterName: dnsLabel,
     /** The Talos release nodes run unless pinned, e.g. v1.13.9. */
     talosVersion: talosVersionSchema,
@@ -103,3 +105,64 @@ export const talosClusterSchema = z
   })
   .strict();
 export type TalosClusterSpec = z.infer<typeof talosClusterSchema>;
+
+/** A machine Omni manages, by the UUID it registered with (`omnictl get machines`). */
+const omniMachineSchema = z
+  .object({
+    /** The node's hostname. */
+    name: dnsLabel,
+    /** Omni's machine id: its SMBIOS UUID, or the one set through META key 0xf. */
+    uuid: z.guid("must be a UUID like 03000200-0400-0500-0019-000000000019"),
+    /** Its address on the LAN (Omni reaches it through SideroLink; the address is for the docs and the checks). */
+    address: ipv4Address,
+    role: z.enum(["controlplane", "worker"]),
+    /** The disk Talos is installed to. */
+    installDisk: z.string().regex(/^\/dev\/\S+$/, "must be a /dev path"),
+  })
+  .strict();
+
+/** A Talos machine-config patch, applied by Omni to every machine of the cluster. */
+const omniPatchSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a patch name of lowercase letters, digits and '-'"),
+    inline: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+/**
+ * A cluster Sidero Omni builds and manages (machine configs, PKI, bootstrap, upgrades):
+ * the program writes Omni's cluster template and syncs it with `omnictl`.
+ */
+export const omniClusterSchema = z
+  .object({
+    manager: z.literal("omni"),
+    /** The cluster's id in Omni. */
+    clusterName: dnsLabel,
+    talosVersion: talosVersionSchema,
+    kubernetesVersion: z.string().regex(/^v?\d+\.\d+\.\d+$/, "must be a Kubernetes release like 1.35.0"),
+    /** The homeops:proxmox network the machines are on (the LAN they share with the guests). */
+    network: z.string(),
+    /** Image factory system extensions of every machine, e.g. siderolabs/iscsi-tools. */
+    systemExtensions: z.array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, "must be an extension like siderolabs/iscsi-tools")).default([]),
+    cni: clusterCniSchema,
+    /** Cluster-wide patches, in order. */
+    patches: z.array(omniPatchSchema).default([]),
+    omni: z
+      .object({
+        /** Omni's API, e.g. https://omni.example.com:8090. */
+        endpoint: z.url({ protocol: /^https$/, error: "must be an https:// URL" }),
+        /** An Omni service account key (`omnictl serviceaccount create`), for omnictl. */
+        serviceAccountKey: configSecretRefSchema,
+      })
+      .strict(),
+    evenControlPlanesAcknowledged: z.boolean().default(false),
+    machines: z.array(omniMachineSchema).min(1),
+  })
+  .strict();
+export type OmniClusterSpec = z.infer<typeof omniClusterSchema>;
+
+/** `homeops:talos`: the Talos cluster, built by this program or managed by Omni. */
+export const talosSchema = z.discriminatedUnion("manager", [talosClusterSchema, omniClusterSchema], {
+  error: (issue) => (issue.code === "invalid_union" ? "manager must be homeops (this program builds the cluster on Proxmox VMs) or omni (Sidero Omni manages it)" : undefined),
+});
+export type TalosSpec = z.infer<typeof talosSchema>;

@@ -1,7 +1,7 @@
 import { deployDnsEstate } from "../components/dns/dnsEstate";
 import { deployDockerEstate } from "../components/docker-stack/dockerEstate";
 import { deployKubernetesPlatform } from "../components/kubernetes-platform/deployPlatform";
-import { deployContainers } from "../components/proxmox/inventory";
+import { deployContainers, deployVms } from "../components/proxmox/inventory";
 import { ProxmoxCluster, proxmoxSecretValues } from "../components/proxmox/proxmoxCluster";
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
 import { TalosCluster } from "../components/talos/talosCluster";
@@ -26,16 +26,18 @@ export function homelab() {
     ]),
   });
 
-  // Compute (seed L0, L1, L2): the Proxmox cluster, the LXCs that host Docker (komodo CT200,
-  // nvr, omni), and the Talos cluster on Proxmox VMs. `cluster.kubernetesProvider` is the
-  // platform layer's Kubernetes provider.
+  // Compute (seed L0, L1, L2): the Proxmox nodes and their guests (the LXCs and VMs that host
+  // Docker), and the Talos cluster: built here on Proxmox VMs (`manager: homeops`, whose
+  // `kubernetesProvider` the platform may use) or managed by Omni (`manager: omni`).
   const proxmox = new ProxmoxCluster("proxmox", {
     settings: config.proxmox,
     apiToken: secrets.resolve(config.proxmox.apiToken),
     sshPrivateKey: config.proxmox.ssh.privateKey && secrets.resolve(config.proxmox.ssh.privateKey),
   });
   const containers = deployContainers(proxmox, config.proxmoxContainers);
-  const cluster = new TalosCluster(config.talos.clusterName, { proxmox, spec: config.talos });
+  const vms = deployVms(proxmox, config.proxmoxVms);
+  const talos = config.talos;
+  const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { proxmox, spec: talos }) : undefined;
 
   // LAN Docker hosts (seed L1): six hosts over SSH, each with the shared Alloy stack.
   const docker = deployDockerEstate(config.dockerHosts, config.dockerStacks, secrets);
@@ -48,17 +50,18 @@ export function homelab() {
     domain: config.domain,
     secrets,
     acme: dns.certManager,
-    talosProvider: cluster.kubernetesProvider,
+    talosProvider: cluster?.kubernetesProvider,
     // Cilium as the cluster's CNI (homeops:talos.cni): the platform's first release.
     clusterCni: config.talos.cni,
   });
 
   return {
     proxmoxContainers: Object.keys(containers),
-    talosNodes: Object.keys(cluster.vms),
-    // `pulumi stack output kubeconfig --show-secrets > ~/.kube/homeops` (README).
-    kubeconfig: cluster.kubeconfig,
-    talosconfig: cluster.talosconfig,
+    proxmoxVms: Object.keys(vms),
+    talosNodes: cluster ? Object.keys(cluster.vms) : [],
+    // `pulumi stack output kubeconfig --show-secrets > ~/.kube/homeops` (README); a cluster
+    // under Omni has its kubeconfig from Omni.
+    ...(cluster ? { kubeconfig: cluster.kubeconfig, talosconfig: cluster.talosconfig } : {}),
     dockerHosts: Object.keys(docker.hosts),
     platformReleases: Object.keys(platform.releases),
     dns: { zone: config.dns.zone, zoneId: dns.zone.zoneId, nameServers: dns.zone.nameServers },

@@ -29,8 +29,8 @@ export interface ContainerGuestSpec {
   /** Default true: container root is not host root. */
   unprivileged?: boolean;
   features?: { nesting?: boolean; keyctl?: boolean; fuse?: boolean };
-  /** Volumes allocated on a datastore and mounted at `path`. */
-  mountPoints?: { datastore: string; sizeGb: number; path: string; readOnly?: boolean; backup?: boolean }[];
+  /** Volumes allocated on a datastore, or directories of the node bind-mounted, at `path`. */
+  mountPoints?: ({ datastore: string; sizeGb: number; path: string; readOnly?: boolean; backup?: boolean } | { hostPath: string; path: string; readOnly?: boolean })[];
   /** Host devices passed through (`devN:` entries), e.g. `/dev/net/tun`. */
   devices?: { path: string; uid?: number; gid?: number; mode?: string }[];
   startOnBoot?: boolean;
@@ -61,13 +61,12 @@ export function containerLegacyArgs(spec: ContainerGuestSpec): proxmox.Container
       ipConfigs: spec.networkInterfaces.map((nic) => ({ ipv4: { address: nic.address, gateway: nic.gateway } })),
       dns: spec.dns && { servers: spec.dns.servers, domain: spec.dns.domain },
     },
-    mountPoints: spec.mountPoints?.map((mount) => ({
-      volume: mount.datastore,
-      size: `${mount.sizeGb}G`,
-      path: mount.path,
-      readOnly: mount.readOnly ?? false,
-      backup: mount.backup ?? true,
-    })),
+    mountPoints: spec.mountPoints?.map((mount) =>
+      "hostPath" in mount
+        ? // A bind mount: the provider takes the node's path as the volume.
+          { volume: mount.hostPath, path: mount.path, readOnly: mount.readOnly ?? false }
+        : { volume: mount.datastore, size: `${mount.sizeGb}G`, path: mount.path, readOnly: mount.readOnly ?? false, backup: mount.backup ?? true },
+    ),
     devicePassthroughs: spec.devices?.map((device) => ({ path: device.path, uid: device.uid, gid: device.gid, mode: device.mode })),
     startOnBoot: spec.startOnBoot ?? true,
     started: true,

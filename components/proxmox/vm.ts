@@ -63,6 +63,8 @@ export interface VmSpec {
   startOnBoot?: boolean;
   /** UEFI (OVMF with an EFI disk on the first disk's datastore) instead of SeaBIOS; GPUs usually want it. */
   uefi?: boolean;
+  /** `q35` (default; PCIe, which passthrough needs) or `pc` (i440fx), as the VM was created. */
+  machine?: "q35" | "pc";
   pciDevices?: PciPassthrough[];
   tags?: string[];
   /** The VM's disks hold data that exists nowhere else: it is protected. */
@@ -78,7 +80,7 @@ export function vmLegacyArgs(spec: VmSpec): proxmox.VmLegacyArgs {
     vmId: spec.vmId,
     name: spec.name,
     description: spec.description,
-    machine: "q35",
+    machine: spec.machine ?? "q35",
     bios: spec.uefi ? "ovmf" : "seabios",
     efiDisk: spec.uefi ? { datastoreId: spec.disks[0].datastore, type: "4m", fileFormat: "raw" } : undefined,
     operatingSystem: { type: "l26" },

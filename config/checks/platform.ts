@@ -14,7 +14,7 @@ import {
 } from "../platform";
 import { findCycle } from "../../model/order";
 import { clusterObjectKey } from "../platformReleases";
-import type { ClusterCni } from "../talos";
+import type { ClusterCni, TalosSpec } from "../talos";
 
 const KEY = "homeops:platform";
 
@@ -214,14 +214,19 @@ function checkGeneratedSecrets(platform: PlatformSpec, generated: Record<string,
 export interface AddressHolders {
   dockerHosts: Record<string, { address: string }>;
   proxmox: { nodes: Record<string, { address: string }> };
-  talos: { vip: string; nodes: { name: string; ip: string }[] };
+  talos: TalosSpec;
+}
+
+/** The addresses of a Talos cluster's machines, and of its API VIP when it has one. */
+export function talosAddresses(talos: TalosSpec): ReservedAddress[] {
+  if (talos.manager === "omni") return talos.machines.map((machine) => ({ address: machine.address, owner: `Talos node ${machine.name}` }));
+  return [...talos.nodes.map((node) => ({ address: node.ip, owner: `Talos node ${node.name}` })), { address: talos.vip, owner: "the Kubernetes API VIP" }];
 }
 
 export function reservedAddresses(holders: AddressHolders): ReservedAddress[] {
   return [
     ...Object.entries(holders.dockerHosts).filter(([, host]) => isIPv4(host.address)).map(([name, host]) => ({ address: host.address, owner: `Docker host ${name}` })),
     ...Object.entries(holders.proxmox.nodes).map(([name, node]) => ({ address: node.address, owner: `Proxmox node ${name}` })),
-    ...holders.talos.nodes.map((node) => ({ address: node.ip, owner: `Talos node ${node.name}` })),
-    { address: holders.talos.vip, owner: "the Kubernetes API VIP" },
+    ...talosAddresses(holders.talos),
   ];
 }

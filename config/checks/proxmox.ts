@@ -1,19 +1,21 @@
 import type { ConfigIssue } from "../errors";
 import { isHostAddress, parseSubnet } from "../ipv4";
-import type { ContainerSpec, DatastoreContent, ProxmoxSettings } from "../proxmox";
-import type { TalosClusterSpec } from "../talos";
+import { guestMemoryMb, type ContainerSpec, type DatastoreContent, type ProxmoxSettings, type ProxmoxVmEntry } from "../proxmox";
+import type { OmniClusterSpec, TalosClusterSpec, TalosSpec } from "../talos";
 
-/** The compute part of the homelab inventory: Proxmox, its containers, the Talos cluster. */
+/** The compute part of the homelab inventory: Proxmox, its containers and VMs, the Talos cluster. */
 export interface ComputeInventory {
   proxmox: ProxmoxSettings;
   proxmoxContainers: Record<string, ContainerSpec>;
-  talos: TalosClusterSpec;
-  /** Docker hosts, some of which are the containers above. */
+  proxmoxVms: Record<string, ProxmoxVmEntry>;
+  talos: TalosSpec;
+  /** Docker hosts, some of which are the guests above. */
   dockerHosts: Record<string, { address: string; memoryMb: number }>;
 }
 
 const PROXMOX = "homeops:proxmox";
 const CONTAINERS = "homeops:proxmoxContainers";
+const VMS = "homeops:proxmoxVms";
 const TALOS = "homeops:talos";
 
 /** A guest as the cross-field rules see it. */
@@ -27,17 +29,19 @@ interface Guest {
 
 /** Cross-field checks of the compute inventory that the schemas alone cannot express. */
 export function checkCompute(inventory: ComputeInventory): ConfigIssue[] {
-  // Addresses are claimed in this order: gateways, nodes, containers, the VIP, Talos nodes.
+  // Addresses are claimed in this order: gateways, nodes, containers, VMs, the VIP, Talos nodes.
   const addresses = new AddressBook();
-  const guests = [...containerGuests(inventory.proxmoxContainers), ...talosGuests(inventory.talos)];
+  const { talos } = inventory;
+  const guests = [...containerGuests(inventory.proxmoxContainers), ...vmGuests(inventory.proxmoxVms), ...(talos.manager === "homeops" ? talosGuests(talos) : [])];
   return [
     ...checkNetworks(inventory.proxmox, addresses),
     ...checkNodeAddresses(inventory.proxmox, addresses),
     ...checkContainers(inventory, addresses),
-    ...checkTalos(inventory, addresses),
+    ...checkVms(inventory, addresses),
+    ...(talos.manager === "homeops" ? checkTalos(inventory.proxmox, talos, addresses) : checkOmniCluster(inventory.proxmox, talos, addresses)),
     ...checkUniqueVmIds(guests),
     ...checkMemoryCapacity(inventory.proxmox, guests),
-    ...checkDockerHostsOnContainers(inventory),
+    ...checkDockerHostsOnGuests(inventory),
   ];
 }
 
@@ -73,7 +77,12 @@ function checkNetworks(proxmox: ProxmoxSettings, addresses: AddressBook): Config
 }
 
 function checkNodeAddresses(proxmox: ProxmoxSettings, addresses: AddressBook): ConfigIssue[] {
-  return Object.entries(proxmox.nodes).flatMap(([name, node]) => addresses.claim(node.address, `${PROXMOX}.nodes.${name}.address`));
+  return Object.entries(proxmox.nodes).flatMap(([name, node]) => [
+    ...addresses.claim(node.address, `${PROXMOX}.nodes.${name}.address`),
+    ...(node.zfsArcMaxMb < node.memoryMb
+      ? []
+      : [{ key: `${PROXMOX}.nodes.${name}.zfsArcMaxMb`, message: `${node.zfsArcMaxMb} MB leaves nothing of the node's ${node.memoryMb} MB for its guests` }]),
+  ]);
 }
 
 function checkContainers(inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
@@ -86,15 +95,55 @@ function checkContainers(inventory: ComputeInventory, addresses: AddressBook): C
       ...datastoreIssues(proxmox, container.node, templateDatastore, "vztmpl", `${key}.template`),
       ...datastoreIssues(proxmox, container.node, container.rootDisk.datastore, "rootdir", `${key}.rootDisk.datastore`),
       ...container.mountPoints.flatMap((mount, index) =>
-        datastoreIssues(proxmox, container.node, mount.datastore, "rootdir", `${key}.mountPoints[${index}].datastore`),
+        "datastore" in mount ? datastoreIssues(proxmox, container.node, mount.datastore, "rootdir", `${key}.mountPoints[${index}].datastore`) : [],
       ),
       ...container.network.flatMap((nic, index) => addressIssues(proxmox, nic.network, nic.ip, `${key}.network[${index}]`, addresses)),
     ];
   });
 }
 
-function checkTalos(inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
-  const { proxmox, talos } = inventory;
+function checkVms(inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
+  const { proxmox } = inventory;
+  return Object.entries(inventory.proxmoxVms).flatMap(([name, vm]) => {
+    const key = `${VMS}.${name}`;
+    if (!(vm.node in proxmox.nodes)) return [{ key: `${key}.node`, message: unknownName("Proxmox node", vm.node, proxmox.nodes) }];
+    const slots = new Map<string, number>();
+    return [
+      ...vm.disks.flatMap((disk, index) => {
+        const slot = disk.interface ?? `scsi${index}`;
+        const first = slots.get(slot);
+        slots.set(slot, first ?? index);
+        return [
+          ...datastoreIssues(proxmox, vm.node, disk.datastore, "images", `${key}.disks[${index}].datastore`),
+          ...(first === undefined ? [] : [{ key: `${key}.disks[${index}].interface`, message: `${slot} is already used by disks[${first}]` }]),
+        ];
+      }),
+      ...(vm.cloudInit ? datastoreIssues(proxmox, vm.node, vm.cloudInit.datastore, "images", `${key}.cloudInit.datastore`) : []),
+      ...vm.network.flatMap((nic, index) => addressIssues(proxmox, nic.network, nic.ip, `${key}.network[${index}]`, addresses)),
+    ];
+  });
+}
+
+/** Omni's machines: each name, UUID and address once, and an etcd quorum of control planes. */
+function checkOmniCluster(proxmox: ProxmoxSettings, cluster: OmniClusterSpec, addresses: AddressBook): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = new Map<string, string>();
+  const uuids = new Map<string, string>();
+  cluster.machines.forEach((machine, index) => {
+    const key = `${TALOS}.machines[${index}]`;
+    for (const [seen, value, field] of [[names, machine.name, "name"], [uuids, machine.uuid.toLowerCase(), "uuid"]] as const) {
+      const first = seen.get(value);
+      if (first) issues.push({ key: `${key}.${field}`, message: `${field} ${value} is already used by ${first}` });
+      else seen.set(value, key);
+    }
+    issues.push(...addressIssues(proxmox, cluster.network, machine.address, key, addresses, "address"));
+  });
+  const countIssue = controlPlaneCountIssue(cluster.machines.filter((machine) => machine.role === "controlplane").length, cluster.evenControlPlanesAcknowledged);
+  if (countIssue) issues.push({ key: `${TALOS}.machines`, message: countIssue });
+  return issues;
+}
+
+function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses: AddressBook): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const network = proxmox.networks[talos.network];
   if (!network) {
@@ -139,13 +188,14 @@ function checkTalos(inventory: ComputeInventory, addresses: AddressBook): Config
   return issues;
 }
 
-function addressIssues(proxmox: ProxmoxSettings, networkName: string, ip: string, key: string, addresses: AddressBook): ConfigIssue[] {
+/** `field` is the address's key under `key` (`ip` for guests). */
+function addressIssues(proxmox: ProxmoxSettings, networkName: string, ip: string, key: string, addresses: AddressBook, field = "ip"): ConfigIssue[] {
   const network = proxmox.networks[networkName];
   if (!network) return [{ key: `${key}.network`, message: unknownName("network", networkName, proxmox.networks) }];
   if (!isHostAddress(ip, parseSubnet(network.subnet)!)) {
-    return [{ key: `${key}.ip`, message: `${ip} is not a host address of network ${networkName} (${network.subnet})` }];
+    return [{ key: `${key}.${field}`, message: `${ip} is not a host address of network ${networkName} (${network.subnet})` }];
   }
-  return addresses.claim(ip, `${key}.ip`);
+  return addresses.claim(ip, `${key}.${field}`);
 }
 
 function datastoreIssues(proxmox: ProxmoxSettings, node: string, datastore: string, content: DatastoreContent, key: string): ConfigIssue[] {
@@ -169,6 +219,10 @@ function containerGuests(containers: Record<string, ContainerSpec>): Guest[] {
     vmId: container.vmId,
     memoryMb: container.memoryMb,
   }));
+}
+
+function vmGuests(vms: Record<string, ProxmoxVmEntry>): Guest[] {
+  return Object.entries(vms).map(([name, vm]) => ({ name, key: `${VMS}.${name}`, node: vm.node, vmId: vm.vmId, memoryMb: vm.memoryMb }));
 }
 
 function talosGuests(talos: TalosClusterSpec): Guest[] {
@@ -197,29 +251,33 @@ function checkMemoryCapacity(proxmox: ProxmoxSettings, guests: Guest[]): ConfigI
   return Object.entries(proxmox.nodes).flatMap(([nodeName, node]) => {
     const onNode = guests.filter((guest) => guest.node === nodeName);
     const total = onNode.reduce((sum, guest) => sum + guest.memoryMb, 0);
-    if (total <= node.memoryMb) return [];
+    const capacity = guestMemoryMb(node);
+    if (total <= capacity) return [];
     const breakdown = onNode.map((guest) => `${guest.name} ${guest.memoryMb}`).join(", ");
+    const arc = node.zfsArcMaxMb > 0 ? ` (its ${node.memoryMb} MB less ${node.zfsArcMaxMb} MB for the ZFS ARC)` : "";
     return [
       {
         key: `${PROXMOX}.nodes.${nodeName}.memoryMb`,
-        message: `guests on ${nodeName} have ${total} MB of dedicated memory in total (${breakdown}), more than the node's ${node.memoryMb} MB`,
+        message: `guests on ${nodeName} have ${total} MB of dedicated memory in total (${breakdown}), more than the node's ${capacity} MB for guests${arc}`,
       },
     ];
   });
 }
 
-/** A Docker host that is one of the containers lives at its address and within its memory. */
-function checkDockerHostsOnContainers(inventory: ComputeInventory): ConfigIssue[] {
+/** A Docker host that is one of the guests (an LXC or a VM of the same name) lives at its address and within its memory. */
+function checkDockerHostsOnGuests(inventory: ComputeInventory): ConfigIssue[] {
   return Object.entries(inventory.dockerHosts).flatMap(([name, host]) => {
     const container = inventory.proxmoxContainers[name];
-    if (!container) return [];
+    const vm = inventory.proxmoxVms[name];
+    const guest = container ? { what: "Proxmox container", spec: container } : vm ? { what: "Proxmox VM", spec: vm } : undefined;
+    if (!guest) return [];
     const key = `homeops:dockerHosts.${name}`;
-    const ips = container.network.map((nic) => nic.ip);
+    const ips = guest.spec.network.map((nic) => nic.ip);
     return [
-      ...(ips.includes(host.address) ? [] : [{ key: `${key}.address`, message: `Proxmox container ${name} has ${ips.join(", ")}, not ${host.address}` }]),
-      ...(host.memoryMb <= container.memoryMb
+      ...(ips.includes(host.address) ? [] : [{ key: `${key}.address`, message: `${guest.what} ${name} has ${ips.join(", ")}, not ${host.address}` }]),
+      ...(host.memoryMb <= guest.spec.memoryMb
         ? []
-        : [{ key: `${key}.memoryMb`, message: `${host.memoryMb} MB is more than the ${container.memoryMb} MB Proxmox container ${name} has` }]),
+        : [{ key: `${key}.memoryMb`, message: `${host.memoryMb} MB is more than the ${guest.spec.memoryMb} MB ${guest.what} ${name} has` }]),
     ];
   });
 }

@@ -89,7 +89,8 @@ describe("scaled inventories", () => {
     const data = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
     const result = validateHomelabConfig(data);
     expect("issues" in result ? result.issues : []).toEqual([]);
-    expect(data.talos.nodes).toHaveLength(3 * original["homeops:talos"].nodes.length);
+    expect(data.talos.machines).toHaveLength(3 * original["homeops:talos"].machines.length);
+    expect(Object.keys(data.proxmoxVms)).toHaveLength(3 * Object.keys(original["homeops:proxmoxVms"]).length);
     expect(Object.keys(data.dockerHosts)).toHaveLength(3 * Object.keys(original["homeops:dockerHosts"]).length);
     expect(data.dockerStacks).toHaveLength(3 * original["homeops:dockerStacks"].length);
   });

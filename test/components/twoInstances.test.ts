@@ -32,6 +32,7 @@ import type { PlannedResource } from "../../policy/contract/plan";
 import { recordProgram } from "../platform/recordProgram";
 import { committedPlatform, committedPlatformArgs, committedSettings } from "../platform/settings";
 import { stackConfigData } from "../support/stackConfig";
+import { talosExampleConfig } from "../homelab-compute/talosExample";
 
 function committed<T>(result: { config: T } | { issues: unknown[] }): T {
   if ("issues" in result) throw new Error(`a committed stack config is invalid: ${JSON.stringify(result.issues)}`);
@@ -39,6 +40,8 @@ function committed<T>(result: { config: T } | { issues: unknown[] }): T {
 }
 const vps = committed(validateVpsConfig(stackConfigData("vps")));
 const homelab = committed(validateHomelabConfig(stackConfigData("homelab")));
+// The homelab's cluster is Omni's; a cluster of the program's own is the example's.
+const { talos } = talosExampleConfig();
 
 /** Each component's type, and a program that builds one instance of it under `name`, always with the same args. */
 const COMPONENTS: [type: string, build: (name: string) => void][] = [];
@@ -77,16 +80,16 @@ component("homeops:docker:Stack", (name) => {
 component("homeops:secrets:StackSecrets", (name) => new StackSecrets(name, { generated: { "session-key": { length: 32, special: false } }, configSecretKeys: [] }));
 component("homeops:proxmox:Cluster", (name) => new ProxmoxCluster(name, { settings: homelab.proxmox, apiToken: pulumi.secret("homeops@pve!pulumi=test") }));
 component("homeops:proxmox:Vm", (name) => {
-  const plan = planTalosCluster(homelab.talos, homelab.proxmox.networks.lan);
-  const spec = talosVmSpec(homelab.talos, plan.nodes[0], homelab.proxmox.networks.lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/talos.yaml" });
+  const plan = planTalosCluster(talos, homelab.proxmox.networks.lan);
+  const spec = talosVmSpec(talos, plan.nodes[0], homelab.proxmox.networks.lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/talos.yaml" });
   new ProxmoxVm(name, spec, { provider: shared.proxmox.provider });
 });
 component("homeops:proxmox:Container", (name) => {
   const spec = containerGuestSpec("komodo", homelab.proxmoxContainers.komodo, (network) => shared.proxmox.network(network));
   new ProxmoxContainer(name, spec, { provider: shared.proxmox.provider });
 });
-component("homeops:talos:Pki", (name) => new TalosPki(name, { clusterName: homelab.talos.clusterName }));
-component("homeops:talos:Cluster", (name) => new TalosCluster(name, { proxmox: shared.proxmox, spec: homelab.talos }));
+component("homeops:talos:Pki", (name) => new TalosPki(name, { clusterName: talos.clusterName }));
+component("homeops:talos:Cluster", (name) => new TalosCluster(name, { proxmox: shared.proxmox, spec: talos }));
 component("homeops:kubernetes:Namespace", (name) => new PlatformNamespace(name, { plan: platformNamespaces(committedSettings())[0] }, { provider: shared.kubernetes }));
 component("homeops:kubernetes:HelmRelease", (name) => {
   const source = committedPlatform().charts.metallb!;

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
 import { loadVpsConfig } from "../../config/stacks";
 import { keyDistance, nearestKey } from "../../config/unknownKeys";
-import { brokenConfig, configProblems, containerIn, stackConfigData } from "../support/stackConfig";
+import { talosExampleData } from "../homelab-compute/talosExample";
+import { brokenConfig, configProblems, containerIn, copy, stackConfigData } from "../support/stackConfig";
 
 type Config = Record<string, any>;
 
@@ -10,17 +11,18 @@ describe("an unknown key is refused at any depth, with the nearest known key", (
   test.each<[string, "vps" | "homelab", (config: Config) => void, string, string]>([
     ["a misspelt top-level key", "vps", (c) => { c.dockerStackz = c.dockerStacks; delete c.dockerStacks; }, "homeops:dockerStackz", "unknown key; did you mean `homeops:dockerStacks`?"],
     ["a top-level key of the other stack", "vps", (c) => (c.proxmoxContainers = {}), "homeops:proxmoxContainers", "unknown key: no setting of this stack has that name, and no {configSecret: proxmoxContainers} refers to it"],
-    ["a top-level list the program does not know", "homelab", (c) => (c.proxmoxVms = [{ name: "x" }]), "homeops:proxmoxVms", "unknown key: no setting of this stack has that name, and no {configSecret: proxmoxVms} refers to it"],
+    ["a top-level list the program does not know", "homelab", (c) => (c.proxmoxVm = [{ name: "x" }]), "homeops:proxmoxVm", "unknown key; did you mean `homeops:proxmoxVms`?"],
+    ["a top-level key nothing is close to", "homelab", (c) => (c.hypervisors = [{ name: "x" }]), "homeops:hypervisors", "unknown key: no setting of this stack has that name, and no {configSecret: hypervisors} refers to it"],
     ["a Docker host key", "vps", (c) => (c.dockerHosts["racknerd-aegis"].sshPrt = 22), "homeops:dockerHosts.racknerd-aegis.sshPrt", "unknown key; did you mean `sshPort`?"],
     ["a container key in another case", "vps", (c) => (containerIn(c, "lldap").memoryMB = 128), "homeops:dockerStacks[2].containers[0].memoryMB", "unknown key; did you mean `memoryMb`?"],
     ["a healthcheck key", "vps", (c) => (containerIn(c, "lldap").healthcheck.intervall = "5s"), "homeops:dockerStacks[2].containers[0].healthcheck.intervall", "unknown key; did you mean `interval`?"],
     ["a Docker network key", "vps", (c) => (c.dockerHosts["racknerd-aegis"].networks["aegis-identity_identity-internal"].interal = true), "homeops:dockerHosts.racknerd-aegis.networks.aegis-identity_identity-internal.interal", "unknown key; did you mean `internal`?"],
     ["a key nothing is close to", "vps", (c) => (containerIn(c, "lldap").restartPolicy = "always"), "homeops:dockerStacks[2].containers[0].restartPolicy", "unknown key"],
-    ["a Proxmox node key", "homelab", (c) => (c.proxmox.nodes.pve1.adress = "192.168.11.11"), "homeops:proxmox.nodes.pve1.adress", "unknown key; did you mean `address`?"],
+    ["a Proxmox node key", "homelab", (c) => (c.proxmox.nodes.r720xd.zfsArcMax = 1024), "homeops:proxmox.nodes.r720xd.zfsArcMax", "unknown key; did you mean `zfsArcMaxMb`?"],
+    ["a VM key", "homelab", (c) => (c.proxmoxVms.seaweedfs.memoryMB = 8192), "homeops:proxmoxVms.seaweedfs.memoryMB", "unknown key; did you mean `memoryMb`?"],
+    ["an Omni machine key", "homelab", (c) => (c.talos.machines[0].installDsk = "/dev/sda"), "homeops:talos.machines[0].installDsk", "unknown key; did you mean `installDisk`?"],
     ["a Proxmox secret reference key", "homelab", (c) => (c.proxmox.apiToken = { configSecret: "proxmoxApiToken", configSecrets: "x" }), "homeops:proxmox.apiToken.configSecrets", "unknown key; did you mean `configSecret`?"],
     ["an LXC feature", "homelab", (c) => (c.proxmoxContainers.komodo.features.nestng = true), "homeops:proxmoxContainers.komodo.features.nestng", "unknown key; did you mean `nesting`?"],
-    ["a Talos VM key", "homelab", (c) => (c.talos.vm.memoryMB = 4096), "homeops:talos.vm.memoryMB", "unknown key; did you mean `memoryMb`?"],
-    ["a Talos node key", "homelab", (c) => (c.talos.nodes[0].vmid = 300), "homeops:talos.nodes[0].vmid", "unknown key; did you mean `vmId`?"],
     ["a Talos CNI option", "homelab", (c) => (c.talos.cni = { name: "cilium", kubeProxyReplacment: true }), "homeops:talos.cni.kubeProxyReplacment", "unknown key; did you mean `kubeProxyReplacement`?"],
     ["a platform key", "homelab", (c) => (c.platform.ingresController = c.platform.ingressController), "homeops:platform.ingresController", "unknown key; did you mean `ingressController`?"],
     ["an object store bucket", "homelab", (c) => (c.platform.objectStore.buckets.lokiChunk = "x"), "homeops:platform.objectStore.buckets.lokiChunk", "unknown key; did you mean `lokiChunks`?"],
@@ -28,6 +30,15 @@ describe("an unknown key is refused at any depth, with the nearest known key", (
     ["a DNS record key", "homelab", (c) => (c.dns.records[0].tll = 300), "homeops:dns.records[0].tll", "unknown key; did you mean `ttl`?"],
   ])("%s", (_kind, stack, mutate, key, message) => {
     expect(brokenConfig(stack, mutate)).toContainEqual({ key, message });
+  });
+
+  test.each<[string, (config: Config) => void, string, string]>([
+    ["a Talos VM key", (c) => (c.talos.vm.memoryMB = 4096), "homeops:talos.vm.memoryMB", "unknown key; did you mean `memoryMb`?"],
+    ["a Talos node key", (c) => (c.talos.nodes[0].vmid = 300), "homeops:talos.nodes[0].vmid", "unknown key; did you mean `vmId`?"],
+  ])("on a Talos cluster of the program's own (the example): %s", (_kind, mutate, key, message) => {
+    const config = copy(talosExampleData());
+    mutate(config);
+    expect(configProblems("homelab", config)).toContainEqual({ key, message });
   });
 
   test("a misspelt required key is reported as unknown, besides the missing one, and not the secrets it refers to", () => {

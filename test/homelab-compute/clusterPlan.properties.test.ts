@@ -2,16 +2,14 @@
 import fc from "fast-check";
 import { factoryDiskImageUrl, planTalosCluster } from "../../components/talos/clusterPlan";
 import type { ProxmoxNetworkSpec } from "../../config/proxmox";
-import { validateHomelabConfig } from "../../config/stacks";
 import type { TalosClusterSpec } from "../../config/talos";
-import { stackConfigData } from "../support/stackConfig";
+import { talosExampleConfig } from "./talosExample";
 
 const RUNS = { numRuns: 100 };
 
-const committed = validateHomelabConfig(stackConfigData("homelab"));
-if ("issues" in committed) throw new Error(`the committed homelab config is invalid: ${JSON.stringify(committed.issues)}`);
-const { talos } = committed.config;
-const lan: ProxmoxNetworkSpec = committed.config.proxmox.networks.lan;
+const example = talosExampleConfig();
+const { talos } = example;
+const lan: ProxmoxNetworkSpec = example.proxmox.networks.lan;
 
 const schematic = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString("hex"));
 const release = fc.tuple(fc.nat(2), fc.nat(20), fc.nat(20)).map(([major, minor, patch]) => `v${major}.${minor}.${patch}`);

@@ -12,22 +12,21 @@ import {
 } from "../../components/talos/clusterPlan";
 import { generateMachineConfig } from "../../components/talos/machineConfig";
 import type { TalosClusterSpec } from "../../config/talos";
-import { validateHomelabConfig } from "../../config/stacks";
 import { stabilitySecrets } from "../talos/conformance";
 import { talosSchemaValidator } from "../talos/talosSchema";
-import { copy, stackConfigData } from "../support/stackConfig";
+import { copy } from "../support/stackConfig";
+import { talosExampleConfig } from "./talosExample";
 
-function committedCompute() {
-  const result = validateHomelabConfig(stackConfigData("homelab"));
-  if ("issues" in result) throw new Error(`the committed homelab config is invalid: ${JSON.stringify(result.issues)}`);
-  return { talos: result.config.talos, lan: result.config.proxmox.networks.lan };
+function exampleCompute() {
+  const config = talosExampleConfig();
+  return { talos: config.talos, lan: config.proxmox.networks.lan };
 }
 
-const { talos, lan } = committedCompute();
+const { talos, lan } = exampleCompute();
 const NEXT_RELEASE = "v1.13.10";
 const OTHER_SCHEMATIC = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
 
-/** The estate plus a worker, to see what only control planes get. */
+/** The example plus a worker, to see what only control planes get. */
 const withWorker: TalosClusterSpec = {
   ...copy(talos),
   nodes: [...talos.nodes, { name: "talos-worker-1", role: "worker", proxmoxNode: "pve1", vmId: 304, ip: "192.168.11.64" }],
@@ -187,10 +186,10 @@ test("a node's VM: system disk from the factory image, Ceph data disks, snippet,
     vmId: 301,
     memoryMb: talos.vm.memoryMb,
     disks: [
-      { datastore: "local-lvm", sizeGb: 32, imageFileId: "local:iso/talos.img" },
-      { datastore: "local-lvm", sizeGb: 200 },
+      { datastore: "local-zfs", sizeGb: 32, imageFileId: "local:iso/talos.img" },
+      { datastore: "local-zfs", sizeGb: 200 },
     ],
-    cloudInit: { datastore: "local-lvm", ipConfigs: [{ address: "192.168.11.61/24", gateway: "192.168.11.1" }], userDataFileId: "local:snippets/cp1.yaml" },
+    cloudInit: { datastore: "local-zfs", ipConfigs: [{ address: "192.168.11.61/24", gateway: "192.168.11.1" }], userDataFileId: "local:snippets/cp1.yaml" },
     guestAgent: true,
     holdsData: true,
   });

@@ -1,22 +1,15 @@
-/** The homelab stack's compute layer, as the offline preview records it. */
-import * as pulumi from "@pulumi/pulumi";
-import { parseAllDocuments } from "yaml";
+/** The homelab stack's compute layer, as the offline preview records it, against the estate's tables. */
 import type { Plan } from "../../policy/contract/plan";
-import { stackPreview, type StackPreview } from "../support/previews";
+import { stackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
+import { stackConfigData } from "../support/stackConfig";
 
 const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CONTAINER = "proxmoxve:index/containerLegacy:ContainerLegacy";
-const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
-const IMAGE = "proxmoxve:download/file:File";
-const NODE_CONFIGURATION = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
-const NODES = ["talos-cp-1", "talos-cp-2", "talos-cp-3"];
 
 let plan: Plan;
-let machineConfigs: Record<string, string>;
-let outputs: StackPreview["outputs"];
 beforeAll(async () => {
-  ({ plan, machineConfigs, outputs } = await stackPreview("homelab"));
+  ({ plan } = await stackPreview("homelab"));
 });
 
 const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
@@ -25,145 +18,67 @@ const named = (type: string, name: string) => {
   if (!found) throw new Error(`no ${type} ${name} in the plan`);
   return found;
 };
-const urnOf = (type: string, name: string) => named(type, name).urn;
-const proxmoxProvider = () => named("pulumi:providers:proxmoxve", "proxmox");
-/** The Talos cluster names what it creates for a node from its own name. */
-const inCluster = (name: string) => `homeops/${name}`;
+const config = stackConfigData("homelab");
+const gb = (text: string) => Number(/^(\d+) GB$/.exec(text)![1]) * 1024;
 
-/** A registered resource's outputs in the mock monitor, secrets still marked. */
-function registeredOutputs(urnSuffix: string): Record<string, unknown> {
-  const urn = Object.keys(outputs).find((candidate) => candidate.endsWith(urnSuffix));
-  if (!urn) throw new Error(`nothing registered as ${urnSuffix}`);
-  return outputs[urn];
-}
-const isSecret = (value: unknown) => (value as Record<string, unknown>)?.[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+describe("the Proxmox nodes", () => {
+  test("each node of the estate, at its address, with its memory, ZFS ARC and storages", () => {
+    const rows = specTable("### Proxmox nodes");
+    expect(Object.keys(config.proxmox.nodes)).toEqual(rows.map(([node]) => node));
+    for (const [node, address, memory, arc, storages] of rows) {
+      const declared = config.proxmox.nodes[node];
+      expect({ node, address: declared.address, memoryMb: declared.memoryMb, zfsArcMaxMb: declared.zfsArcMaxMb }).toEqual({ node, address, memoryMb: gb(memory), zfsArcMaxMb: gb(arc) });
+      const guestStorages = Object.entries(declared.datastores as Record<string, string[]>).filter(([, content]) => content.includes("images")).map(([name]) => name);
+      expect({ node, guestStorages }).toEqual({ node, guestStorages: storages.split(", ") });
+    }
+  });
+});
 
-describe("the spec's LXCs", () => {
-  const lxcRows = () => specTable("### Proxmox guests and Docker hosts").filter(([, , kind]) => kind.includes("LXC"));
+describe("the estate's guests", () => {
+  const guestRows = (kind: RegExp) => specTable("### Proxmox guests and Docker hosts").filter(([, , guestKind]) => kind.test(guestKind));
 
-  test("every LXC of the spec, at its address, and no other", () => {
-    const expected = lxcRows().map(([host, address]) => [host, `${address}/24`]);
+  test("every LXC of the estate, at its address, and no other", () => {
+    const expected = guestRows(/LXC/).map(([host, address]) => [host, `${address}/24`]);
     expect(expected.map(([host]) => host)).toEqual(["komodo", "nvr", "omni"]);
     const declared = ofType(CONTAINER).map((resource) => [resource.name, (resource.inputs.initialization as { ipConfigs: { ipv4: { address: string } }[] }).ipConfigs[0].ipv4.address]);
     expect(declared.sort()).toEqual(expected.sort());
-    const ct = lxcRows().find(([, , kind]) => /CT\d+/.test(kind))!;
+    const ct = guestRows(/CT\d+/)[0];
     expect(named(CONTAINER, ct[0]).inputs.vmId).toBe(Number(/CT(\d+)/.exec(ct[2])![1]));
   });
 
-  test("unprivileged Docker hosts (nesting, keyctl) with the devices the spec names", () => {
+  test("every VM of the estate on its node, and no other: the Talos machines are no VMs", () => {
+    const expected = guestRows(/VM on Proxmox/).map(([host, , kind]) => [host, /\((\S+)\)/.exec(kind)![1]]);
+    expect(expected).toEqual([["seaweedfs", "r720xd"]]);
+    expect(ofType(VM).map((vm) => [vm.name, vm.inputs.nodeName])).toEqual(expected);
+    // The guest configures its own address: Proxmox gets no cloud-init drive for it.
+    expect(named(VM, "seaweedfs").inputs.initialization).toBeUndefined();
+  });
+
+  test("unprivileged Docker hosts with nesting, and the devices the estate names", () => {
     for (const container of ofType(CONTAINER)) {
-      expect(container.inputs).toMatchObject({ unprivileged: true, features: { nesting: true, keyctl: true }, startOnBoot: true });
+      expect(container.inputs).toMatchObject({ unprivileged: true, features: { nesting: true }, startOnBoot: true });
     }
-    expect(named(CONTAINER, "nvr").inputs.devicePassthroughs).toEqual([{ path: "/dev/apex_0" }]);
+    expect(named(CONTAINER, "nvr").inputs.devicePassthroughs).toEqual([{ path: "/dev/apex_0" }, { path: "/dev/dri/renderD128" }]);
     expect(named(CONTAINER, "omni").inputs.devicePassthroughs).toEqual([{ path: "/dev/net/tun" }]);
     expect(named(CONTAINER, "komodo").inputs.devicePassthroughs).toEqual([]);
   });
 
-  test("they hold data: protected, replaced only delete-first, adopted without a template", () => {
+  test("they hold data: protected, replaced only delete-first, LXCs adopted without a template", () => {
     for (const container of ofType(CONTAINER)) {
       expect(container).toMatchObject({ protect: true, deleteBeforeReplace: true, ignoreChanges: ["operatingSystem.templateFileId"] });
     }
+    for (const vm of ofType(VM)) expect(vm).toMatchObject({ protect: true, deleteBeforeReplace: true });
   });
 });
 
-describe("the Talos cluster's VMs", () => {
-  test("three control-plane VMs, one per Proxmox node, protected and replaced only delete-first", () => {
-    expect(ofType(VM).map((vm) => [vm.inputs.name, vm.inputs.nodeName, vm.protect, vm.deleteBeforeReplace]).sort()).toEqual([
-      ["talos-cp-1", "pve1", true, true],
-      ["talos-cp-2", "pve2", true, true],
-      ["talos-cp-3", "pve3", true, true],
-    ]);
+describe("the Talos cluster", () => {
+  test("Omni's three machines of the estate: address and UUID, Talos v1.12.0 with its extensions", () => {
+    const rows = specTable("### Talos machines");
+    expect(config.talos).toMatchObject({ manager: "omni", talosVersion: "v1.12.0", systemExtensions: ["siderolabs/amd-ucode", "siderolabs/iscsi-tools", "siderolabs/util-linux-tools"] });
+    expect(config.talos.machines.map((machine: { name: string; address: string; uuid: string }) => [machine.name, machine.address, machine.uuid])).toEqual(rows);
   });
 
-  test("neither a new snippet nor a new image replaces a VM", () => {
-    for (const vm of ofType(VM)) expect(vm.ignoreChanges).toEqual(["initialization.userDataFileId", "disks[0].fileId"]);
-  });
-
-  test("each VM boots its node's snippet and the factory image on its own Proxmox node", () => {
-    for (const name of NODES) {
-      const vm = named(VM, inCluster(name));
-      const image = ofType(IMAGE).find((file) => file.inputs.nodeName === vm.inputs.nodeName)!;
-      expect(vm.propertyDependencies.disks).toEqual([image.urn]);
-      expect(vm.propertyDependencies.initialization).toEqual([urnOf(SNIPPET, inCluster(`${name}-user-data`))]);
-      expect(image.inputs).toMatchObject({
-        contentType: "iso",
-        datastoreId: "local",
-        decompressionAlgorithm: "gz",
-        url: expect.stringMatching(/^https:\/\/factory\.talos\.dev\/image\/[0-9a-f]{64}\/v1\.13\.9\/nocloud-amd64\.raw\.gz$/),
-      });
-    }
-  });
-
-  test("snippets are secret, keep their name, and a replaced one leaves the file to its successor", () => {
-    for (const name of NODES) {
-      const snippet = named(SNIPPET, inCluster(`${name}-user-data`));
-      expect(snippet.inputs).toEqual({
-        nodeName: named(VM, inCluster(name)).inputs.nodeName,
-        datastoreId: "local",
-        contentType: "snippets",
-        sourceRaw: { data: "[secret]", fileName: `homeops-${name}.user-data.yaml` },
-      });
-      expect(snippet).toMatchObject({ retainOnDelete: true, deleteBeforeReplace: false, protect: false });
-    }
-  });
-
-  test("every Proxmox resource goes through the cluster's provider", () => {
-    const proxmoxResources = plan.resources.filter((resource) => resource.type.startsWith("proxmoxve:"));
-    expect(proxmoxResources).toHaveLength(3 + 3 + 3 + 3);
-    for (const resource of proxmoxResources) expect(resource.provider).toBe(proxmoxProvider().urn);
-    expect(proxmoxProvider().inputs.apiToken).toBe("[secret]");
+  test("no Talos VM, image or snippet: Omni's machines are bare metal", () => {
+    expect(plan.resources.filter((resource) => /talos/i.test(resource.type) || resource.type === "proxmoxve:download/file:File" || resource.type === "proxmoxve:index/fileLegacy:FileLegacy")).toEqual([]);
   });
 });
-
-describe("bootstrap, rollout and credentials", () => {
-  test("etcd is bootstrapped once, on the first control plane, after every VM exists", () => {
-    const [bootstrap] = ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap");
-    expect(bootstrap.inputs).toMatchObject({ node: "192.168.11.61", port: 50000, clientKeyPem: "[secret]", clientCertPem: "[secret]" });
-    for (const name of NODES) expect(bootstrap.dependencies).toContain(urnOf(VM, inCluster(name)));
-  });
-
-  test("node configurations roll out one node at a time, each after its VM", () => {
-    const configurationDependencies = (name: string) =>
-      named(NODE_CONFIGURATION, inCluster(name)).dependencies.filter((urn) => urn.includes("TalosNodeConfiguration") || urn.includes("vmLegacy"));
-    expect(configurationDependencies("talos-cp-1")).toEqual([urnOf(VM, inCluster("talos-cp-1"))]);
-    expect(configurationDependencies("talos-cp-2").sort()).toEqual([urnOf(VM, inCluster("talos-cp-2")), urnOf(NODE_CONFIGURATION, inCluster("talos-cp-1"))].sort());
-    expect(configurationDependencies("talos-cp-3").sort()).toEqual([urnOf(VM, inCluster("talos-cp-3")), urnOf(NODE_CONFIGURATION, inCluster("talos-cp-2"))].sort());
-    expect(named(NODE_CONFIGURATION, inCluster("talos-cp-2")).inputs).toMatchObject({ node: "192.168.11.62", machineConfig: "[secret]", talosVersion: "v1.13.9" });
-  });
-
-  test("kubeconfig and talosconfig are secrets; the Kubernetes provider waits for the bootstrap", () => {
-    const provider = named("pulumi:providers:kubernetes", "homeops");
-    expect(provider.inputs.kubeconfig).toBe("[secret]");
-    expect(provider.dependencies).toContain(ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap")[0].urn);
-    const stackOutputs = registeredOutputs("pulumi:pulumi:Stack::homeops-homelab");
-    expect(isSecret(stackOutputs.kubeconfig)).toBe(true);
-    expect(isSecret(stackOutputs.talosconfig)).toBe(true);
-  });
-
-  test("only control planes announce the VIP, every control plane does", () => {
-    expect(Object.keys(machineConfigs).sort()).toEqual(NODES);
-    for (const [name, text] of Object.entries(machineConfigs)) {
-      const documents = parseAllDocuments(text).map((document) => document.toJS() as Record<string, any>);
-      const type = documents[0].machine.type;
-      const vip = documents.filter((document) => document.kind === "Layer2VIPConfig");
-      expect({ name, vip: vip.map((document) => document.name) }).toEqual({ name, vip: type === "controlplane" ? ["192.168.11.60"] : [] });
-    }
-  });
-
-  test("each node's config selects the NIC its VM has", () => {
-    for (const name of NODES) {
-      const vmState = registeredOutputs(`VmLegacy::${inCluster(name)}`) as { macAddresses: string[] };
-      expect(machineConfigs[name]).toContain(`match: mac(link.hardware_addr) == "${vmState.macAddresses[0]}"`);
-    }
-  });
-
-  test("no machine-config secret appears in the recorded plan", () => {
-    const text = JSON.stringify(plan);
-    const [v1alpha1] = parseAllDocuments(machineConfigs["talos-cp-1"]).map((document) => document.toJS() as Record<string, any>);
-    for (const secret of [v1alpha1.cluster.secret, v1alpha1.cluster.token, v1alpha1.machine.token, v1alpha1.cluster.ca.key, v1alpha1.cluster.secretboxEncryptionSecret]) {
-      expect(typeof secret).toBe("string");
-      expect(text).not.toContain(secret);
-    }
-  });
-});
-

@@ -3,6 +3,7 @@ import type { KubernetesPlatformArgs } from "../../components/kubernetes-platfor
 import { platformSettings, type PlatformSettings } from "../../components/kubernetes-platform/settings";
 import { platformSchema, type IngressController, type PlatformSpec } from "../../config/platform";
 import { clusterCniSchema, type ClusterCni } from "../../config/talos";
+import { talosExampleData } from "../homelab-compute/talosExample";
 import { stackConfigData } from "../support/stackConfig";
 
 /** The committed homelab platform settings, parsed as the program parses them. */
@@ -10,14 +11,22 @@ export function committedPlatform(): PlatformSpec {
   return platformSchema.parse(stackConfigData("homelab").platform);
 }
 
-/** The committed Talos cluster's CNI choice (`homeops:talos.cni`). */
+/**
+ * The CNI choice (`homeops:talos.cni`) of a cluster this program builds, whose CNI the platform
+ * installs: the Talos-on-Proxmox example's (the homelab's own cluster, Omni's, runs Talos's
+ * default Flannel, so its platform installs none).
+ */
 export function committedCni(): ClusterCni {
-  return clusterCniSchema.parse(stackConfigData("homelab").talos.cni);
+  return clusterCniSchema.parse(talosExampleData().talos.cni);
 }
 
-/** The platform's settings as the homelab stack makes them; `cni` replaces the committed CNI choice. */
+/**
+ * The committed platform's settings on a Talos cluster this program builds (`kubeconfig: talos`),
+ * so that the platform installs the cluster's CNI when `cni` (by default the example's) is
+ * Cilium: what the platform does for such a cluster, which the Omni-managed homelab is not.
+ */
 export function committedSettings(ingressController?: IngressController, cni: ClusterCni = committedCni()): PlatformSettings {
-  const spec = committedPlatform();
+  const spec: PlatformSpec = { ...committedPlatform(), kubeconfig: "talos" };
   return platformSettings(ingressController ? { ...spec, ingressController } : spec, stackConfigData("homelab").domain, cni);
 }
 

@@ -25,7 +25,7 @@ const settings: ProxmoxSettings = {
   insecure: false,
   ssh: { username: "root", agent: true },
   networks: { servers: { bridge: "vmbr1", vlanId: 20, subnet: "192.168.20.0/24", gateway: "192.168.20.1", nameservers: ["192.168.20.1"], searchDomain: "lan" } },
-  nodes: { godzilla: { address: "192.168.20.10", memoryMb: 131072, datastores: { local: ["iso", "snippets"], "local-zfs": ["images", "rootdir"] } } },
+  nodes: { godzilla: { address: "192.168.20.10", memoryMb: 131072, zfsArcMaxMb: 16384, datastores: { local: ["iso", "snippets"], "local-zfs": ["images", "rootdir"] } } },
 };
 
 /** Seed 002's GPU host: a UEFI VM with the GPU passed through by its resource mapping. */

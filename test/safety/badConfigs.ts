@@ -95,8 +95,9 @@ export function badConfigs(): BadConfig[] {
       return { key: "homeops:talos", rule: /required/ };
     }, "a missing required section"),
     broken("homelab", (c) => {
-      c.talos.vm.memoryMb = "16G";
-      return { key: "homeops:talos.vm.memoryMb", rule: /expected number/i };
+      const [vm] = Object.keys(c.proxmoxVms);
+      c.proxmoxVms[vm].memoryMb = "16G";
+      return { key: `homeops:proxmoxVms.${vm}.memoryMb`, rule: /expected number/i };
     }, "a wrong type (memory as text)"),
     broken("homelab", (c) => {
       const [first, second] = Object.keys(c.proxmoxContainers);
@@ -104,12 +105,12 @@ export function badConfigs(): BadConfig[] {
       return { key: `homeops:proxmoxContainers.${second}.vmId`, rule: new RegExp(`VMID ${c.proxmoxContainers[first].vmId} is already used`) };
     }, "duplicate VMIDs"),
     broken("homelab", (c) => {
-      c.talos.nodes[1].ip = c.talos.nodes[0].ip;
-      return { key: "homeops:talos.nodes[1].ip", rule: /already used/ };
+      c.talos.machines[1].address = c.talos.machines[0].address;
+      return { key: "homeops:talos.machines[1].address", rule: /already used/ };
     }, "duplicate IP addresses"),
     broken("homelab", (c) => {
-      c.talos.nodes[0].ip = "10.250.250.250";
-      return { key: "homeops:talos.nodes[0].ip", rule: /not a host address of network|outside/ };
+      c.talos.machines[0].address = "10.250.250.250";
+      return { key: "homeops:talos.machines[0].address", rule: /not a host address of network|outside/ };
     }, "an IP outside its subnet"),
     broken("homelab", (c) => {
       const [first] = Object.keys(c.proxmoxContainers);
@@ -117,13 +118,14 @@ export function badConfigs(): BadConfig[] {
       return { key: `homeops:proxmoxContainers.${first}.network[0].network`, rule: /unknown network "lan-typo"/ };
     }, "a guest on an unknown network"),
     broken("homelab", (c) => {
-      const node = c.talos.nodes[0].proxmoxNode;
-      c.proxmox.nodes[node].memoryMb = 4096;
-      return { key: `homeops:proxmox.nodes.${node}.memoryMb`, rule: /more than the node's 4096 MB/ };
+      const [vm] = Object.values(c.proxmoxVms) as Config[];
+      // 4 GB for guests beside what the ZFS ARC keeps.
+      c.proxmox.nodes[vm.node].memoryMb = (c.proxmox.nodes[vm.node].zfsArcMaxMb ?? 0) + 4096;
+      return { key: `homeops:proxmox.nodes.${vm.node}.memoryMb`, rule: /more than the node's 4096 MB for guests/ };
     }, "guest memory over a Proxmox node's capacity"),
     broken("homelab", (c) => {
-      c.talos.nodes[0].name = "Talos_CP_1";
-      return { key: "homeops:talos.nodes[0].name", rule: /DNS label/ };
+      c.talos.machines[0].name = "Talos_CP_1";
+      return { key: "homeops:talos.machines[0].name", rule: /DNS label/ };
     }, "an invalid hostname"),
     broken("homelab", (c) => {
       const [first] = Object.keys(c.proxmoxContainers);
@@ -131,11 +133,11 @@ export function badConfigs(): BadConfig[] {
       return { key: `homeops:proxmoxContainers.${first}.node`, rule: /unknown Proxmox node "pve-missing"/ };
     }, "an unknown Proxmox node"),
     broken("homelab", (c) => {
-      const controlPlanes = c.talos.nodes.filter((node: Config) => node.role === "controlplane");
-      const last = c.talos.nodes[c.talos.nodes.length - 1];
-      const ip = String(last.ip).split(".");
-      c.talos.nodes.push({ ...last, name: "talos-cp-extra", role: "controlplane", vmId: 9_000, ip: [...ip.slice(0, 3), Number(ip[3]) + 20].join(".") });
-      return { key: "homeops:talos.nodes", rule: new RegExp(`${controlPlanes.length + 1} control planes.*etcd.*evenControlPlanesAcknowledged`) };
+      const controlPlanes = c.talos.machines.filter((machine: Config) => machine.role === "controlplane");
+      const last = c.talos.machines[c.talos.machines.length - 1];
+      const ip = String(last.address).split(".");
+      c.talos.machines.push({ ...last, name: "talos-extra", role: "controlplane", uuid: "5f0c1d2e-0000-4000-8000-000000000001", address: [...ip.slice(0, 3), Number(ip[3]) + 20].join(".") });
+      return { key: "homeops:talos.machines", rule: new RegExp(`${controlPlanes.length + 1} control planes.*etcd.*evenControlPlanesAcknowledged`) };
     }, "an even Talos control-plane count without acknowledgement"),
     broken("homelab", (c) => {
       const [release] = Object.keys(c.platform.charts);

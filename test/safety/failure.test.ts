@@ -15,15 +15,14 @@ const vpsStack = vps.dockerStacks.find((stack: { containers: { name: string }[] 
 const vpsHost = vps.dockerHosts[vpsStack.host];
 const vpsHostName: string = vpsStack.host;
 const vpsResource = `${vpsStack.name}/periphery`;
-// The first Talos node's VM, on its Proxmox node; the cluster names it.
-const [talosNode] = homelab.talos.nodes as { name: string; proxmoxNode: string }[];
-const talosVm = `${homelab.talos.clusterName}/${talosNode.name}`;
+// The homelab's first VM, on its Proxmox node.
+const [[vmName, vm]] = Object.entries(homelab.proxmoxVms as Record<string, { node: string }>);
 
 const runs: Record<string, CliRun> = {};
 beforeAll(async () => {
   const sims: [string, string[]][] = [
     ["docker", ["vps", "--fail", vpsResource]],
-    ["proxmox", ["homelab", "--fail", `VmLegacy::${talosVm}`]],
+    ["proxmox", ["homelab", "--fail", `VmLegacy::${vmName}`]],
     ["unknown", ["vps", "--fail", "no-such-resource"]],
   ];
   await inPool(sims.map(([label, args]) => async () => void (runs[label] = await spawnTool("tools/bench/upSim.ts", args))));
@@ -51,8 +50,8 @@ test("an unreachable Docker host: the container, its type, the host and how Pulu
 test("a refused Proxmox call: the VM, its type, its Proxmox node and the API, what to do", () => {
   const run = runs.proxmox;
   expect(run.status).toBe(1);
-  expect(run.stderr).toContain(`proxmoxve:index/vmLegacy:VmLegacy (${talosVm})`);
-  expect(run.stderr).toContain(`Proxmox node ${talosNode.proxmoxNode} (${homelab.proxmox.nodes[talosNode.proxmoxNode].address})`);
+  expect(run.stderr).toContain(`proxmoxve:index/vmLegacy:VmLegacy (${vmName})`);
+  expect(run.stderr).toContain(`Proxmox node ${vm.node} (${homelab.proxmox.nodes[vm.node].address})`);
   expect(run.stderr).toContain(homelab.proxmox.endpoint);
   expect(run.stderr).toMatch(/connection refused/);
   nextSteps(run.stderr, "homelab");

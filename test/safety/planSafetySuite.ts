@@ -8,16 +8,18 @@ import { isKept, statefulResources, type StatefulCategory } from "./stateful";
 
 export interface PlanSafetyExpectations {
   stack: string;
+  /** Another stack settings file than `Pulumi.<stack>.yaml`. */
+  configFile?: string;
   /** The kinds of stateful resource the estate has (the estate inventory). */
   categories: StatefulCategory[];
   /** Whether the stack generates secrets (a stack that only adopts existing ones has none). */
   generatesSecrets: boolean;
 }
 
-export function planSafetySuite({ stack, categories, generatesSecrets }: PlanSafetyExpectations): void {
+export function planSafetySuite({ stack, configFile, categories, generatesSecrets }: PlanSafetyExpectations): void {
   let capture: PreviewCapture;
   beforeAll(async () => {
-    capture = await previewCapturingSecrets(stack);
+    capture = await previewCapturingSecrets(stack, configFile);
   });
 
   describe(`secrets in the ${stack} plan`, () => {

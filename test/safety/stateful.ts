@@ -23,10 +23,10 @@ export function statefulResources(plan: Plan): Stateful[] {
   const found: Stateful[] = [];
   const add = (resource: PlannedResource, category: StatefulCategory, why: string) => found.push({ resource, category, why });
 
-  // Docker hosts by address, from their providers (`ssh://user@address:port`).
-  const dockerHostAddresses = new Set(
-    resources.filter((resource) => resource.type === "pulumi:providers:docker").map((provider) => /@([^:/]+)/.exec(String(provider.inputs.host ?? ""))?.[1] ?? ""),
-  );
+  // Docker hosts by address, from their providers (`ssh://user@address:port`), and by name (their providers').
+  const dockerProviders = resources.filter((resource) => resource.type === "pulumi:providers:docker");
+  const dockerHostAddresses = new Set(dockerProviders.map((provider) => /@([^:/]+)/.exec(String(provider.inputs.host ?? ""))?.[1] ?? ""));
+  const dockerHostNames = new Set(dockerProviders.map((provider) => provider.name));
   // Keys that sign a CA, and keys that only back a leaf certificate request.
   const caKeys = new Set<string>();
   const leafKeys = new Set<string>();
@@ -41,6 +41,9 @@ export function statefulResources(plan: Plan): Stateful[] {
     const inputs = resource.inputs as Record<string, any>;
     if (type === "docker:index/volume:Volume") add(resource, "Docker volume", "a Docker volume holds container data");
     else if (type === "proxmoxve:index/vmLegacy:VmLegacy" && records(inputs.disks).length > 1) add(resource, "Proxmox guest holding data", "a VM with data disks");
+    else if (type === "proxmoxve:index/vmLegacy:VmLegacy" && dockerHostNames.has(String(inputs.name))) {
+      add(resource, "Proxmox guest holding data", "a VM that is a Docker host (its volumes live in its disks)");
+    }
     else if (type === "proxmoxve:index/containerLegacy:ContainerLegacy") {
       const addresses = records(inputs.initialization?.ipConfigs).map((config) => addressOf(config.ipv4?.address));
       if (records(inputs.mountPoints).length > 0) add(resource, "Proxmox guest holding data", "an LXC with mount points");

@@ -72,9 +72,9 @@ export function secretValuesOf(registrations: readonly Registration[], configSec
 }
 
 /** The stack's shared offline preview, with the secret values to look for. */
-export async function previewCapturingSecrets(stack: string): Promise<PreviewCapture> {
-  const { plan, registrations } = await stackPreview(stack);
-  const config = readOfflineConfig(join(ROOT, `Pulumi.${stack}.yaml`), plan.project);
+export async function previewCapturingSecrets(stack: string, configFile?: string): Promise<PreviewCapture> {
+  const { plan, registrations } = await stackPreview(stack, configFile);
+  const config = readOfflineConfig(configFile ?? join(ROOT, `Pulumi.${stack}.yaml`), plan.project);
   const configSecrets = Object.fromEntries(config.secretKeys.map((key) => [key, config.values[key]]));
   return { plan, registrations, secrets: secretValuesOf(registrations, configSecrets) };
 }

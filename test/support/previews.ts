@@ -6,7 +6,7 @@
  * that asks while another worker runs the preview waits for it.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { Plan } from "../../policy/contract/plan";
@@ -40,15 +40,19 @@ export interface StackPreview {
 const WAIT_MS = 180_000;
 const POLL_MS = 100;
 
-/** The stack's offline preview: from this run's cache, or run now (and cached) if no file has asked for it yet. */
-export async function stackPreview(stack: string): Promise<StackPreview> {
+/**
+ * The stack's offline preview (with `configFile` instead of `Pulumi.<stack>.yaml` when given):
+ * from this run's cache, or run now (and cached) if no file has asked for it yet.
+ */
+export async function stackPreview(stack: string, configFile?: string): Promise<StackPreview> {
   const dir = process.env[PREVIEW_CACHE_VARIABLE];
-  if (!dir) return runPreview(stack);
-  const file = join(dir, `${stack}.json`);
-  const failed = join(dir, `${stack}.error`);
-  if (claim(join(dir, `${stack}.lock`))) {
+  if (!dir) return runPreview(stack, configFile);
+  const key = configFile === undefined ? stack : `${stack}-${basename(configFile)}`;
+  const file = join(dir, `${key}.json`);
+  const failed = join(dir, `${key}.error`);
+  if (claim(join(dir, `${key}.lock`))) {
     try {
-      const preview = await runPreview(stack);
+      const preview = await runPreview(stack, configFile);
       writeFileSync(`${file}.tmp`, JSON.stringify(preview));
       renameSync(`${file}.tmp`, file);
       return preview;
@@ -77,7 +81,7 @@ function claim(lock: string): boolean {
 type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 
 /** Runs the preview, capturing every registration the mock monitor receives (the SDK's own MockMonitor, before the recorder wraps it). */
-async function runPreview(stack: string): Promise<StackPreview> {
+async function runPreview(stack: string, configFile?: string): Promise<StackPreview> {
   // Loaded here, so that a file reading the cache does not load the SDK and the program.
   const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as typeof import("@pulumi/pulumi/runtime/mocks");
   const { offlineRun } = require("../../tools/plan/offlinePreview") as typeof import("../../tools/plan/offlinePreview");
@@ -101,7 +105,7 @@ async function runPreview(stack: string): Promise<StackPreview> {
     });
   };
   try {
-    const { plan, monitor } = await offlineRun({ stack });
+    const { plan, monitor } = await offlineRun({ stack, configFile });
     const outputs = Object.fromEntries([...monitor.resources.values()].map(({ urn, state }) => [urn, plain(state)]));
     return { plan, registrations, outputs, machineConfigs: offlineMachineConfigs(monitor) };
   } finally {

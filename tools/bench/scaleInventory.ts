@@ -20,8 +20,8 @@ export interface ScaledInventory {
 }
 
 /**
- * The homelab's inventory `factor` times: Proxmox nodes, their LXCs, Talos nodes (copies join
- * the one cluster as workers), Docker hosts and their stacks, DNS records. Copy r moves the
+ * The homelab's inventory `factor` times: Proxmox nodes, their LXCs and VMs, Talos nodes or
+ * Omni's machines (copies join the one cluster as workers), Docker hosts and their stacks, DNS records. Copy r moves the
  * LAN's third octet by r, so the cluster network is widened from /24 to /16; the platform
  * (one cluster, one set of releases) and the DNS zone stay single.
  */
@@ -29,7 +29,8 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
   const settings = structuredClone(original);
   const proxmox = settings[key("proxmox")];
   const talos = settings[key("talos")];
-  if (!proxmox?.networks || !talos?.nodes) throw new Error("the homelab inventory has no homeops:proxmox networks or homeops:talos nodes to scale");
+  const clusterMembers: any[] | undefined = talos?.nodes ?? talos?.machines;
+  if (!proxmox?.networks || !clusterMembers) throw new Error("the homelab inventory has no homeops:proxmox networks or homeops:talos nodes or machines to scale");
   const lan = proxmox.networks[talos.network];
   const [base, prefix] = String(lan?.subnet ?? "").split("/");
   if (prefix !== "24" || !isIPv4(base)) throw new Error(`the cluster network ${talos.network} is not a /24, which the scaled addresses assume`);
@@ -49,7 +50,8 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
   const originals = {
     nodes: Object.entries(proxmox.nodes ?? {}),
     containers: Object.entries(settings[key("proxmoxContainers")] ?? {}),
-    talosNodes: [...talos.nodes],
+    vms: Object.entries(settings[key("proxmoxVms")] ?? {}),
+    talosNodes: [...clusterMembers],
     hosts: Object.entries(settings[key("dockerHosts")] ?? {}),
     stacks: [...(settings[key("dockerStacks")] ?? [])],
     records: [...(settings[key("dns")]?.records ?? [])],
@@ -65,8 +67,22 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
         network: spec.network.map((nic: any) => ({ ...nic, ip: moved(nic.ip, copy) })),
       };
     }
+    for (const [vm, spec] of originals.vms as [string, any][]) {
+      settings[key("proxmoxVms")][name(vm)] = {
+        ...structuredClone(spec),
+        node: name(spec.node),
+        vmId: spec.vmId + copy * VMID_STRIDE,
+        network: spec.network.map((nic: any) => ({ ...nic, ip: moved(nic.ip, copy) })),
+      };
+    }
     for (const node of originals.talosNodes) {
-      talos.nodes.push({ ...structuredClone(node), name: name(node.name), role: "worker", proxmoxNode: name(node.proxmoxNode), vmId: node.vmId + copy * VMID_STRIDE, ip: moved(node.ip, copy) });
+      if (talos.nodes) {
+        talos.nodes.push({ ...structuredClone(node), name: name(node.name), role: "worker", proxmoxNode: name(node.proxmoxNode), vmId: node.vmId + copy * VMID_STRIDE, ip: moved(node.ip, copy) });
+      } else {
+        // An Omni machine: a UUID of its own (the copy's number in the last group).
+        const uuid = `${String(node.uuid).slice(0, 24)}${copy.toString(16).padStart(4, "0")}${String(node.uuid).slice(28)}`;
+        talos.machines.push({ ...structuredClone(node), name: name(node.name), role: "worker", uuid, address: moved(node.address, copy) });
+      }
     }
     for (const [host, spec] of originals.hosts as [string, any][]) settings[key("dockerHosts")][name(host)] = { ...structuredClone(spec), address: moved(spec.address, copy) };
     for (const stack of originals.stacks) settings[key("dockerStacks")].push({ ...structuredClone(stack), name: name(stack.name), host: name(stack.host) });
@@ -82,6 +98,7 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
     description: `homelab x${factor}: ${[
       count(originals.nodes.length * factor, "Proxmox node"),
       count(originals.containers.length * factor, "LXC"),
+      count(originals.vms.length * factor, "VM"),
       count(originals.talosNodes.length * factor, "Talos node"),
       count(originals.hosts.length * factor, "Docker host"),
       count(originals.stacks.length * factor, "Docker stack"),

@@ -3,7 +3,7 @@
  * already runs: `resources` (type, name, id, parent, provider; the component parents with
  * `component: true`, so the import creates them) and `nameTable` (each parent and provider
  * by URN). Ids are filled where the inventory knows them (a volume's id is its name, an
- * LXC's `<node>/<vmid>`, the hosted zone's when `dns.existingZoneId` is set); Docker
+ * LXC's or a VM's `<node>/<vmid>`, the hosted zone's when `dns.existingZoneId` is set); Docker
  * containers and networks get the placeholder until `npm run import-ids` reads them from the
  * hosts.
  */
@@ -32,12 +32,15 @@ export interface LiveInventory {
   docker: ReadonlySet<string>;
   /** Logical names of the Proxmox LXCs that exist. */
   lxcs: ReadonlySet<string>;
+  /** Logical names of the Proxmox VMs that exist (homeops:proxmoxVms). */
+  vms: ReadonlySet<string>;
   /** The hosted zone's id, when the stack file gives it. */
   existingZoneId?: string;
 }
 
 const DOCKER_TYPES = new Set(["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"]);
 const LXC_TYPE = "proxmoxve:index/containerLegacy:ContainerLegacy";
+const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
 const ZONE_TYPES = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
 
 function idOf(resource: PlannedResource, live: LiveInventory): string | undefined | null {
@@ -45,7 +48,9 @@ function idOf(resource: PlannedResource, live: LiveInventory): string | undefine
     if (!live.docker.has(resource.name)) return null;
     return resource.type === "docker:index/volume:Volume" ? String(resource.inputs.name) : ID_PLACEHOLDER;
   }
-  if (resource.type === LXC_TYPE) return live.lxcs.has(resource.name) ? `${String(resource.inputs.nodeName)}/${String(resource.inputs.vmId)}` : null;
+  const guests = resource.type === LXC_TYPE ? live.lxcs : resource.type === VM_TYPE ? live.vms : undefined;
+  // The provider's import id of a guest: `<node>/<vmid>`.
+  if (guests) return guests.has(resource.name) ? `${String(resource.inputs.nodeName)}/${String(resource.inputs.vmId)}` : null;
   if (ZONE_TYPES.has(resource.type)) return live.existingZoneId ?? ID_PLACEHOLDER;
   return null;
 }
@@ -110,7 +115,8 @@ type RawStack = Declared & { name: string; host: string; volumes?: Record<string
 /**
  * What runs today, from the stack file's `homeops:` config: every Docker stack, volume and
  * network the file declares, except those whose deviation says the estate lacks them
- * (`stack`, `network`: see `npm run adopt -- --check`); every LXC; the zone's id if given.
+ * (`stack`, `network`: see `npm run adopt -- --check`); every LXC and VM of
+ * homeops:proxmoxContainers and homeops:proxmoxVms; the zone's id if given.
  */
 export function liveInventoryOf(config: Record<string, unknown>): LiveInventory {
   const hosts = (config.dockerHosts ?? {}) as Record<string, { networks?: Record<string, Declared> }>;
@@ -129,5 +135,10 @@ export function liveInventoryOf(config: Record<string, unknown>): LiveInventory 
     ]),
   ]);
   const dns = (config.dns ?? {}) as { existingZoneId?: string };
-  return { docker, lxcs: new Set(Object.keys((config.proxmoxContainers ?? {}) as object)), existingZoneId: dns.existingZoneId };
+  return {
+    docker,
+    lxcs: new Set(Object.keys((config.proxmoxContainers ?? {}) as object)),
+    vms: new Set(Object.keys((config.proxmoxVms ?? {}) as object)),
+    existingZoneId: dns.existingZoneId,
+  };
 }

@@ -2,6 +2,7 @@ import type { DockerHostSpec, DockerStackSpec } from "../../config/docker";
 import { ConfigError } from "../../config/errors";
 import { CONFIG_NAMESPACE, parseConfigValue } from "../../config/load";
 import { platformPolicyAllowances } from "../../config/platform";
+import { guestMemoryMb } from "../../config/proxmox";
 import { stackConfigValidators } from "../../config/stacks";
 import type { DockerDeclarations, PackConfig } from "../../policy/config";
 import { readOfflineConfig } from "./stackConfig";
@@ -10,7 +11,7 @@ import { readOfflineConfig } from "./stackConfig";
 export interface PolicyInventory {
   dockerHosts: Record<string, DockerHostSpec>;
   dockerStacks: DockerStackSpec[];
-  proxmox?: { nodes: Record<string, { memoryMb: number }> };
+  proxmox?: { nodes: Record<string, { memoryMb: number; zfsArcMaxMb?: number }> };
   platform?: Parameters<typeof platformPolicyAllowances>[0];
 }
 
@@ -59,7 +60,7 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
     "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
     "docker-image-digest-pinned": { declared, hosts: hosts.filter(([, host]) => host.requireImageDigests).map(([name]) => name) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
-    "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, node.memoryMb])) },
+    "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, guestMemoryMb(node)])) },
     "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed, allowances?.hostNetwork),
     "docker-socket-mount-allowed": containersAllowed((host) => host.dockerSocketAllowed),
     "kubernetes-workload-namespace-default-deny": {
