@@ -15,9 +15,9 @@ import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { secretPlaceholder } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
-import { ROOT } from "../support/stackConfig";
 import { CUSTOM_PLATFORM } from "./customPlatform";
 import { planIndex } from "./recordProgram";
+import { TALOS_EXAMPLE_FILE } from "../homelab-compute/talosExample";
 
 let stackFile: string;
 let plan: Plan;
@@ -25,7 +25,8 @@ let index: ReturnType<typeof planIndex>;
 let report: PolicyReport;
 
 beforeAll(async () => {
-  const settings = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8"));
+  // A cluster of the program's own (the Talos-on-Proxmox example), whose CNI the platform installs.
+  const settings = parse(readFileSync(TALOS_EXAMPLE_FILE, "utf8"));
   settings.config["homeops:platform"] = CUSTOM_PLATFORM;
   stackFile = join(mkdtempSync(join(tmpdir(), "homeops-custom-platform-")), "Pulumi.homelab.yaml");
   writeFileSync(stackFile, stringify(settings));
