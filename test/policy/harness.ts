@@ -29,8 +29,7 @@ export function viewOf(resource: PlannedResource): ResourceView {
   return { type: resource.type, name: resource.name, urn: resource.urn, props: resource.inputs };
 }
 
-export const CONTAINER = "docker:index/container:Container";
-export const NETWORK = "docker:index/network:Network";
+export { CONTAINER_TYPE as CONTAINER, NETWORK_TYPE as NETWORK } from "../../policy/docker-inputs";
 
 export function labels(entries: Record<string, string>): { label: string; value: string }[] {
   return Object.entries(entries).map(([label, value]) => ({ label, value }));

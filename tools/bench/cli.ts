@@ -23,6 +23,7 @@ import { CONFIG_NAMESPACE } from "../../config/load";
 import { stackConfigValidators } from "../../config/stacks";
 import { readOfflineConfig } from "../plan/stackConfig";
 import type { Plan } from "../../policy/contract/plan";
+import { CONTAINER_TYPE } from "../../policy/docker-inputs";
 import { compareWithProcedure, containerDependencies, declaredNeeds, ORIGINAL_VPS_PROCEDURE } from "./deployProcedure";
 import { scaleDockerInventory, scaleHomelab, type ScaledInventory, type StackSettings } from "./scaleInventory";
 import { median, renderTable, type Cell } from "./table";
@@ -178,7 +179,7 @@ async function previewCost(settings: Settings, work: string): Promise<Map<string
 /** §2: the whole pack's rate on a replicated estate; the reachability policy's growth. */
 async function policyRates(settings: Settings, plans: Map<string, Plan>, work: string): Promise<void> {
   // A Docker estate as the program registers it: the VPS's plan, else any plan with containers.
-  const withContainers = [...plans].filter(([, plan]) => plan.resources.some((resource) => resource.type === "docker:index/container:Container"));
+  const withContainers = [...plans].filter(([, plan]) => plan.resources.some((resource) => resource.type === CONTAINER_TYPE));
   const dockerStack = withContainers.find(([stack]) => stack === "vps") ?? withContainers[0];
   const rows: Cell[][] = [];
   const rate = dockerStack && {

@@ -6,6 +6,7 @@
  */
 import { namespaceOwner } from "../../policy/contract/docker";
 import type { PlannedResource } from "../../policy/contract/plan";
+import { CONTAINER_TYPE } from "../../policy/docker-inputs";
 import { waitEdges, type EdgeKind } from "./criticalPath";
 
 export interface ProcedureStep {
@@ -14,7 +15,6 @@ export interface ProcedureStep {
   stacks: string[];
 }
 
-const CONTAINER = "docker:index/container:Container";
 const STACK_COMPONENT = "homeops:docker:Stack";
 
 /**
@@ -35,7 +35,7 @@ function stackOf(resources: readonly PlannedResource[]): Map<string, string> {
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const stacks = new Map<string, string>();
   for (const resource of resources) {
-    if (resource.type !== CONTAINER) continue;
+    if (resource.type !== CONTAINER_TYPE) continue;
     const parent = byUrn.get(resource.parent);
     if (parent?.type === STACK_COMPONENT) stacks.set(resource.urn, parent.name);
   }
@@ -48,7 +48,7 @@ function containerWaits(resources: readonly PlannedResource[]): Map<string, Set<
   for (const edge of waitEdges(resources)) {
     if (edge.kind === "data" || edge.kind === "explicit") edges.set(edge.from, [...(edges.get(edge.from) ?? []), edge.to]);
   }
-  const containers = new Set(resources.filter((resource) => resource.type === CONTAINER).map((resource) => resource.urn));
+  const containers = new Set(resources.filter((resource) => resource.type === CONTAINER_TYPE).map((resource) => resource.urn));
   const waits = new Map<string, Set<string>>();
   for (const start of containers) {
     const seen = new Set<string>();
@@ -117,7 +117,7 @@ export function containerDependencies(resources: readonly PlannedResource[], dec
   for (const edge of waitEdges(resources)) {
     const from = byUrn.get(edge.from)!;
     const to = byUrn.get(edge.to)!;
-    if (from.type !== CONTAINER || to.type !== CONTAINER) continue;
+    if (from.type !== CONTAINER_TYPE || to.type !== CONTAINER_TYPE) continue;
     const host = hostOf(from);
     const container = String(from.inputs.name ?? from.name);
     const waitsOn = String(to.inputs.name ?? to.name);

@@ -6,6 +6,7 @@
 import { joinNamespace } from "../../policy/contract/docker";
 import { LABELS, TRUST_ZONES } from "../../policy/contract/labels";
 import type { PackConfig } from "../../policy/config";
+import { CONTAINER_TYPE } from "../../policy/docker-inputs";
 import type { ResourceView } from "../../policy/resource-view";
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
@@ -96,8 +97,6 @@ export interface SyntheticHost {
   /** Network attachments, counting those a container shares through another's namespace. */
   memberships: number;
 }
-
-const CONTAINER_TYPE = "docker:index/container:Container";
 
 /**
  * One block of ten containers: zone, networks (local to the block: a, b, c; `shared` is one
