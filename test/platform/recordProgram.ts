@@ -32,6 +32,11 @@ export function planIndex(resources: PlannedResource[]) {
       if (!found) throw new Error(`no ${type} named ${name} in the plan`);
       return found;
     },
+    byUrn: (urn: string) => {
+      const found = resources.find((resource) => resource.urn === urn);
+      if (!found) throw new Error(`no resource ${urn} in the plan`);
+      return found;
+    },
     urnsOf,
     /** Whether `resource` waits for `target` (all of it, when it is a component). */
     waitsFor: (resource: PlannedResource, target: PlannedResource) => {

@@ -1,20 +1,23 @@
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
+import { planIndex } from "../platform/recordProgram";
 import { stackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 
 let plan: Plan;
+let index: ReturnType<typeof planIndex>;
 beforeAll(async () => {
   ({ plan } = await stackPreview("vps"));
+  index = planIndex(plan.resources);
 });
 
-const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
+const ofType = (type: string) => index.ofType(type);
+const byUrn = (urn: string) => index.byUrn(urn);
 const containers = () => ofType("docker:index/container:Container");
 const container = (name: string) => {
   const found = containers().find((resource) => resource.inputs.name === name);
   if (!found) throw new Error(`no container ${name} in the plan`);
   return found;
 };
-const byUrn = (urn: string) => plan.resources.find((resource) => resource.urn === urn)!;
 // The spec calls the VPS Alloy container by its service name; compose names it (the estate).
 const ALLOY = "racknerd-aegis-alloy-alloy-1";
 const planName = (specName: string) => (specName === "alloy" || specName === "racknerd-aegis-alloy" ? ALLOY : specName);
