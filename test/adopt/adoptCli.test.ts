@@ -1,10 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { spawnTool, tempDir } from "../support/runCli";
+import { adoptCommand } from "../../tools/adopt/cli";
+import { runCommand, spawnTool, STACK_FRAME, tempDir } from "../support/runCli";
 
 const ESTATE = "test/references/estate";
-const adopt = (...args: string[]) => spawnTool("tools/adopt/cli.ts", args);
+const adopt = (...args: string[]) => runCommand(adoptCommand, args);
 
 describe("npm run adopt", () => {
   it("prints one stack entry for a compose file, networks as a comment", async () => {
@@ -42,7 +43,17 @@ describe("npm run adopt", () => {
     const run = await adopt(file(dir), "--host", "h", "--stack", "s", "--root", dir);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(message);
-    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it("as a process: the entries on stdout, what it cannot map on stderr, exit 1; the same as the command in-process", async () => {
+    const args = ["--komodo", `${ESTATE}/docker/komodo-resources/stacks-komodo.toml`, "--root", ESTATE];
+    const run = await spawnTool("tools/adopt/cli.ts", args);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("unmapped: test/references/estate/docker/stacks/komodo/core/compose.yaml: services.core.image: uses ${KOMODO_VERSION}");
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    const inProcess = await adopt(...args);
+    expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: inProcess.stdout, stderr: inProcess.stderr });
   });
 });
 

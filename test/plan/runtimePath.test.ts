@@ -4,7 +4,8 @@
  * `@pulumi/pulumi/cmd/run` with `--monitor`, `--engine`, `--project`, `--stack`, `--dry-run` and
  * the entry point `.`, the stack's configuration in `PULUMI_CONFIG`/`PULUMI_CONFIG_SECRET_KEYS`,
  * and Pulumi.yaml's runtime options, against a stand-in engine and resource monitor speaking
- * `@pulumi/pulumi`'s protos. Its registrations must be the offline plan's. One run per stack.
+ * `@pulumi/pulumi`'s protos. Its registrations must be the offline plan's (this test run's
+ * shared offline preview, test/support/previews.ts). One run per stack.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -15,7 +16,7 @@ import { CONFIG_NAMESPACE } from "../../config/load";
 import { offlineMocks } from "../../tools/plan/mocks";
 import { cliConfigEnvironment, readOfflineConfig } from "../../tools/plan/stackConfig";
 import type { Plan } from "../../policy/contract/plan";
-import { spawnTool } from "../support/runCli";
+import { stackPreview } from "../support/previews";
 import { startStandInDeployment, type EngineLog, type Registration } from "../support/standInEngine";
 import { ROOT } from "../support/stackConfig";
 
@@ -68,12 +69,7 @@ beforeAll(async () => {
       const config = readOfflineConfig(join(ROOT, `Pulumi.${stack}.yaml`), CONFIG_NAMESPACE);
       runs[stack] = await runProgram(ROOT, stack, cliConfigEnvironment(config));
     })(),
-    (async () => {
-      const file = join(dir, `${stack}.json`);
-      const run = await spawnTool("tools/plan/cli.ts", [stack, "--json", file], { timeoutMs: 280_000 });
-      if (run.status !== 0) throw new Error(`npm run plan -- ${stack} failed (${run.status}):\n${run.stderr}`);
-      plans[stack] = JSON.parse(readFileSync(file, "utf8")) as Plan;
-    })(),
+    (async () => void (plans[stack] = (await stackPreview(stack)).plan))(),
   ]));
 }, 300_000);
 

@@ -6,6 +6,9 @@
  * estate and lists the declared deviations (exit 1 on any undeclared difference).
  * A compose field the program cannot express is listed with its file and path and makes the
  * exit code 1 unless `--allow-unmapped`.
+ *
+ * `adoptCommand` is the whole command, callable in-process (the tests run it so); the
+ * process around it only passes argv and sets the exit code.
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -14,6 +17,7 @@ import { Document, isScalar, visit } from "yaml";
 import { ComposeError, type Adopted } from "./compose";
 import { adoptFile, adoptKomodoFile, EstateError } from "./estate";
 import { checkStackFile, DEFAULT_ESTATE_ROOT, renderCheck } from "./check";
+import type { Output } from "../plan/cli";
 
 const USAGE = [
   "usage: npm run adopt -- <compose.yaml> --host <docker host> --stack <Komodo stack name> [--root <repo root>] [--allow-unmapped]",
@@ -46,7 +50,7 @@ export function render(adopted: Adopted[]): string {
   return document.toString({ lineWidth: 0 });
 }
 
-function main(argv: string[]): number {
+function main(argv: string[], console: Output): number {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -67,15 +71,16 @@ function main(argv: string[]): number {
   }
   let adopted: Adopted[];
   if (values.komodo) {
-    if (positionals.length > 0 || !values.root) return usage();
+    if (positionals.length > 0 || !values.root) return usage(console);
     adopted = adoptKomodoFile(values.komodo, values.root);
   } else {
-    if (positionals.length !== 1 || !values.host || !values.stack) return usage();
+    if (positionals.length !== 1 || !values.host || !values.stack) return usage(console);
     const root = values.root ?? findRoot(dirname(positionals[0]));
     if (!root) throw new EstateError(`${positionals[0]}: no repository root above it (docker/komodo-resources or .git): pass --root`);
     adopted = [adoptFile({ composePath: positionals[0], root, host: values.host, stack: values.stack })];
   }
-  process.stdout.write(render(adopted));
+  // The rendered YAML ends in a newline, which `log` adds.
+  console.log(render(adopted).replace(/\n$/, ""));
   const unmapped = adopted.flatMap((one) => one.unmapped);
   for (const item of unmapped) console.error(`unmapped: ${item.file}: ${item.path}: ${item.reason}`);
   if (unmapped.length > 0 && !values["allow-unmapped"]) {
@@ -85,17 +90,23 @@ function main(argv: string[]): number {
   return 0;
 }
 
-function usage(): number {
+function usage(console: Output): number {
   console.error(USAGE);
   return 2;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  // Bad input is reported by its file and path, never with a stack trace.
-  if (error instanceof ComposeError || error instanceof EstateError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-    console.error(`error: ${(error as Error).message}`);
-    process.exitCode = 1;
-  } else throw error;
+/** `npm run adopt -- <argv>`: prints to `output`, returns the exit code. */
+export async function adoptCommand(argv: string[], output: Output = console): Promise<number> {
+  try {
+    return main(argv, output);
+  } catch (error) {
+    // Bad input is reported by its file and path, never with a stack trace.
+    if (error instanceof ComposeError || error instanceof EstateError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      output.error(`error: ${(error as Error).message}`);
+      return 1;
+    }
+    throw error;
+  }
 }
+
+if (require.main === module) adoptCommand(process.argv.slice(2)).then((code) => (process.exitCode = code));
