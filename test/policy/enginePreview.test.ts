@@ -3,10 +3,11 @@
  * planned state, with every attribute its provider computes unknown (the plan's `outputs`),
  * and no mandatory verdict may hinge on one of them. Then the pack itself, started as the
  * CLI's plugin starts it and driven over gRPC with `@pulumi/pulumi`'s analyzer protos, gives the
- * same verdicts as the offline evaluation and `npm run policy -- check`. Both stacks' offline
- * plans are made once, by the CLI a user runs, and the pack is started once.
+ * same verdicts as the offline evaluation and `npm run policy -- check` (its command function,
+ * in-process: test/policy/cli.test.ts runs it as a process). Both stacks' offline plans are
+ * this test run's shared previews (test/support/previews.ts), and the pack is started once.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { status as grpcStatus, type ServiceError } from "@grpc/grpc-js";
@@ -21,7 +22,9 @@ import { CONFIG_NAMESPACE } from "../../config/load";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
 import { UNKNOWN_PLACEHOLDER, type Plan, type PlannedResource } from "../../policy/contract/plan";
-import { spawnTool } from "../support/runCli";
+import { policyCommand } from "../../policy/cli";
+import { stackPreview } from "../support/previews";
+import { runCommand } from "../support/runCli";
 import { grpcAnalyzer, introduce, startPolicyPack, unary, type PackStack, type RunningPack } from "../support/policyPack";
 import { startStandInEngine } from "../support/standInEngine";
 import { ROOT } from "../support/stackConfig";
@@ -40,12 +43,7 @@ const evaluated = (stack: Stack, plan: Plan = plans[stack]) => {
 };
 
 beforeAll(async () => {
-  await Promise.all(STACKS.map(async (stack) => {
-    const file = join(dir, `${stack}.json`);
-    const run = await spawnTool("tools/plan/cli.ts", [stack, "--json", file]);
-    if (run.status !== 0) throw new Error(`npm run plan -- ${stack} failed:\n${run.stdout}\n${run.stderr}`);
-    plans[stack] = JSON.parse(readFileSync(file, "utf8")) as Plan;
-  }));
+  await Promise.all(STACKS.map(async (stack) => void (plans[stack] = (await stackPreview(stack)).plan)));
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -202,7 +200,7 @@ describe("the pack over gRPC, started as the CLI starts it", () => {
     writeFileSync(invalidFile, JSON.stringify(INVALID_CONFIG));
     const check = async (stack: Stack) => {
       const mine = files.filter((file) => file.stack === stack);
-      const run = await spawnTool("policy/cli.ts", ["check", "--json", "--config", configFile(stack), ...mine.map((file) => file.file)]);
+      const run = await runCommand(policyCommand, ["check", "--json", "--config", configFile(stack), ...mine.map((file) => file.file)]);
       const output = JSON.parse(run.stdout) as { violations: (PolicyViolation & { source: string })[] };
       for (const file of mine) checked[file.name] = output.violations.filter((violation) => violation.source === file.file);
     };
@@ -210,7 +208,7 @@ describe("the pack over gRPC, started as the CLI starts it", () => {
       startPolicyPack(join(ROOT, "policy"), engine.address, packStack("vps")),
       check("vps"),
       check("homelab"),
-      spawnTool("policy/cli.ts", ["check", "--config", invalidFile, files[0].file]).then((run) => (invalidConfigCheck = run)),
+      runCommand(policyCommand, ["check", "--config", invalidFile, files[0].file]).then((run) => (invalidConfigCheck = run)),
     ]);
     pack = running;
     const introduced = await introduce(pack.client, packStack("vps"));

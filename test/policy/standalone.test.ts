@@ -45,7 +45,7 @@ describe("what `pulumi policy publish` would upload", () => {
 });
 
 test("a copy of the uploaded files, with only the pack's dependencies, starts under Pulumi's runner and answers GetAnalyzerInfo", async () => {
-  const dir = standalonePack();
+  const dir = standalonePack(files);
   expect(realpathSync(dir)).not.toContain(realpathSync(ROOT));
   // As the analyzer plugin starts it: its folder as working directory, the engine's address and the folder.
   const stack = { organization: "organization", project: "homeops", stack: "vps", config: {}, secretKeys: [] };

@@ -29,10 +29,10 @@ export function packedFiles(): string[] {
   return listing[0].files.map((file) => file.path).sort();
 }
 
-/** A fresh directory holding the published pack and only its declared dependencies. */
-export function standalonePack(): string {
+/** A fresh directory holding the published pack (`files`, as packedFiles lists them) and only its declared dependencies. */
+export function standalonePack(files = packedFiles()): string {
   const dir = mkdtempSync(join(tmpdir(), "homeops-pack-"));
-  for (const file of packedFiles()) {
+  for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(join(POLICY_DIR, file), join(dir, file));
   }
