@@ -99,7 +99,7 @@ export const STACK_TRACES_VARIABLE = "HOMEOPS_PLAN_STACK_TRACES";
  * and tsx source-maps each one: half the offline preview's time (`npm run bench`). Errors
  * are reported by their message, so the traces are switched off unless asked for.
  */
-async function withoutStackCapture(run: () => Promise<void>): Promise<void> {
+export async function withoutStackCapture(run: () => Promise<void>): Promise<void> {
   if (process.env[STACK_TRACES_VARIABLE] === "1") return run();
   const limit = Error.stackTraceLimit;
   const sourceMaps = process.sourceMapsEnabled;
