@@ -5,8 +5,8 @@
  * platform-specific binary that a registry mirror may lack.
  *
  * Two projects (README, "Tests"): `in-process` is `npm test`, the edit-test loop; `processes`
- * (`npm run test:processes`) holds the files whose point is a process boundary, each of which
- * starts Node processes of its own. `npm run test:all` (and `.ci/run`) runs both in one jest run.
+ * (`npm run test:processes`) holds the files whose point is a process boundary: `npm test`
+ * starts no process of a tool. `npm run test:all` (and `.ci/run`) runs both in one jest run.
  */
 
 /** Test files that exist to cross a process boundary (each one's header says which). */
@@ -23,6 +23,10 @@ const PROCESS_SUITES = [
   "test/safety/determinism.test.ts",
   // `npm run up-sim -- --fail`: what reaches stderr when a create fails.
   "test/safety/failure.test.ts",
+  // Each tool as a process: exit codes, stdout and stderr, stdin, the environment.
+  "test/tools/processes.test.ts",
+  // A program whose referenced stack lacks an output: what the user's process prints.
+  "test/dns/vpsStackReference.test.ts",
 ];
 
 const shared = {

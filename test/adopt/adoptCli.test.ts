@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { adoptCommand } from "../../tools/adopt/cli";
-import { runCommand, spawnTool, STACK_FRAME, tempDir } from "../support/runCli";
+import { runCommand, STACK_FRAME, tempDir } from "../support/runCli";
 
 const ESTATE = "test/references/estate";
 const adopt = (...args: string[]) => runCommand(adoptCommand, args);
@@ -44,16 +44,6 @@ describe("npm run adopt", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(STACK_FRAME);
-  });
-
-  it("as a process: the entries on stdout, what it cannot map on stderr, exit 1; the same as the command in-process", async () => {
-    const args = ["--komodo", `${ESTATE}/docker/komodo-resources/stacks-komodo.toml`, "--root", ESTATE];
-    const run = await spawnTool("tools/adopt/cli.ts", args);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("unmapped: test/references/estate/docker/stacks/komodo/core/compose.yaml: services.core.image: uses ${KOMODO_VERSION}");
-    expect(run.stderr).not.toMatch(STACK_FRAME);
-    const inProcess = await adopt(...args);
-    expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: inProcess.stdout, stderr: inProcess.stderr });
   });
 });
 

@@ -1,13 +1,14 @@
 /**
  * docs/<stack>.md are generated from the code; regenerating them from a fresh offline
  * preview (this run's shared one, test/support/previews.ts) must give the committed files,
- * so the architecture documents cannot drift again. `npm run diagrams` runs as a process once.
+ * so the architecture documents cannot drift again. `npm run diagrams` as a process:
+ * test/tools/processes.test.ts.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagramsCommand } from "../../tools/diagrams/cli";
 import { stackPreview } from "../support/previews";
-import { runCommand, spawnTool, STACK_FRAME, tempDir, type CliRun } from "../support/runCli";
+import { runCommand, tempDir, type CliRun } from "../support/runCli";
 import { ROOT } from "../support/stackConfig";
 
 const DOCS = join(ROOT, "docs");
@@ -26,13 +27,6 @@ test("regenerating writes one document per stack", () => {
   expect({ status: run.status, stderr: run.status === 0 ? "" : run.stderr }).toEqual({ status: 0, stderr: "" });
   expect(readdirSync(fresh).sort()).toEqual(stacks.map((stack) => `${stack}.md`).sort());
   expect(run.stdout).toBe([...stacks].sort().map((stack) => `wrote ${join(fresh, `${stack}.md`)}\n`).join(""));
-});
-
-test("as a process: a stack without a composition is its message on stderr, exit 1, no stack trace", async () => {
-  const refused = await spawnTool("tools/diagrams/cli.ts", ["staging", "--out", tempDir()]);
-  expect(refused.status).toBe(1);
-  expect(refused.stderr).toContain('error: No composition for stack "staging"');
-  expect(refused.stderr).not.toMatch(STACK_FRAME);
 });
 
 /** Where two texts first differ, to point the reader at the change. */

@@ -64,7 +64,8 @@ const pulumiJobs = jobs.filter((entry) => pulumiStepOf(entry) !== undefined);
 const runs = ({ job }: JobIn, command: RegExp) => job.steps.some((step) => command.test(step.run ?? ""));
 // Jobs that only derive the pack's configuration with the plan tool are not offline previews.
 const offlinePreviewJobs = jobs.filter((entry) => runs(entry, /npm run (--silent )?plan -- (?!.*--policy-config)/));
-const testJobs = jobs.filter((entry) => runs(entry, /^npm test$/m));
+// CI runs every test: both jest projects (jest.config.js), not only `npm test`.
+const testJobs = jobs.filter((entry) => runs(entry, /^npm run test:all$/m));
 const groupOf = ({ job }: JobIn) => (typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group ?? "");
 const commandOf = (entry: JobIn) => pulumiStepOf(entry)?.with?.command;
 const updateJobs = pulumiJobs.filter((entry) => commandOf(entry) !== "preview");
@@ -216,7 +217,7 @@ test("the tests on GitHub run on the repository alone, for forks too", () => {
   expect(checkouts).toHaveLength(1);
   expect(checkouts[0]).not.toHaveProperty("repository");
   expect(checkouts[0]).not.toHaveProperty("path");
-  expect(job.steps.flatMap((step) => step.run ?? [])).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run typecheck", "npm test"]));
+  expect(job.steps.flatMap((step) => step.run ?? [])).toEqual(expect.arrayContaining(["npm ci --no-audit --no-fund", "npm run typecheck", "npm run test:all"]));
   for (const ci of [entry, ...offlinePreviewJobs]) {
     expect({ job: describeJob(ci), triggers: triggersOf(ci.workflow), if: ci.job.if }).toEqual({ job: describeJob(ci), triggers: expect.arrayContaining(["pull_request"]), if: undefined });
   }

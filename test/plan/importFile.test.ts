@@ -1,11 +1,8 @@
-import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf, type ImportFile } from "../../tools/plan/importFile";
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { readHomeopsSettings } from "../../tools/plan/stackConfig";
 import { plannedResource, type Plan } from "../../policy/contract/plan";
-import { tempDir } from "../support/runCli";
+import { stackPreview } from "../support/previews";
 import { ROOT } from "../support/stackConfig";
 
 const homeopsConfig = (stack: string) => readHomeopsSettings(join(ROOT, `Pulumi.${stack}.yaml`));
@@ -31,7 +28,7 @@ function expectDocumentedShape(file: ImportFile, plan: Plan) {
 describe("the bulk import file", () => {
   let vps: Plan;
   beforeAll(async () => {
-    vps = await runOfflinePreview({ stack: "vps" });
+    vps = (await stackPreview("vps")).plan;
   });
 
   it("has the documented shape and every live Docker resource of the VPS", () => {
@@ -65,55 +62,6 @@ describe("the bulk import file", () => {
     expect(file.resources).toEqual([
       { type: "proxmoxve:index/containerLegacy:ContainerLegacy", name: "komodo", id: "pve1/200", provider: "proxmoxve:pve" },
       { type: "aws:route53/zone:Zone", name: "sharmamohit.com", id: "Z123" },
-    ]);
-  });
-});
-
-describe("npm run import-ids", () => {
-  it("fills container and network ids from docker inspect over the provider's ssh, and lists what it did not find", () => {
-    const dir = tempDir();
-    // A fake ssh on PATH: logs its arguments and answers like docker inspect on the VPS.
-    writeFileSync(
-      join(dir, "ssh"),
-      `#!/bin/sh
-echo "$@" >> "${join(dir, "ssh.log")}"
-case "$*" in
-  *"container inspect"*) echo "/lldap 1111"; echo "/pocketid 2222"; echo "Error: No such container: gone" >&2; exit 1 ;;
-  *"network inspect"*) echo "pangolin-internal 3333" ;;
-esac
-`,
-    );
-    chmodSync(join(dir, "ssh"), 0o755);
-    const importFile = join(dir, "import.json");
-    const placeholder = (type: string, name: string) => ({ type, name, id: ID_PLACEHOLDER, provider: "docker:racknerd-aegis" });
-    writeFileSync(
-      importFile,
-      JSON.stringify({
-        nameTable: { "docker:racknerd-aegis": "urn:provider" },
-        resources: [
-          placeholder("docker:index/container:Container", "aegis-identity/lldap"),
-          placeholder("docker:index/container:Container", "aegis-identity/pocketid"),
-          placeholder("docker:index/container:Container", "aegis-gateway/gone"),
-          placeholder("docker:index/network:Network", "racknerd-aegis/pangolin-internal"),
-          { type: "docker:index/volume:Volume", name: "racknerd-aegis/v", id: "v" },
-        ],
-      }),
-    );
-    const tsx = join(ROOT, "node_modules", ".bin", "tsx");
-    const run = spawnSync(tsx, [join(ROOT, "tools/plan/importIds.ts"), importFile, "--stack", "vps"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
-      timeout: 60_000,
-    });
-    expect(run.stderr).toContain("not found: aegis-gateway/gone (no container of that name on racknerd-aegis)");
-    expect(run.status).toBe(1);
-    const filled = JSON.parse(readFileSync(importFile, "utf8")) as ImportFile;
-    expect(filled.resources.map((resource) => resource.id)).toEqual(["1111", "2222", ID_PLACEHOLDER, "3333", "v"]);
-    // The same path as the provider: the VPS's sshd on 2244 with the stack file's options.
-    expect(readFileSync(join(dir, "ssh.log"), "utf8").trim().split("\n")).toEqual([
-      "-p 2244 -o ServerAliveInterval=30 -o ConnectTimeout=15 root@23.94.73.98 docker container inspect --format '{{.Name}} {{.Id}}' lldap pocketid gone",
-      "-p 2244 -o ServerAliveInterval=30 -o ConnectTimeout=15 root@23.94.73.98 docker network inspect --format '{{.Name}} {{.Id}}' pangolin-internal",
     ]);
   });
 });

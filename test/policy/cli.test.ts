@@ -1,21 +1,16 @@
 /**
- * `npm run policy -- check`: as a process for reading stdin and the exit code, the rest
- * through its command function in-process.
+ * `npm run policy -- check` through its command function in-process; as a process (reading
+ * stdin, the exit code) in test/tools/processes.test.ts.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { policyCommand } from "../../policy/cli";
-import { runCommand, spawnTool } from "../support/runCli";
+import { runCommand } from "../support/runCli";
+import { GOOD_MANIFESTS } from "./fixtures/manifests";
 import { vpsStack, withContainerOn } from "./fixtures/vps";
 
 type Result = { code: number | null; stdout: string; stderr: string };
-
-/** The CLI in a process of its own, `stdin` piped in. */
-async function runProcess(args: string[], stdin = ""): Promise<Result> {
-  const { status, stdout, stderr } = await spawnTool("policy/cli.ts", args, { input: stdin });
-  return { code: status, stdout, stderr };
-}
 
 /** The command in this process, `stdin` as what `-` reads. */
 async function run(args: string[], stdin = ""): Promise<Result> {
@@ -37,25 +32,6 @@ const files = vpsStack().then((vps) => {
   return { vps: write("vps.json", vps.plan), broken: write("vps-broken.json", broken.plan), config: write("config.json", vps.config), resources: vps.plan.resources.length };
 });
 
-const GOOD_MANIFESTS = `
-apiVersion: v1
-kind: Namespace
-metadata: { name: monitoring }
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: monitoring }
-spec: { podSelector: {}, policyTypes: [Ingress, Egress] }
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: grafana, namespace: monitoring }
-spec:
-  template:
-    spec:
-      containers: [{ name: grafana, image: grafana, resources: { limits: { memory: 256Mi } } }]
-`;
-const BAD_POD = "apiVersion: v1\nkind: Pod\nmetadata: { name: badpod, namespace: monitoring }\nspec: { containers: [{ name: nginx, image: nginx }] }\n";
 
 describe("npm run policy -- check", () => {
   test.concurrent("a plan that passes: exit 0 and a summary", async () => {
@@ -71,15 +47,6 @@ describe("npm run policy -- check", () => {
     expect(result.code).toBe(1);
     expect(lines[0]).toMatch(/^\[mandatory\] docker-isolation-boundaries {2}aegis-identity\/lldap \(docker:index\/container:Container\): lldap \(zone identity\) is reachable over network pangolin-internal from internet-facing gerbil, pangolin-traefik/);
     expect(lines.at(-1)).toBe(`policy check: 1 violation(s), 1 mandatory, in ${resources} resource(s) from 1 input(s)`);
-  });
-
-  test.concurrent("as a process: manifests from stdin, combined with a file, with --json for machines", async () => {
-    const manifests = write("good.yaml", GOOD_MANIFESTS);
-    const result = await runProcess(["check", "--json", manifests, "-"], BAD_POD);
-    const output = JSON.parse(result.stdout);
-    expect(result.code).toBe(1);
-    expect(output.summary).toEqual({ inputs: 2, resources: 4, violations: 1, mandatory: 1, advisory: 0 });
-    expect(output.violations[0]).toMatchObject({ source: "manifests", policyName: "kubernetes-memory-limits", name: "monitoring/badpod", type: "kubernetes:core/v1:Pod" });
   });
 
   test.concurrent("clean manifests from stdin: exit 0", async () => {

@@ -24,11 +24,11 @@ export const PROCESS_TIMEOUT_MS = 300_000;
 
 /**
  * Runs a repository tool (`tools/plan/cli.ts`, ...) as a user would, in its own process,
- * without blocking the test's event loop; `input` is its stdin.
+ * without blocking the test's event loop; `input` is its stdin, `env` its environment.
  */
-export function spawnTool(script: string, args: string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function spawnTool(script: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [join(ROOT, script), ...args], { cwd: ROOT, stdio: "pipe", timeout: options.timeoutMs ?? PROCESS_TIMEOUT_MS });
+    const child = spawn(TSX, [join(ROOT, script), ...args], { cwd: ROOT, env: options.env, stdio: "pipe", timeout: options.timeoutMs ?? PROCESS_TIMEOUT_MS });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
