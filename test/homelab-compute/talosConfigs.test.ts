@@ -1,13 +1,22 @@
-/** `npm run plan -- homelab --talos-configs <dir>`: every node's machine config, valid for Talos v1.13.9. */
+/**
+ * `npm run plan -- homelab --talos-configs <dir>`: every node's machine config, valid for
+ * Talos v1.13.9. The command runs on this test run's shared previews (test/support/previews.ts).
+ */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { planCommand } from "../../tools/plan/cli";
+import { stackPreview } from "../support/previews";
 import { runCommand, tempDir } from "../support/runCli";
 import { talosSchemaValidator } from "../talos/talosSchema";
 import { TALOS_EXAMPLE_FILE } from "./talosExample";
 
-const plan = (...args: string[]) => runCommand(planCommand, args);
+const shared = async ({ stack, configFile }: { stack: string; configFile?: string }) => {
+  if (configFile) throw new Error("the shared previews are of the committed stack files");
+  const { plan, machineConfigs } = await stackPreview(stack);
+  return { plan, machineConfigs: () => machineConfigs };
+};
+const plan = (...args: string[]) => runCommand((argv, output) => planCommand(argv, output, shared), args);
 
 test("writes one file per node, all documents of which validate against the v1.13.9 schema", async () => {
   const dir = join(tempDir(), "talos");

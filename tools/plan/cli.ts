@@ -7,14 +7,15 @@
  * generated machine config as `<dir>/<node>.yaml`, and the bulk import file for
  * `pulumi import --file` of everything the stack declares that already runs.
  *
- * `planCommand` is the whole command, callable in-process (the tests run it so); the
- * process around it only passes argv and exits with its code.
+ * `planCommand` is the whole command, callable in-process (the tests run it so, some with
+ * a preview they already have); the process around it only passes argv and exits with its code.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
-import { offlineRun, STACK_TRACES_VARIABLE, stackFileOf } from "./offlinePreview";
+import type { Plan } from "../../policy/contract/plan";
+import { offlineRun, STACK_TRACES_VARIABLE, stackFileOf, type OfflinePreviewOptions } from "./offlinePreview";
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf } from "./importFile";
@@ -27,7 +28,20 @@ const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <ou
 /** Where a command prints: the console, or a capture in tests. */
 export type Output = Pick<Console, "log" | "error">;
 
-async function main(argv: string[], console: Output): Promise<number> {
+/** What the command reads of an offline preview: the plan, and each Talos node's machine config. */
+export interface PreviewRun {
+  plan: Plan;
+  machineConfigs(): Record<string, string>;
+}
+export type PreviewRunner = (options: OfflinePreviewOptions) => Promise<PreviewRun>;
+
+/** A fresh offline preview of the stack. */
+const freshPreview: PreviewRunner = async (options) => {
+  const { plan, monitor } = await offlineRun(options);
+  return { plan, machineConfigs: () => offlineMachineConfigs(monitor) };
+};
+
+async function main(argv: string[], console: Output, preview: PreviewRunner): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -40,7 +54,8 @@ async function main(argv: string[], console: Output): Promise<number> {
   const [stack] = positionals;
   console.log(`Previewing stack "${stack}" offline: Pulumi mocks stand in for every provider, nothing is contacted.\n`);
   const options = { stack, configFile: values["config-file"] };
-  const { plan, monitor } = await offlineRun(options);
+  const run = await preview(options);
+  const { plan } = run;
   const policyConfig = policyConfigForStack(stack, stackFileOf(options));
   console.log(renderTree(plan.resources).join("\n"));
   const protectedCount = plan.resources.filter((resource) => resource.protect).length;
@@ -54,7 +69,7 @@ async function main(argv: string[], console: Output): Promise<number> {
     console.log(`\nPolicy pack configuration written to ${values["policy-config"]}`);
   }
   if (values["talos-configs"]) {
-    const files = writeTalosConfigs(values["talos-configs"], offlineMachineConfigs(monitor));
+    const files = writeTalosConfigs(values["talos-configs"], run.machineConfigs());
     if (files.length === 0) throw new pulumi.RunError(`stack "${stack}" declares no Talos cluster, so there are no machine configs to write`);
     console.log(`\nTalos machine configs (from the offline stand-in PKI, not a secret) written to:\n${files.map((file) => `    ${file}`).join("\n")}`);
   }
@@ -82,14 +97,14 @@ function report(error: unknown, console: Output): number {
 // more turn of the event loop lets it arrive before the exit code is decided.
 const settled = () => new Promise((resolve) => setImmediate(resolve));
 
-/** `npm run plan -- <argv>`: prints to `output`, resolves to the exit code. */
-export async function planCommand(argv: string[], output: Output = console): Promise<number> {
+/** `npm run plan -- <argv>`: prints to `output`, resolves to the exit code; `preview` runs the stack's offline preview. */
+export async function planCommand(argv: string[], output: Output = console, preview: PreviewRunner = freshPreview): Promise<number> {
   let failure: unknown;
   // The SDK rejects several promises for one program error; report the first only.
   const remember = (error: unknown) => (failure ??= error);
   process.on("unhandledRejection", remember);
   try {
-    const code = await main(argv, output);
+    const code = await main(argv, output, preview);
     await settled();
     return failure ? report(failure, output) : code;
   } catch (error) {
