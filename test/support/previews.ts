@@ -80,26 +80,40 @@ function claim(lock: string): boolean {
 
 type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 
+let previousPreview: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the preview, one at a time in this process: the capture below patches the SDK's
+ * MockMonitor for every runtime, and a second patch over the first would be undone by the
+ * first's end.
+ */
+function runPreview(stack: string, configFile?: string): Promise<StackPreview> {
+  const result = previousPreview.then(() => capturePreview(stack, configFile));
+  previousPreview = result.catch(() => undefined);
+  return result;
+}
+
 /** Runs the preview, capturing every registration the mock monitor receives (the SDK's own MockMonitor, before the recorder wraps it). */
-async function runPreview(stack: string, configFile?: string): Promise<StackPreview> {
+async function capturePreview(stack: string, configFile?: string): Promise<StackPreview> {
   // Loaded here, so that a file reading the cache does not load the SDK and the program.
   const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as typeof import("@pulumi/pulumi/runtime/mocks");
   const { offlineRun } = require("../../tools/plan/offlinePreview") as typeof import("../../tools/plan/offlinePreview");
   const { offlineMachineConfigs } = require("../../tools/plan/talosConfigs") as typeof import("../../tools/plan/talosConfigs");
-  const registrations: Registration[] = [];
+  // By monitor: another program this process runs meanwhile (a test's own) has a monitor of its own.
+  const registrations: { monitor: MockMonitor; registration: Registration }[] = [];
   const original = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (this: MockMonitor, request: RegisterResourceRequest, callback: Callback) {
     return original.call(this, request, (error: unknown, response?: { getUrn(): string }) => {
       if (!error && response) {
         const urn = response.getUrn();
-        registrations.push({
+        registrations.push({ monitor: this, registration: {
           urn,
           type: request.getType(),
           name: request.getName(),
           secretOutputs: request.getAdditionalsecretoutputsList(),
           inputs: (request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           state: plain(this.resources.get(urn)?.state),
-        });
+        } });
       }
       callback(error, response);
     });
@@ -107,7 +121,8 @@ async function runPreview(stack: string, configFile?: string): Promise<StackPrev
   try {
     const { plan, monitor } = await offlineRun({ stack, configFile });
     const outputs = Object.fromEntries([...monitor.resources.values()].map(({ urn, state }) => [urn, plain(state)]));
-    return { plan, registrations, outputs, machineConfigs: offlineMachineConfigs(monitor) };
+    const own = registrations.filter((captured) => captured.monitor === monitor).map((captured) => captured.registration);
+    return { plan, registrations: own, outputs, machineConfigs: offlineMachineConfigs(monitor) };
   } finally {
     MockMonitor.prototype.registerResource = original;
   }
