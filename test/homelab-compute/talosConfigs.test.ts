@@ -12,8 +12,7 @@ import { talosSchemaValidator } from "../talos/talosSchema";
 import { TALOS_EXAMPLE_FILE } from "./talosExample";
 
 const shared = async ({ stack, configFile }: { stack: string; configFile?: string }) => {
-  if (configFile) throw new Error("the shared previews are of the committed stack files");
-  const { plan, machineConfigs } = await stackPreview(stack);
+  const { plan, machineConfigs } = await stackPreview(stack, configFile);
   return { plan, machineConfigs: () => machineConfigs };
 };
 const plan = (...args: string[]) => runCommand((argv, output) => planCommand(argv, output, shared), args);
