@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ipv4Address } from "./addresses";
+import { cloudflareTunnelSchema } from "./cloudflareTunnel";
 import { dnsLabel, invalid, secretRefSchema } from "./platform";
 import type { Value } from "./values";
 
@@ -66,6 +67,8 @@ export const dnsSchema = z
         apiToken: secretRefSchema,
         /** The token cert-manager solves DNS-01 with (Zone:DNS:Edit on this zone only). */
         acmeApiToken: secretRefSchema,
+        /** A Cloudflare Tunnel publishing hostnames of the zone without opening a port (README, "A Cloudflare Tunnel"). */
+        tunnel: cloudflareTunnelSchema.optional(),
       })
       .strict()
       .optional(),

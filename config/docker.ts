@@ -10,7 +10,7 @@ const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')");
 /** Docker's own rule for network names, which allows the `_` compose-era networks carry. */
-const dockerNetworkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a Docker network name (letters, digits, '_', '.', '-')");
+export const dockerNetworkName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "must be a Docker network name (letters, digits, '_', '.', '-')");
 const duration = z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, "must be a Go duration like 30s or 1m30s");
 
 /** A published port, compose style: `[ip:][external:]internal[/tcp|udp]`. */

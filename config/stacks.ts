@@ -3,6 +3,7 @@ import { checkDns } from "./checks/dns";
 import { checkDockerInventory } from "./checks/docker";
 import { checkPlatform, reservedAddresses } from "./checks/platform";
 import { checkCompute } from "./checks/proxmox";
+import { checkTunnel } from "./checks/tunnel";
 import { dnsSchema } from "./dns";
 import { dockerHostsSchema, dockerStacksSchema } from "./docker";
 import { loadStackConfig, validateStackConfig } from "./load";
@@ -57,6 +58,7 @@ function checkHomelab(config: HomelabConfig) {
     ...checkCompute(config),
     ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config), clusterCni: config.talos.cni }),
     ...checkDns(config.dns, config),
+    ...checkTunnel(config),
   ];
 }
 

@@ -5,6 +5,7 @@ import { deployContainers, deployVms } from "../components/proxmox/inventory";
 import { ProxmoxCluster, proxmoxSecretValues } from "../components/proxmox/proxmoxCluster";
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
 import { TalosCluster } from "../components/talos/talosCluster";
+import { connectorDockerStack, TUNNEL_TOKEN_SECRET } from "../config/cloudflareTunnel";
 import { dnsValues } from "../config/dns";
 import { platformValues } from "../config/platform";
 import { loadHomelabConfig } from "../config/stacks";
@@ -39,11 +40,15 @@ export function homelab() {
   const talos = config.talos;
   const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { proxmox, spec: talos }) : undefined;
 
-  // LAN Docker hosts (seed L1): six hosts over SSH, each with the shared Alloy stack.
-  const docker = deployDockerEstate(config.dockerHosts, config.dockerStacks, secrets);
-
-  // DNS: the zone and its records, and the ACME DNS-01 identities of cert-manager and the VPS Traefik.
+  // DNS: the zone and its records, the ACME DNS-01 identities of cert-manager and the VPS
+  // Traefik, and the Cloudflare Tunnel when one is declared.
   const dns = deployDnsEstate(config.dns, secrets);
+  if (dns.tunnel) secrets.addGenerated(TUNNEL_TOKEN_SECRET, dns.tunnel.token);
+
+  // LAN Docker hosts (seed L1): six hosts over SSH, each with the shared Alloy stack, and the
+  // tunnel's cloudflared when it runs on one of them.
+  const connector = connectorDockerStack(config.dns.cloudflare?.tunnel);
+  const docker = deployDockerEstate(config.dockerHosts, connector ? [...config.dockerStacks, connector] : config.dockerStacks, secrets);
 
   // Platform (seed L2): the Helm releases on the cluster, cert-manager solving DNS-01 in the zone.
   const platform = deployKubernetesPlatform(config.platform, {
@@ -64,7 +69,7 @@ export function homelab() {
     ...(cluster ? { kubeconfig: cluster.kubeconfig, talosconfig: cluster.talosconfig } : {}),
     dockerHosts: Object.keys(docker.hosts),
     platformReleases: Object.keys(platform.releases),
-    dns: { zone: config.dns.zone, zoneId: dns.zone.zoneId, nameServers: dns.zone.nameServers },
+    dns: { zone: config.dns.zone, zoneId: dns.zone.zoneId, nameServers: dns.zone.nameServers, ...(dns.tunnel ? { tunnelId: dns.tunnel.tunnelId } : {}) },
     // For the vps stack's aegis-traefik (README, "DNS"): Route53 only.
     vpsAcme: dns.vpsTraefik && {
       awsAccessKeyId: dns.vpsTraefik.accessKeyId,

@@ -44,6 +44,16 @@ export class StackSecrets extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
+  /**
+   * A secret the program makes from its resources (a tunnel's token), resolved from then on
+   * as `{generated: <name>}` like the generated passwords; a name already taken is refused.
+   */
+  addGenerated(name: string, value: pulumi.Output<string>): void {
+    const id = `generated:${name}`;
+    if (this.values.has(id)) throw new Error(`secret ${id} is declared twice`);
+    this.values.set(id, pulumi.secret(value));
+  }
+
   /** A plain value as it is; a secret reference as its secret Output. */
   resolve(value: Value): pulumi.Input<string> {
     if (!isSecretRef(value)) return value;

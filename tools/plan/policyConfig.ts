@@ -1,3 +1,4 @@
+import { connectorDockerStack, type CloudflareTunnelSpec } from "../../config/cloudflareTunnel";
 import type { DockerHostSpec, DockerStackSpec } from "../../config/docker";
 import { ConfigError } from "../../config/errors";
 import { CONFIG_NAMESPACE, parseConfigValue } from "../../config/load";
@@ -13,6 +14,8 @@ export interface PolicyInventory {
   dockerStacks: DockerStackSpec[];
   proxmox?: { nodes: Record<string, { memoryMb: number; zfsArcMaxMb?: number }> };
   platform?: Parameters<typeof platformPolicyAllowances>[0];
+  /** A Cloudflare Tunnel's cloudflared on a Docker host is one more stack there. */
+  dns?: { cloudflare?: { tunnel?: CloudflareTunnelSpec } };
 }
 
 /** What the stack file declares of each container and network, as their `homeops.*` labels carry it (policy/config.ts). */
@@ -50,7 +53,8 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
     dockerContainers: [...new Set(hosts.flatMap(([, host]) => pick(host)))].sort(),
     kubernetesWorkloads,
   });
-  const declared = dockerDeclarationsOf(inventory.dockerHosts, inventory.dockerStacks);
+  const connector = connectorDockerStack(inventory.dns?.cloudflare?.tunnel);
+  const declared = dockerDeclarationsOf(inventory.dockerHosts, connector ? [...inventory.dockerStacks, connector] : inventory.dockerStacks);
   return {
     "docker-container-trust-labels": { declared },
     "docker-management-no-published-ports": { declared },
