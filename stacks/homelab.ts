@@ -1,4 +1,5 @@
-import { deployDnsEstate } from "../components/dns/dnsEstate";
+import { CloudflareTunnel } from "../components/cloudflare-tunnel/cloudflareTunnel";
+import { deployDnsEstate, type DnsEstate } from "../components/dns/dnsEstate";
 import { deployDockerEstate } from "../components/docker-stack/dockerEstate";
 import { deployKubernetesPlatform } from "../components/kubernetes-platform/deployPlatform";
 import { deployContainers, deployVms } from "../components/proxmox/inventory";
@@ -6,7 +7,7 @@ import { ProxmoxCluster, proxmoxSecretValues } from "../components/proxmox/proxm
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
 import { TalosCluster } from "../components/talos/talosCluster";
 import { connectorDockerStack, TUNNEL_TOKEN_SECRET } from "../config/cloudflareTunnel";
-import { dnsValues } from "../config/dns";
+import { dnsValues, type DnsSpec } from "../config/dns";
 import { platformValues } from "../config/platform";
 import { loadHomelabConfig } from "../config/stacks";
 import { inventoryValues } from "./inventoryValues";
@@ -41,9 +42,10 @@ export function homelab() {
   const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { proxmox, spec: talos }) : undefined;
 
   // DNS: the zone and its records, the ACME DNS-01 identities of cert-manager and the VPS
-  // Traefik, and the Cloudflare Tunnel when one is declared.
+  // Traefik, and in Cloudflare the tunnel when one is declared (its token is a program-made secret).
   const dns = deployDnsEstate(config.dns, secrets);
-  if (dns.tunnel) secrets.addGenerated(TUNNEL_TOKEN_SECRET, dns.tunnel.token);
+  const tunnel = cloudflareTunnel(config.dns, dns);
+  if (tunnel) secrets.addGenerated(TUNNEL_TOKEN_SECRET, tunnel.token);
 
   // LAN Docker hosts (seed L1): six hosts over SSH, each with the shared Alloy stack, and the
   // tunnel's cloudflared when it runs on one of them.
@@ -69,7 +71,7 @@ export function homelab() {
     ...(cluster ? { kubeconfig: cluster.kubeconfig, talosconfig: cluster.talosconfig } : {}),
     dockerHosts: Object.keys(docker.hosts),
     platformReleases: Object.keys(platform.releases),
-    dns: { zone: config.dns.zone, zoneId: dns.zone.zoneId, nameServers: dns.zone.nameServers, ...(dns.tunnel ? { tunnelId: dns.tunnel.tunnelId } : {}) },
+    dns: { zone: config.dns.zone, zoneId: dns.zone.zoneId, nameServers: dns.zone.nameServers, ...(tunnel ? { tunnelId: tunnel.tunnelId } : {}) },
     // For the vps stack's aegis-traefik (README, "DNS"): Route53 only.
     vpsAcme: dns.vpsTraefik && {
       awsAccessKeyId: dns.vpsTraefik.accessKeyId,
@@ -77,4 +79,16 @@ export function homelab() {
       awsHostedZoneId: dns.vpsTraefik.hostedZoneId,
     },
   };
+}
+
+/** The Cloudflare Tunnel `homeops:dns.cloudflare.tunnel` declares, through the zone's Cloudflare provider. */
+function cloudflareTunnel(spec: DnsSpec, dns: DnsEstate): CloudflareTunnel | undefined {
+  const tunnel = spec.cloudflare?.tunnel;
+  // The config checks refuse a tunnel outside a Cloudflare zone.
+  if (!tunnel || dns.connection.kind !== "cloudflare") return undefined;
+  return new CloudflareTunnel(
+    tunnel.name,
+    { spec: tunnel, accountId: dns.connection.accountId, zone: spec.zone, zoneId: dns.zone.zoneId },
+    { provider: dns.connection.provider },
+  );
 }

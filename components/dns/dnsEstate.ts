@@ -2,7 +2,6 @@ import { Provider as AwsProvider } from "@pulumi/aws/provider";
 import { Provider as CloudflareProvider } from "@pulumi/cloudflare/provider";
 import * as pulumi from "@pulumi/pulumi";
 import type { DnsSpec, RecordValue } from "../../config/dns";
-import { CloudflareTunnel } from "../cloudflare-tunnel/cloudflareTunnel";
 import type { StackSecrets } from "../secrets/stackSecrets";
 import { AcmeChallengeUser } from "./acmeChallengeUser";
 import { DnsZone, type DnsConnection } from "./dnsZone";
@@ -20,14 +19,14 @@ export interface DnsEstate {
   certManager: AcmeDns01Credentials;
   /** The VPS Traefik's Route53 credentials, exported for the vps stack; Route53 only. */
   vpsTraefik?: Extract<AcmeDns01Credentials, { kind: "route53" }>;
-  /** The Cloudflare Tunnel, when `homeops:dns.cloudflare.tunnel` declares one. */
-  tunnel?: CloudflareTunnel;
+  /** The zone's DNS service and its provider (a Cloudflare Tunnel goes through it). */
+  connection: DnsConnection;
 }
 
 /**
  * The zone of the estate with its records, in the provider the configuration names, and
  * one least-privilege ACME DNS-01 identity per consumer (Route53: IAM users; Cloudflare: the
- * token the configuration gives), and in Cloudflare the tunnel the configuration declares.
+ * token the configuration gives).
  */
 export function deployDnsEstate(spec: DnsSpec, secrets: StackSecrets, opts?: pulumi.ComponentResourceOptions): DnsEstate {
   const connection = dnsConnection(spec, secrets, opts);
@@ -49,15 +48,7 @@ export function deployDnsEstate(spec: DnsSpec, secrets: StackSecrets, opts?: pul
   );
 
   if (connection.kind === "cloudflare") {
-    const settings = spec.cloudflare!;
-    const tunnel =
-      settings.tunnel &&
-      new CloudflareTunnel(
-        settings.tunnel.name,
-        { spec: settings.tunnel, accountId: settings.accountId, zone: spec.zone, zoneId: zone.zoneId },
-        { ...opts, provider: connection.provider },
-      );
-    return { zone, certManager: { kind: "cloudflare", apiToken: secrets.resolve(settings.acmeApiToken) }, tunnel };
+    return { zone, connection, certManager: { kind: "cloudflare", apiToken: secrets.resolve(spec.cloudflare!.acmeApiToken) } };
   }
   const region = spec.route53!.region;
   const identity = (name: string, consumer: string) => {
@@ -66,6 +57,7 @@ export function deployDnsEstate(spec: DnsSpec, secrets: StackSecrets, opts?: pul
   };
   return {
     zone,
+    connection,
     certManager: identity("cert-manager", "cert-manager ClusterIssuer in the homelab cluster"),
     vpsTraefik: identity("vps-traefik", "aegis-traefik on the VPS (vps stack)"),
   };
