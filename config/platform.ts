@@ -5,6 +5,7 @@ import {
   chartSourceShape,
   clusterObjectSchema,
   customReleaseSchema,
+  deviationsSchema,
   dnsLabel,
   invalid,
   kubernetesSecretSchema,
@@ -197,6 +198,8 @@ export const platformSchema = z
      * under `pulumi preview --policy-pack` these are what the pack sees.
      */
     policyAllowances: policyAllowancesSchema.default({ hostNetwork: [], unfencedWorkloads: [] }),
+    /** Whole releases and objects that differ from the running estate, by id (`release argocd/kaneo`), with the reason. */
+    deviations: deviationsSchema,
   })
   .strict();
 export type PlatformSpec = z.infer<typeof platformSchema>;

@@ -41,6 +41,7 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
     ...checkPresetRequirements(platform, installsCni),
     ...checkClusterCni(platform, context.clusterCni),
     ...(platform.loadBalancer ? checkLoadBalancer(platform.loadBalancer, platform.nodeCidr, context.reservedAddresses) : []),
+    ...checkAddressPoolObjects(platform, context.reservedAddresses),
     ...checkCustomPlatform(platform, installsCni),
     ...checkGeneratedSecrets(platform, context.generatedSecrets),
   ];
@@ -176,31 +177,51 @@ function checkClusterCni(platform: PlatformSpec, clusterCni: ClusterCni | undefi
 }
 
 function checkLoadBalancer(loadBalancer: NonNullable<PlatformSpec["loadBalancer"]>, nodeCidr: string, reserved: ReservedAddress[]): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
   const { addresses, ingressAddress } = loadBalancer;
+  const issues = checkAddressPool(addresses, `${KEY}.loadBalancer.addresses`, nodeCidr, reserved);
+  const ingress = ipv4ToNumber(ingressAddress);
+  if (!addresses.map(addressRangeBounds).some((bounds) => bounds && ingress >= bounds.first && ingress <= bounds.last)) {
+    issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${loadBalancer.poolName} (${addresses.join(", ")})` });
+  }
+  return issues;
+}
+
+/** A MetalLB IPAddressPool the stack file declares as an object is held to the same rules as the preset's pool. */
+function checkAddressPoolObjects(platform: PlatformSpec, reserved: ReservedAddress[]): ConfigIssue[] {
+  return platform.objects.flatMap((object, index) => {
+    const { manifest } = object;
+    const addresses = (manifest.spec as { addresses?: unknown } | undefined)?.addresses;
+    if (manifest.kind !== "IPAddressPool" || !manifest.apiVersion.startsWith("metallb.io/")) return [];
+    const key = `${KEY}.objects[${index}].manifest.spec.addresses`;
+    if (!Array.isArray(addresses) || !addresses.every((range): range is string => typeof range === "string")) return [{ key, message: "must be a list of address ranges (first-last or a subnet)" }];
+    return checkAddressPool(addresses, key, platform.nodeCidr, reserved);
+  });
+}
+
+/** Ranges on the nodes' segment (L2 mode answers ARP there), over no address a host holds, none overlapping another. */
+function checkAddressPool(addresses: string[], key: string, nodeCidr: string, reserved: ReservedAddress[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
   const nodes = addressRangeBounds(nodeCidr);
   const within = (address: number) => nodes !== undefined && address >= nodes.first && address <= nodes.last;
   const ranges = addresses.map((range, index) => ({ range, index, bounds: addressRangeBounds(range) }));
   for (const { range, index, bounds } of ranges) {
-    const key = `${KEY}.loadBalancer.addresses[${index}]`;
-    if (!bounds) continue; // the schema refuses it
-    // L2 mode answers ARP for pool addresses: they must be on the nodes' own segment.
-    if (!within(bounds.first) || !within(bounds.last)) issues.push({ key, message: `"${range}" is not inside the nodes' network ${nodeCidr}` });
+    const at = `${key}[${index}]`;
+    if (!bounds) {
+      issues.push({ key: at, message: `"${range}" is not an address range (first-last, first not after last, or a subnet)` });
+      continue;
+    }
+    if (!within(bounds.first) || !within(bounds.last)) issues.push({ key: at, message: `"${range}" is not inside the nodes' network ${nodeCidr}` });
     for (const { address, owner } of reserved) {
       const value = ipv4ToNumber(address);
       if (value >= bounds.first && value <= bounds.last) {
-        issues.push({ key, message: `includes ${address}, the address of ${owner}: MetalLB would hand it to a Service and both would answer ARP for it` });
+        issues.push({ key: at, message: `includes ${address}, the address of ${owner}: MetalLB would hand it to a Service and both would answer ARP for it` });
       }
     }
   }
   ranges.forEach(({ range, index, bounds }) => {
     const earlier = ranges.slice(0, index).find((other) => bounds && other.bounds && bounds.first <= other.bounds.last && other.bounds.first <= bounds.last);
-    if (earlier) issues.push({ key: `${KEY}.loadBalancer.addresses[${index}]`, message: `"${range}" overlaps "${earlier.range}" (addresses[${earlier.index}]): MetalLB refuses a pool with overlapping ranges` });
+    if (earlier) issues.push({ key: `${key}[${index}]`, message: `"${range}" overlaps "${earlier.range}" (addresses[${earlier.index}]): MetalLB refuses a pool with overlapping ranges` });
   });
-  const ingress = ipv4ToNumber(ingressAddress);
-  if (!ranges.some(({ bounds }) => bounds && ingress >= bounds.first && ingress <= bounds.last)) {
-    issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${loadBalancer.poolName} (${addresses.join(", ")})` });
-  }
   return issues;
 }
 

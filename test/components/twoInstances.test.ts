@@ -30,7 +30,7 @@ import { TalosPki } from "../../components/talos/pki";
 import { validateHomelabConfig, validateVpsConfig } from "../../config/stacks";
 import type { PlannedResource } from "../../policy/contract/plan";
 import { recordProgram } from "../platform/recordProgram";
-import { committedPlatform, committedPlatformArgs, committedSettings } from "../platform/settings";
+import { presetPlatform, presetPlatformArgs, presetSettings } from "../platform/settings";
 import { stackConfigData } from "../support/stackConfig";
 import { talosExampleConfig } from "../homelab-compute/talosExample";
 
@@ -90,12 +90,12 @@ component("homeops:proxmox:Container", (name) => {
 });
 component("homeops:talos:Pki", (name) => new TalosPki(name, { clusterName: talos.clusterName }));
 component("homeops:talos:Cluster", (name) => new TalosCluster(name, { proxmox: shared.proxmox, spec: talos }));
-component("homeops:kubernetes:Namespace", (name) => new PlatformNamespace(name, { plan: platformNamespaces(committedSettings())[0] }, { provider: shared.kubernetes }));
+component("homeops:kubernetes:Namespace", (name) => new PlatformNamespace(name, { plan: platformNamespaces(presetSettings())[0] }, { provider: shared.kubernetes }));
 component("homeops:kubernetes:HelmRelease", (name) => {
-  const source = committedPlatform().charts.metallb!;
+  const source = presetPlatform().charts.metallb!;
   new HelmRelease(name, { releaseName: "metallb", source, namespace: { existing: "kube-system" }, values: {} }, { provider: shared.kubernetes });
 });
-component("homeops:kubernetes:Platform", (name) => new KubernetesPlatform(name, committedPlatformArgs(), { provider: shared.kubernetes }));
+component("homeops:kubernetes:Platform", (name) => new KubernetesPlatform(name, presetPlatformArgs(), { provider: shared.kubernetes }));
 component("homeops:dns:Zone", (name) => {
   const records = [{ name: "www", type: "A" as const, values: [{ key: "198.51.100.1", value: "198.51.100.1" }], ttl: 300 }];
   // The same domain twice is what a public and a private (split-horizon) zone are.

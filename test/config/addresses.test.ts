@@ -1,4 +1,5 @@
 import { brokenConfig, containerIn } from "../support/stackConfig";
+import { withPresetPlatform } from "../platform/settings";
 
 type Config = Record<string, any>;
 const ADDRESS = /must be an IPv4 address like 192\.168\.11\.10$/;
@@ -19,11 +20,11 @@ describe("addresses, subnets and ports are checked as such wherever they appear"
     ["an LXC address", "homelab", (c) => (c.proxmoxContainers.komodo.network[0].ip = "192.168.11.2000"), "homeops:proxmoxContainers.komodo.network[0].ip", ADDRESS],
     ["a VM address", "homelab", (c) => (c.proxmoxVms.seaweedfs.network[0].ip = "192.168.11.1333"), "homeops:proxmoxVms.seaweedfs.network[0].ip", ADDRESS],
     ["a Talos machine address", "homelab", (c) => (c.talos.machines[0].address = "192.168.011"), "homeops:talos.machines[0].address", ADDRESS],
-    ["the nodes' network with host bits", "homelab", (c) => (c.platform.nodeCidr = "192.168.11.7/24"), "homeops:platform.nodeCidr", SUBNET],
-    ["a pool range with a bad address", "homelab", (c) => (c.platform.loadBalancer.addresses[1] = "192.168.11.90-192.168.11.300"), "homeops:platform.loadBalancer.addresses[1]", /range first-last of IPv4 addresses/],
-    ["the ingress address", "homelab", (c) => (c.platform.loadBalancer.ingressAddress = "192.168.11"), "homeops:platform.loadBalancer.ingressAddress", ADDRESS],
-    ["the object store port", "homelab", (c) => (c.platform.objectStore.endpoint = "192.168.11.50:88888"), "homeops:platform.objectStore.endpoint", /must be host:port, .* port 1-65535/],
-    ["the object store host", "homelab", (c) => (c.platform.objectStore.endpoint = "192.168.11.500:8333"), "homeops:platform.objectStore.endpoint", /must be host:port/],
+    ["the nodes' network with host bits", "homelab", (c) => (withPresetPlatform(c), c.platform.nodeCidr = "192.168.11.7/24"), "homeops:platform.nodeCidr", SUBNET],
+    ["a pool range with a bad address", "homelab", (c) => (withPresetPlatform(c), c.platform.loadBalancer.addresses[1] = "192.168.11.90-192.168.11.300"), "homeops:platform.loadBalancer.addresses[1]", /range first-last of IPv4 addresses/],
+    ["the ingress address", "homelab", (c) => (withPresetPlatform(c), c.platform.loadBalancer.ingressAddress = "192.168.11"), "homeops:platform.loadBalancer.ingressAddress", ADDRESS],
+    ["the object store port", "homelab", (c) => (withPresetPlatform(c), c.platform.objectStore.endpoint = "192.168.11.50:88888"), "homeops:platform.objectStore.endpoint", /must be host:port, .* port 1-65535/],
+    ["the object store host", "homelab", (c) => (withPresetPlatform(c), c.platform.objectStore.endpoint = "192.168.11.500:8333"), "homeops:platform.objectStore.endpoint", /must be host:port/],
     ["a VPS address given in the config", "homelab", (c) => (c.dns.vpsAddresses = { fromConfig: { "racknerd-aegis": "23.94.73.999" } }), "homeops:dns.vpsAddresses.fromConfig.racknerd-aegis", ADDRESS],
   ])("%s", (_kind, stack, mutate, key, rule) => {
     expect(brokenConfig(stack, mutate)).toContainEqual({ key, message: expect.stringMatching(rule) });
@@ -38,6 +39,6 @@ describe("addresses, subnets and ports are checked as such wherever they appear"
   });
 
   test("a DNS name as the object store host is allowed", () => {
-    expect(brokenConfig("homelab", (c) => (c.platform.objectStore.endpoint = "seaweedfs.lan:8333"))).toEqual([]);
+    expect(brokenConfig("homelab", (c) => (withPresetPlatform(c), c.platform.objectStore.endpoint = "seaweedfs.lan:8333"))).toEqual([]);
   });
 });

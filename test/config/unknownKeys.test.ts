@@ -4,6 +4,7 @@ import { loadVpsConfig } from "../../config/stacks";
 import { keyDistance, nearestKey } from "../../config/unknownKeys";
 import { talosExampleData } from "../homelab-compute/talosExample";
 import { brokenConfig, configProblems, containerIn, copy, stackConfigData } from "../support/stackConfig";
+import { withPresetPlatform } from "../platform/settings";
 
 type Config = Record<string, any>;
 
@@ -24,9 +25,9 @@ describe("an unknown key is refused at any depth, with the nearest known key", (
     ["a Proxmox secret reference key", "homelab", (c) => (c.proxmox.apiToken = { configSecret: "proxmoxApiToken", configSecrets: "x" }), "homeops:proxmox.apiToken.configSecrets", "unknown key; did you mean `configSecret`?"],
     ["an LXC feature", "homelab", (c) => (c.proxmoxContainers.komodo.features.nestng = true), "homeops:proxmoxContainers.komodo.features.nestng", "unknown key; did you mean `nesting`?"],
     ["a Talos CNI option", "homelab", (c) => (c.talos.cni = { name: "cilium", kubeProxyReplacment: true }), "homeops:talos.cni.kubeProxyReplacment", "unknown key; did you mean `kubeProxyReplacement`?"],
-    ["a platform key", "homelab", (c) => (c.platform.ingresController = c.platform.ingressController), "homeops:platform.ingresController", "unknown key; did you mean `ingressController`?"],
-    ["an object store bucket", "homelab", (c) => (c.platform.objectStore.buckets.lokiChunk = "x"), "homeops:platform.objectStore.buckets.lokiChunk", "unknown key; did you mean `lokiChunks`?"],
-    ["a chart no release has", "homelab", (c) => (c.platform.charts["cert-manger"] = c.platform.charts["cert-manager"]), "homeops:platform.charts.cert-manger", "unknown key; did you mean `cert-manager`?"],
+    ["a platform key", "homelab", (c) => (withPresetPlatform(c), c.platform.ingresController = c.platform.ingressController), "homeops:platform.ingresController", "unknown key; did you mean `ingressController`?"],
+    ["an object store bucket", "homelab", (c) => (withPresetPlatform(c), c.platform.objectStore.buckets.lokiChunk = "x"), "homeops:platform.objectStore.buckets.lokiChunk", "unknown key; did you mean `lokiChunks`?"],
+    ["a chart no release has", "homelab", (c) => (withPresetPlatform(c), c.platform.charts["cert-manger"] = c.platform.charts["cert-manager"]), "homeops:platform.charts.cert-manger", "unknown key; did you mean `cert-manager`?"],
     ["a DNS record key", "homelab", (c) => (c.dns.records[0].tll = 300), "homeops:dns.records[0].tll", "unknown key; did you mean `ttl`?"],
   ])("%s", (_kind, stack, mutate, key, message) => {
     expect(brokenConfig(stack, mutate)).toContainEqual({ key, message });

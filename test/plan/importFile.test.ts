@@ -65,3 +65,42 @@ describe("the bulk import file", () => {
     ]);
   });
 });
+
+describe("the platform's objects in the import file", () => {
+  it("imports each Namespace, Secret and object that runs by namespace/name, and none of the charts or new NetworkPolicies", () => {
+    const resource = (type: string, name: string, metadata: Record<string, string>) => plannedResource(`urn:${name}`, type, name, { metadata }, { parent: "urn:s", provider: "urn:cluster" });
+    const plan: Plan = {
+      project: "homeops",
+      stack: "homelab",
+      resources: [
+        { ...resource("pulumi:pulumi:Stack", "homeops-homelab", {}), custom: false, parent: "", provider: "" },
+        { ...resource("pulumi:providers:kubernetes", "cluster", {}), provider: "" },
+        resource("kubernetes:core/v1:Namespace", "platform/monitoring", { name: "monitoring" }),
+        resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "platform/monitoring/default-deny", { name: "default-deny", namespace: "monitoring" }),
+        resource("kubernetes:core/v1:Secret", "platform/monitoring/grafana-admin", { name: "grafana-admin", namespace: "monitoring" }),
+        resource("kubernetes:ceph.rook.io/v1:CephBlockPool", "platform/CephBlockPool/rook-ceph/ceph-blockpool", { name: "ceph-blockpool", namespace: "rook-ceph" }),
+        resource("kubernetes:storage.k8s.io/v1:StorageClass", "platform/StorageClass/ceph-block", { name: "ceph-block" }),
+        resource("kubernetes:storage.k8s.io/v1:StorageClass", "platform/StorageClass/new-class", { name: "new-class" }),
+        resource("kubernetes:helm.sh/v4:Chart", "platform/monitoring", {}),
+      ],
+    };
+    const platform = {
+      namespaces: { monitoring: {} },
+      secrets: [{ name: "grafana-admin", namespace: "monitoring" }],
+      objects: [
+        { manifest: { kind: "CephBlockPool", metadata: { name: "ceph-blockpool", namespace: "rook-ceph" } } },
+        { manifest: { kind: "StorageClass", metadata: { name: "ceph-block" } } },
+        { manifest: { kind: "StorageClass", metadata: { name: "new-class" } } },
+      ],
+      deviations: [{ field: "StorageClass new-class", reason: "not in the estate" }],
+    };
+    const { file } = importPlanFor(plan, liveInventoryOf({ platform }));
+    expect(file.resources.map(({ type, name, id }) => ({ type, name, id }))).toEqual([
+      { type: "kubernetes:core/v1:Namespace", name: "platform/monitoring", id: "monitoring" },
+      { type: "kubernetes:core/v1:Secret", name: "platform/monitoring/grafana-admin", id: "monitoring/grafana-admin" },
+      { type: "kubernetes:ceph.rook.io/v1:CephBlockPool", name: "platform/CephBlockPool/rook-ceph/ceph-blockpool", id: "rook-ceph/ceph-blockpool" },
+      { type: "kubernetes:storage.k8s.io/v1:StorageClass", name: "platform/StorageClass/ceph-block", id: "ceph-block" },
+    ]);
+  });
+});
+

@@ -6,11 +6,11 @@ import { platformReleases } from "../../components/kubernetes-platform/releases"
 import { parse } from "yaml";
 import { parseQuantity } from "../../policy/quantity";
 import { helmValuesValidator } from "./conformance";
-import { committedSettings } from "./settings";
+import { presetSettings } from "./settings";
 
-const settings = committedSettings();
+const settings = presetSettings();
 const values = (release: string) => {
-  const plan = [...platformReleases(settings), ...platformReleases(committedSettings("traefik"))].find((candidate) => candidate.step === release);
+  const plan = [...platformReleases(settings), ...platformReleases(presetSettings("traefik"))].find((candidate) => candidate.step === release);
   if (!plan) throw new Error(`no release ${release}`);
   return plan.values as Record<string, any>;
 };
@@ -108,7 +108,7 @@ describe("Cilium on Talos (Talos's guide, \"Deploy Cilium CNI\")", () => {
 
   test("with Cilium replacing kube-proxy, kube-prometheus-stack neither scrapes nor alerts on kube-proxy", () => {
     expect(values("kube-prometheus-stack").kubeProxy).toEqual({ enabled: false });
-    const flannel = platformReleases(committedSettings(undefined, { name: "flannel" })).find((plan) => plan.step === "kube-prometheus-stack")!.values as Record<string, any>;
+    const flannel = platformReleases(presetSettings(undefined, { name: "flannel" })).find((plan) => plan.step === "kube-prometheus-stack")!.values as Record<string, any>;
     expect(flannel.kubeProxy).toEqual({ enabled: true });
   });
 });

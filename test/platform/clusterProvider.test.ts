@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { clusterProvider, externalKubeconfig } from "../../components/kubernetes-platform/deployPlatform";
 import type { StackSecrets } from "../../components/secrets/stackSecrets";
 import { ConfigError } from "../../config/errors";
-import { committedPlatform } from "./settings";
+import { presetPlatform } from "./settings";
 
 const secrets = { resolve: (value: { configSecret: string }) => `resolved ${value.configSecret}` } as unknown as StackSecrets;
 
@@ -16,7 +16,7 @@ test("a kubeconfig config secret is read through the stack's secrets", () => {
 });
 
 test("talos without a Talos cluster in the stack is a configuration error naming the key", () => {
-  const attempt = () => clusterProvider({ ...committedPlatform(), kubeconfig: "talos" }, { secrets });
+  const attempt = () => clusterProvider({ ...presetPlatform(), kubeconfig: "talos" }, { secrets });
   expect(attempt).toThrow(ConfigError);
   expect(attempt).toThrow(/homeops:platform.kubeconfig: is talos, but this stack builds no Talos cluster/);
 });

@@ -1,12 +1,12 @@
 /**
  * A platform of custom releases only, as another homelab would write it: no Ceph, no Loki,
  * no Argo CD, but cert-manager, external-dns, Flux and an application with their namespaces,
- * values, secrets and waits. Cilium, the committed Talos cluster's CNI, is the one preset.
+ * values, secrets and waits. Cilium, the CNI of the Talos cluster of the example it is planned
+ * with (test/homelab-compute/Pulumi.talos-on-proxmox.yaml), is the one preset.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parse } from "yaml";
-import { ROOT } from "../support/stackConfig";
+import { TALOS_EXAMPLE_FILE } from "../homelab-compute/talosExample";
 
 export const CUSTOM_PLATFORM = {
   kubeconfig: "talos",
@@ -46,9 +46,9 @@ export const CUSTOM_PLATFORM = {
   policyAllowances: stackPolicyAllowances(),
 };
 
-/** The committed file's Cilium allowances: the CNI preset is the same. */
+/** The Talos-on-Proxmox example's Cilium allowances: the CNI preset is the same. */
 function stackPolicyAllowances() {
-  const committed = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8")).config["homeops:platform"].policyAllowances;
+  const committed = parse(readFileSync(TALOS_EXAMPLE_FILE, "utf8")).config["homeops:platform"].policyAllowances;
   const cilium = (name: string) => name.startsWith("kube-system/cilium");
   return {
     hostNetwork: committed.hostNetwork.filter(cilium),

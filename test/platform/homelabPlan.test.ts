@@ -70,9 +70,11 @@ describe("the Kubernetes platform", () => {
     for (const resource of plan.resources.filter((candidate) => candidate.type.startsWith("kubernetes:"))) expect(resource.provider).toBe(provider.urn);
   });
 
-  test("the spec's twelve pinned releases, and every namespace it creates behind a default deny", () => {
+  test("the estate's fourteen releases, pinned, and every namespace it creates behind a default deny", () => {
     const charts = ofType("kubernetes:helm.sh/v4:Chart");
-    expect(charts).toHaveLength(12);
+    // The estate's Flux HelmReleases and Argo CD Applications (Argo CD's release is named argocd there).
+    const estate = ["cert-manager", "metallb", "ingress-nginx", "rook-ceph", "rook-ceph-cluster", "argocd", "prometheus-operator-crds", "kube-prometheus-stack", "loki", "thanos", "tempo", "alloy", "smartctl-exporter", "newt"];
+    expect(charts.map((chart) => chart.inputs.name).sort()).toEqual(estate.sort());
     // Omni's cluster runs Talos's own CNI (homeops:talos.cni is flannel): the platform installs none.
     expect(charts.map((chart) => chart.name)).not.toContain("platform/cilium");
     expect(ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
@@ -85,13 +87,24 @@ describe("the Kubernetes platform", () => {
     }
   });
 
-  test("cert-manager's issuer solves in the zone this stack manages, with keys in a secret Secret", () => {
-    const zone = named("aws:route53/zone:Zone", "sharmamohit.com");
+  test("Rook-Ceph, cert-manager, MetalLB and the Ceph pools are protected and kept if removed from the file", () => {
+    for (const release of ["rook-ceph", "rook-ceph-cluster", "cert-manager", "metallb"]) {
+      expect({ release, ...pick(named("kubernetes:helm.sh/v4:Chart", `platform/${release}`)) }).toEqual({ release, protect: true, retainOnDelete: true });
+    }
+    for (const pool of ["CephBlockPool/rook-ceph/ceph-blockpool", "CephFilesystem/rook-ceph/ceph-filesystem", "CephObjectStore/rook-ceph/ceph-objectstore"]) {
+      const [kind] = pool.split("/");
+      expect({ pool, ...pick(named(`kubernetes:ceph.rook.io/v1:${kind}`, `platform/${pool}`)) }).toEqual({ pool, protect: true, retainOnDelete: true });
+    }
+  });
+
+  test("cert-manager's issuer is the estate's, its key in a secret Secret", () => {
     const [issuer] = plan.resources.filter((resource) => (resource.inputs as { kind?: string }).kind === "ClusterIssuer");
-    expect((issuer.inputs.spec as any).acme.solvers[0].dns01.route53.hostedZoneID).toBe(outputsOf(zone).zoneId);
-    expect(named("kubernetes:core/v1:Secret", "platform/cert-manager/acme-dns01-credentials").inputs.stringData).toBe(SECRET_PLACEHOLDER);
+    expect((issuer.inputs.spec as any).acme.solvers[0].dns01.route53).toMatchObject({ hostedZoneID: "Z20MFT717KZF32", secretAccessKeySecretRef: { name: "r53-credentials-secret", key: "secret-access-key" } });
+    expect(named("kubernetes:core/v1:Secret", "platform/cert-manager/r53-credentials-secret").inputs.stringData).toBe(SECRET_PLACEHOLDER);
   });
 });
+
+const pick = (resource: PlannedResource) => ({ protect: resource.protect, retainOnDelete: resource.retainOnDelete });
 
 describe("DNS", () => {
   test("the spec's records, the VPS's from the vps stack's outputs", () => {
@@ -124,8 +137,9 @@ test("the policy pack finds nothing on the LAN Docker hosts, the platform or DNS
 test("no config secret of these areas appears in the plan", () => {
   const { values } = readOfflineConfig(STACK_FILE, "homeops");
   const mine = [
-    "monitoringPushPassword",
-    "objectStoreSecretAccessKey",
+    "monitoringObjectStoreCredentialsLokiSecretAccessKey",
+    "monitoringThanosObjstoreSecretObjstoreYml",
+    "certManagerR53CredentialsSecretSecretAccessKey",
     "argocdOidcClientSecret",
     "clusterNewtSecret",
     "komodoCoreKomodoDbPassword",

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesPlatform } from "../../components/kubernetes-platform/kubernetesPlatform";
 import { SECRET_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
 import { planIndex, recordProgram } from "./recordProgram";
-import { committedPlatformArgs } from "./settings";
+import { presetPlatformArgs } from "./settings";
 
 let resources: PlannedResource[];
 let plan: ReturnType<typeof planIndex>;
@@ -11,7 +11,7 @@ let plan: ReturnType<typeof planIndex>;
 beforeAll(async () => {
   resources = await recordProgram(() => {
     const provider = new Provider("test-cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
-    new KubernetesPlatform("platform", committedPlatformArgs(), { provider });
+    new KubernetesPlatform("platform", presetPlatformArgs(), { provider });
   });
   plan = planIndex(resources);
 });

@@ -8,9 +8,9 @@ import {
   wildcardCertificate,
 } from "../../components/kubernetes-platform/manifests";
 import { crdValidator, kubernetesValidator } from "./conformance";
-import { committedSettings } from "./settings";
+import { presetSettings } from "./settings";
 
-const settings = committedSettings();
+const settings = presetSettings();
 
 describe("custom resources the program writes validate against their CRDs (test/references/kubernetes/crds)", () => {
   const issuerSchema = crdValidator("cert-manager.io", "clusterissuer_v1");
@@ -56,7 +56,7 @@ describe("custom resources the program writes validate against their CRDs (test/
     const certificate = wildcardCertificate(settings);
     expect(crdValidator("cert-manager.io", "certificate_v1")(certificate)).toEqual([]);
     expect(certificate).toMatchObject({ metadata: { namespace: "ingress-nginx", name: "default-tls-cert" }, spec: { secretName: "default-tls-cert", dnsNames: ["*.sharmamohit.com"] } });
-    expect(wildcardCertificate(committedSettings("traefik")).metadata.namespace).toBe("traefik");
+    expect(wildcardCertificate(presetSettings("traefik")).metadata.namespace).toBe("traefik");
   });
 
   test("MetalLB's first-pool and its L2 advertisement", () => {
@@ -94,7 +94,7 @@ describe("the push endpoints of the Docker hosts' Alloy", () => {
   test("two exact-path ingresses, valid Kubernetes objects, behind basic auth with either controller", () => {
     const validate = kubernetesValidator("io.k8s.api.networking.v1.Ingress");
     const nginx = pushEndpointIngresses(settings);
-    const traefik = pushEndpointIngresses(committedSettings("traefik"));
+    const traefik = pushEndpointIngresses(presetSettings("traefik"));
     for (const ingress of [...nginx, ...traefik]) expect(validate(ingress)).toEqual([]);
     expect(nginx.map((ingress) => [ingress.spec.rules[0].host, ingress.spec.rules[0].http.paths[0].path])).toEqual([
       ["prometheus.sharmamohit.com", "/api/v1/write"],

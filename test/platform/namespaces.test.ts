@@ -2,9 +2,9 @@ import { platformNamespaces, podSecurityLabels } from "../../components/kubernet
 import { defaultDenyPolicy, networkPolicies, type NamespaceAccess } from "../../components/kubernetes-platform/networkAccess";
 import { isDefaultDeny, selectorMatches } from "../../policy/kubernetes-network-policies";
 import { kubernetesValidator } from "./conformance";
-import { committedSettings } from "./settings";
+import { presetSettings } from "./settings";
 
-const settings = committedSettings();
+const settings = presetSettings();
 const plans = platformNamespaces(settings);
 const plan = (name: string) => plans.find((candidate) => candidate.name === name)!;
 
@@ -75,7 +75,7 @@ describe("NetworkPolicies", () => {
   });
 
   test("with Traefik, its namespace and container ports replace ingress-nginx's", () => {
-    const traefik = platformNamespaces(committedSettings("traefik"));
+    const traefik = platformNamespaces(presetSettings("traefik"));
     expect(traefik.map((namespace) => namespace.name)).toContain("traefik");
     expect(traefik.map((namespace) => namespace.name)).not.toContain("ingress-nginx");
     const web = traefik.find((namespace) => namespace.name === "traefik")!.access.ingress[0];
@@ -95,8 +95,8 @@ describe("NetworkPolicies", () => {
   });
 
   test("Prometheus scrapes kube-proxy only where it runs", () => {
-    const scrapePorts = (cni: Parameters<typeof committedSettings>[1]) =>
-      platformNamespaces(committedSettings(undefined, cni)).find((namespace) => namespace.name === "monitoring")!.access.egress.find((allow) => allow.name === "scrape-nodes")!.ports!.map((range) => range.port);
+    const scrapePorts = (cni: Parameters<typeof presetSettings>[1]) =>
+      platformNamespaces(presetSettings(undefined, cni)).find((namespace) => namespace.name === "monitoring")!.access.egress.find((allow) => allow.name === "scrape-nodes")!.ports!.map((range) => range.port);
     expect(scrapePorts({ name: "cilium", kubeProxyReplacement: true })).not.toContain(10249);
     expect(scrapePorts({ name: "cilium", kubeProxyReplacement: false })).toContain(10249);
     expect(scrapePorts({ name: "flannel" })).toContain(10249);

@@ -2,10 +2,12 @@ import { validateHomelabConfig } from "../../config/stacks";
 import { talosExampleData } from "../homelab-compute/talosExample";
 import { brokenConfig, configProblems, copy, stackConfigData } from "../support/stackConfig";
 import { CUSTOM_PLATFORM } from "./customPlatform";
+import { withPresetPlatform } from "./settings";
 
 const valid = stackConfigData("homelab");
 
-const broken = (mutate: (config: Record<string, any>) => void) => brokenConfig("homelab", mutate);
+/** The homelab with the presets' platform, changed by `mutate`. */
+const broken = (mutate: (config: Record<string, any>) => void) => brokenConfig("homelab", (config) => mutate(withPresetPlatform(config)));
 /** The platform on a Talos cluster this program builds (the example stack file), changed by `mutate`. */
 const brokenOnOwnCluster = (mutate: (config: Record<string, any>) => void) => {
   const config = copy(talosExampleData());
@@ -13,8 +15,9 @@ const brokenOnOwnCluster = (mutate: (config: Record<string, any>) => void) => {
   return configProblems("homelab", config);
 };
 
-test("the committed homelab config is valid", () => {
+test("the committed homelab config is valid, and so is it with the presets' platform", () => {
   expect(configProblems("homelab", valid)).toEqual([]);
+  expect(configProblems("homelab", withPresetPlatform(copy(valid)))).toEqual([]);
 });
 
 describe("bad platform config is refused with the key and the rule", () => {
@@ -93,6 +96,14 @@ describe("bad platform config is refused with the key and the rule", () => {
     expect(parsed({ name: "cilium" })).toEqual({ name: "cilium", kubeProxyReplacement: true });
     expect(parsed({ name: "cilium", kubeProxyReplacement: false })).toEqual({ name: "cilium", kubeProxyReplacement: false });
   });
+});
+
+test("the homelab's MetalLB pool, an object, is held to the pool's rules: the estate's range over nvr is refused", () => {
+  const problems = brokenConfig("homelab", (c) => {
+    const pool = c.platform.objects.find((object: any) => object.manifest.kind === "IPAddressPool");
+    pool.manifest.spec.addresses = ["192.168.11.88-192.168.11.98"];
+  });
+  expect(problems).toEqual([{ key: expect.stringMatching(/^homeops:platform\.objects\[\d+\]\.manifest\.spec\.addresses\[0\]$/), message: expect.stringMatching(/includes 192\.168\.11\.89, the address of Docker host nvr/) }]);
 });
 
 describe("custom releases", () => {

@@ -2,11 +2,11 @@ import { chartReference } from "../../components/kubernetes-platform/helmRelease
 import { platformReleases, platformSteps, WAVES, type Step } from "../../components/kubernetes-platform/releases";
 import { platformSettings } from "../../components/kubernetes-platform/settings";
 import { specTable } from "../support/specTables";
-import { committedPlatform, committedSettings } from "./settings";
+import { presetPlatform, presetSettings } from "./settings";
 
 const FLANNEL = { name: "flannel" } as const;
 
-const steps = platformSteps(committedSettings());
+const steps = platformSteps(presetSettings());
 const order = steps.map((step) => step.step);
 
 describe("release order", () => {
@@ -38,7 +38,7 @@ describe("release order", () => {
   });
 
   test("Cilium is the first release, in kube-system, and every other release needs it", () => {
-    const releases = platformReleases(committedSettings());
+    const releases = platformReleases(presetSettings());
     const [first, ...others] = releases;
     expect(first).toMatchObject({ step: "cilium", namespace: "kube-system", needs: [] });
     expect(others.length).toBeGreaterThan(0);
@@ -49,16 +49,16 @@ describe("release order", () => {
   });
 
   test("with Talos's Flannel, or a cluster from another kubeconfig, the platform installs no CNI", () => {
-    const flannel = platformSteps(committedSettings(undefined, FLANNEL));
+    const flannel = platformSteps(presetSettings(undefined, FLANNEL));
     expect(flannel.map((step) => step.step)).not.toContain("cilium");
     expect(flannel.find((step) => step.step === "cert-manager")!.needs).toEqual([]);
-    const external = platformSettings({ ...committedPlatform(), kubeconfig: { path: "~/.kube/config" } }, "example.com", { name: "cilium", kubeProxyReplacement: true });
+    const external = platformSettings({ ...presetPlatform(), kubeconfig: { path: "~/.kube/config" } }, "example.com", { name: "cilium", kubeProxyReplacement: true });
     expect(external.cni).toBeUndefined();
     expect(platformReleases(external).map((release) => release.step)).not.toContain("cilium");
   });
 
   test("choosing Traefik installs it instead of ingress-nginx, in the same place", () => {
-    const traefik = platformSteps(committedSettings("traefik")).map((step) => step.step);
+    const traefik = platformSteps(presetSettings("traefik")).map((step) => step.step);
     expect(traefik).toContain("traefik");
     expect(traefik).not.toContain("ingress-nginx");
     expect(traefik.indexOf("address-pool")).toBeLessThan(traefik.indexOf("traefik"));
@@ -77,12 +77,12 @@ describe("chart sources", () => {
   });
 
   test("the committed charts are the spec's, each pinned inside the spec's version line", () => {
-    const charts = committedPlatform().charts;
+    const charts = presetPlatform().charts;
     const rows = specTable("Platform Helm releases (chart, version line, repository):");
     // The spec's twelve; Cilium, the CNI, is this program's addition (homeops:talos.cni).
     expect(rows).toHaveLength(12);
     expect(charts.cilium).toMatchObject({ chart: "cilium", repository: "https://helm.cilium.io" });
-    const releases = platformReleases(committedSettings());
+    const releases = platformReleases(presetSettings());
     for (const [release, namespace, chartCell, repositoryCell] of rows) {
       const source = charts[release as keyof typeof charts];
       if (!source) throw new Error(`no chart for ${release}`);

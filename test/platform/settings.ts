@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
 import type { KubernetesPlatformArgs } from "../../components/kubernetes-platform/kubernetesPlatform";
 import { platformSettings, type PlatformSettings } from "../../components/kubernetes-platform/settings";
 import { platformSchema, type IngressController, type PlatformSpec } from "../../config/platform";
@@ -6,9 +9,18 @@ import { clusterCniSchema, type ClusterCni } from "../../config/talos";
 import { talosExampleData } from "../homelab-compute/talosExample";
 import { stackConfigData } from "../support/stackConfig";
 
-/** The committed homelab platform settings, parsed as the program parses them. */
-export function committedPlatform(): PlatformSpec {
-  return platformSchema.parse(stackConfigData("homelab").platform);
+/**
+ * The presets' platform settings as a stack file gives them (every preset installed, on a
+ * Talos cluster this program builds), raw: the homelab's platform before it took the
+ * estate's releases over.
+ */
+export function presetPlatformData(): Record<string, any> {
+  return parse(readFileSync(join(__dirname, "fixtures", "presetPlatform.yaml"), "utf8"));
+}
+
+/** The presets' platform, parsed as the program parses it. */
+export function presetPlatform(): PlatformSpec {
+  return platformSchema.parse(presetPlatformData());
 }
 
 /**
@@ -21,21 +33,20 @@ export function committedCni(): ClusterCni {
 }
 
 /**
- * The committed platform's settings on a Talos cluster this program builds (`kubeconfig: talos`),
- * so that the platform installs the cluster's CNI when `cni` (by default the example's) is
- * Cilium: what the platform does for such a cluster, which the Omni-managed homelab is not.
+ * The presets' settings on a Talos cluster this program builds, so that the platform installs
+ * the cluster's CNI when `cni` (by default the example's) is Cilium.
  */
-export function committedSettings(ingressController?: IngressController, cni: ClusterCni = committedCni()): PlatformSettings {
-  const spec: PlatformSpec = { ...committedPlatform(), kubeconfig: "talos" };
+export function presetSettings(ingressController?: IngressController, cni: ClusterCni = committedCni()): PlatformSettings {
+  const spec = presetPlatform();
   return platformSettings(ingressController ? { ...spec, ingressController } : spec, stackConfigData("homelab").domain, cni);
 }
 
-/** What the homelab stack gives its KubernetesPlatform, the credentials stand-in secrets (call it inside a program: they are Outputs). */
-export function committedPlatformArgs(): KubernetesPlatformArgs {
+/** What a stack of the presets gives its KubernetesPlatform, the credentials stand-in secrets (call it inside a program: they are Outputs). */
+export function presetPlatformArgs(): KubernetesPlatformArgs {
   const secret = (value: string) => pulumi.secret(value);
   return {
-    settings: committedSettings(),
-    charts: committedPlatform().charts,
+    settings: presetSettings(),
+    charts: presetPlatform().charts,
     credentials: {
       objectStore: { accessKeyId: secret("AKIA-TEST"), secretAccessKey: secret("s3-secret-test") },
       monitoring: { pushUsername: "alloy", pushPassword: secret("push-password-test"), grafanaAdminPassword: secret("grafana-password-test") },
@@ -44,4 +55,11 @@ export function committedPlatformArgs(): KubernetesPlatformArgs {
     },
     acme: { kind: "route53", region: "us-east-1", hostedZoneId: "ZTESTZONE", accessKeyId: secret("acme-id-test"), secretAccessKey: secret("acme-secret-test") },
   };
+}
+
+/** A homelab config (raw, as a test mutates it) with the presets' platform on its own cluster, and the generated secret the presets refer to. */
+export function withPresetPlatform(config: Record<string, any>): Record<string, any> {
+  config.platform = { ...presetPlatformData(), kubeconfig: config.platform.kubeconfig };
+  config.generatedSecrets = { ...config.generatedSecrets, "grafana-admin-password": { length: 32 } };
+  return config;
 }

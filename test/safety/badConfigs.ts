@@ -40,6 +40,13 @@ function portPair(config: Config): { first: Config; later: { key: string; spec: 
   return { first: first.spec, later };
 }
 
+/** The homelab's MetalLB address pool object: its place in homeops:platform.objects and its ranges. */
+function addressPool(config: Config): { index: number; addresses: string[] } {
+  const index = (config.platform.objects as Config[]).findIndex((object) => object.manifest.kind === "IPAddressPool");
+  if (index < 0) throw new Error("no IPAddressPool in the homelab's platform objects");
+  return { index, addresses: config.platform.objects[index].manifest.spec.addresses };
+}
+
 function broken(stack: BadConfig["stack"], mutate: (config: Config) => Omit<BadConfig, "stack" | "config" | "kind">, kind: string): BadConfig {
   const config = copy(stackConfigData(stack));
   return { kind, stack, config, ...mutate(config) };
@@ -140,24 +147,24 @@ export function badConfigs(): BadConfig[] {
       return { key: "homeops:talos.machines", rule: new RegExp(`${controlPlanes.length + 1} control planes.*etcd.*evenControlPlanesAcknowledged`) };
     }, "an even Talos control-plane count without acknowledgement"),
     broken("homelab", (c) => {
-      const [release] = Object.keys(c.platform.charts);
-      c.platform.charts[release].version = `${String(c.platform.charts[release].version).split(".").slice(0, 2).join(".")}.x`;
-      return { key: `homeops:platform.charts.${release}.version`, rule: /pin/ };
+      const [release] = Object.keys(c.platform.releases);
+      c.platform.releases[release].version = `${String(c.platform.releases[release].version).split(".").slice(0, 2).join(".")}.x`;
+      return { key: `homeops:platform.releases.${release}.version`, rule: /pin/ };
     }, "a chart version that is not pinned"),
     broken("homelab", (c) => {
       c.proxmox.apiToken = "root@pam!homeops=00000000-0000-0000-0000-000000000000";
       return { key: "homeops:proxmox.apiToken", rule: /configSecret/ };
     }, "a plaintext value where a secret is required (Proxmox API token)"),
     broken("homelab", (c) => {
-      const { addresses } = c.platform.loadBalancer;
+      const { index, addresses } = addressPool(c);
       const holder = Object.entries(c.dockerHosts as Config).find(([, host]) => /^\d+\.\d+\.\d+\.\d+$/.test(host.address))!;
-      c.platform.loadBalancer.addresses = [...addresses, `${holder[1].address}/32`];
-      return { key: `homeops:platform.loadBalancer.addresses[${addresses.length}]`, rule: new RegExp(`includes ${holder[1].address.replace(/\./g, "\\.")}, the address of Docker host ${holder[0]}`) };
+      addresses.push(`${holder[1].address}/32`);
+      return { key: `homeops:platform.objects[${index}].manifest.spec.addresses[${addresses.length - 1}]`, rule: new RegExp(`includes ${holder[1].address.replace(/\./g, "\\.")}, the address of Docker host ${holder[0]}`) };
     }, "a MetalLB pool over an address a host holds"),
     broken("homelab", (c) => {
-      const { addresses } = c.platform.loadBalancer;
-      c.platform.loadBalancer.addresses = [...addresses, addresses[addresses.length - 1]];
-      return { key: `homeops:platform.loadBalancer.addresses[${addresses.length}]`, rule: /overlaps .*MetalLB refuses a pool with overlapping ranges/ };
+      const { index, addresses } = addressPool(c);
+      addresses.push(addresses[addresses.length - 1]);
+      return { key: `homeops:platform.objects[${index}].manifest.spec.addresses[${addresses.length - 1}]`, rule: /overlaps .*MetalLB refuses a pool with overlapping ranges/ };
     }, "overlapping pools"),
   ];
 }

@@ -36,6 +36,8 @@ export interface LiveInventory {
   vms: ReadonlySet<string>;
   /** The hosted zone's id, when the stack file gives it. */
   existingZoneId?: string;
+  /** Logical names of the platform's Namespaces, Secrets and objects that run already (not its charts: see README). */
+  kubernetes?: ReadonlySet<string>;
 }
 
 const DOCKER_TYPES = new Set(["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"]);
@@ -52,6 +54,12 @@ function idOf(resource: PlannedResource, live: LiveInventory): string | undefine
   // The provider's import id of a guest: `<node>/<vmid>`.
   if (guests) return guests.has(resource.name) ? `${String(resource.inputs.nodeName)}/${String(resource.inputs.vmId)}` : null;
   if (ZONE_TYPES.has(resource.type)) return live.existingZoneId ?? ID_PLACEHOLDER;
+  // A chart's objects are the provider's to adopt (README, "Taking over the running platform"), never imported.
+  if (resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm.sh/") && live.kubernetes?.has(resource.name)) {
+    // The Kubernetes provider imports `<namespace>/<name>`, or `<name>` for a cluster-scoped object.
+    const { name, namespace } = (resource.inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    return namespace ? `${namespace}/${name}` : String(name);
+  }
   return null;
 }
 
@@ -116,7 +124,8 @@ type RawStack = Declared & { name: string; host: string; volumes?: Record<string
  * What runs today, from the stack file's `homeops:` config: every Docker stack, volume and
  * network the file declares, except those whose deviation says the estate lacks them
  * (`stack`, `network`: see `npm run adopt -- --check`); every LXC and VM of
- * homeops:proxmoxContainers and homeops:proxmoxVms; the zone's id if given.
+ * homeops:proxmoxContainers and homeops:proxmoxVms; the zone's id if given; the platform's
+ * Namespaces, Secrets and objects but those `homeops:platform.deviations` says the estate lacks.
  */
 export function liveInventoryOf(config: Record<string, unknown>): LiveInventory {
   const hosts = (config.dockerHosts ?? {}) as Record<string, { networks?: Record<string, Declared> }>;
@@ -140,5 +149,31 @@ export function liveInventoryOf(config: Record<string, unknown>): LiveInventory 
     lxcs: new Set(Object.keys((config.proxmoxContainers ?? {}) as object)),
     vms: new Set(Object.keys((config.proxmoxVms ?? {}) as object)),
     existingZoneId: dns.existingZoneId,
+    kubernetes: livePlatformObjects(config.platform as RawPlatform | undefined),
   };
+}
+
+type RawPlatform = {
+  namespaces?: Record<string, unknown>;
+  secrets?: { name: string; namespace: string }[];
+  objects?: { manifest: { kind: string; metadata: { name: string; namespace?: string } } }[];
+  deviations?: { field: string }[];
+};
+
+/**
+ * The platform's objects that run, by the names the platform component gives them
+ * (`platform/<namespace>`, `platform/<namespace>/<secret>`, `platform/<kind>/[<namespace>/]<name>`),
+ * each unless `homeops:platform.deviations` names it (`Namespace x`, `Secret ns/name`, `<Kind> ns/name`) as one the estate lacks.
+ */
+function livePlatformObjects(platform: RawPlatform | undefined): Set<string> {
+  const absent = new Set((platform?.deviations ?? []).map((deviation) => deviation.field));
+  const live = (id: string, name: string) => (absent.has(id) ? [] : [`platform/${name}`]);
+  return new Set([
+    ...Object.keys(platform?.namespaces ?? {}).flatMap((name) => live(`Namespace ${name}`, name)),
+    ...(platform?.secrets ?? []).flatMap(({ name, namespace }) => live(`Secret ${namespace}/${name}`, `${namespace}/${name}`)),
+    ...(platform?.objects ?? []).flatMap(({ manifest: { kind, metadata } }) => {
+      const path = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : metadata.name;
+      return live(`${kind} ${path}`, `${kind}/${path}`);
+    }),
+  ]);
 }
