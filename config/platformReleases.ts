@@ -4,6 +4,9 @@
  * allowances it needs), the namespaces they go to with their Pod Security level and allow
  * rules, the Kubernetes Secrets made from config secrets, and any other cluster object.
  */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { parse } from "yaml";
 import { z } from "zod";
 import { ipv4Subnet } from "./addresses";
 
@@ -98,6 +101,13 @@ export const customReleaseSchema = z
     releaseName: dnsLabel.optional(),
     /** A namespace of `namespaces`, a preset's, or one the cluster brings (kube-system). */
     namespace: dnsLabel,
+    /**
+     * A YAML file of values, relative to the project (the folder of Pulumi.yaml), under the
+     * inline `values` (maps merged, the inline side winning, as Helm merges values files). For
+     * large values: the CLI hands a program its whole config in one environment variable,
+     * which Linux caps at 128 KiB.
+     */
+    valuesFile: z.string().regex(/^[^/].*\.ya?ml$/, "must be a .yaml file relative to the project").optional(),
     values: z.record(z.string(), z.unknown()).default({}),
     /** Values that are secrets, set at their path from config secrets or generated secrets. */
     secretValues: z.array(z.object({ path: valuesPath, value: secretRefSchema }).strict()).default([]),
@@ -176,4 +186,21 @@ export function valuesPathSegments(path: string | (string | number)[]): (string 
 /** An object's key in `needs` and in the plan: `<kind>/<namespace>/<name>`, or `<kind>/<name>` when cluster-scoped. */
 export function clusterObjectKey({ manifest }: Pick<ClusterObjectSpec, "manifest">): string {
   return [manifest.kind, manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join("/");
+}
+
+/** The project's folder: a values file's path is relative to it, wherever the program runs from. */
+const PROJECT_ROOT = join(__dirname, "..");
+
+/** A release's values file as a map; an unreadable file, or one that is not a YAML map, is an error naming it. */
+export function readValuesFile(file: string): Record<string, unknown> {
+  const path = isAbsolute(file) ? file : join(PROJECT_ROOT, file);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new Error(`cannot read the values file ${file} (relative to the project)`);
+  }
+  const values = parse(text) as unknown;
+  if (values === null || typeof values !== "object" || Array.isArray(values)) throw new Error(`the values file ${file} is not a YAML map of values`);
+  return values as Record<string, unknown>;
 }

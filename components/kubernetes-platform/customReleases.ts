@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource, PlatformSpec } from "../../config/platform";
-import { clusterObjectKey, valuesPathSegments, type ClusterObjectSpec, type SecretRefSpec } from "../../config/platformReleases";
+import { clusterObjectKey, readValuesFile, valuesPathSegments, type ClusterObjectSpec, type SecretRefSpec } from "../../config/platformReleases";
 import type { ContainerResources } from "./charts/common";
 
 type Dict = Record<string, unknown>;
@@ -22,6 +22,15 @@ export function withValueAt(values: unknown, path: (string | number)[], value: u
   const record: Dict = values !== null && typeof values === "object" && !Array.isArray(values) ? { ...(values as Dict) } : {};
   record[head] = withValueAt(record[head], rest, value);
   return record;
+}
+
+const isDict = (value: unknown): value is Dict => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** `over` on top of `base`, as Helm merges values files: maps merged key by key, anything else replaced. */
+export function mergeValues(base: Dict, over: Dict): Dict {
+  const merged: Dict = { ...base };
+  for (const [key, value] of Object.entries(over)) merged[key] = isDict(value) && isDict(merged[key]) ? mergeValues(merged[key] as Dict, value) : value;
+  return merged;
 }
 
 export interface CustomReleasePlan {
@@ -63,12 +72,13 @@ export interface CustomPlatform {
 export function customPlatform(spec: Pick<PlatformSpec, "releases" | "secrets" | "objects">, resolve: (ref: SecretRefSpec) => pulumi.Input<string>): CustomPlatform {
   const releases = Object.entries(spec.releases).map(([key, release]): CustomReleasePlan => {
     const secretValues = release.secretValues.map(({ path, value }) => ({ path: valuesPathSegments(path), value: resolve(value) }));
+    const plain = release.valuesFile === undefined ? release.values : mergeValues(readValuesFile(release.valuesFile), release.values);
     const values =
       secretValues.length === 0
-        ? release.values
+        ? plain
         : pulumi
             .all(secretValues.map(({ value }) => value))
-            .apply((resolved) => resolved.reduce<unknown>((merged, value, index) => withValueAt(merged, secretValues[index].path, value), release.values) as Dict);
+            .apply((resolved) => resolved.reduce<unknown>((merged, value, index) => withValueAt(merged, secretValues[index].path, value), plain) as Dict);
     const { memoryDefault } = release;
     return {
       key,

@@ -13,7 +13,7 @@ import {
   type PresetSettingsKey,
 } from "../platform";
 import { findCycle } from "../../model/order";
-import { clusterObjectKey } from "../platformReleases";
+import { clusterObjectKey, readValuesFile } from "../platformReleases";
 import type { ClusterCni, TalosSpec } from "../talos";
 
 const KEY = "homeops:platform";
@@ -121,6 +121,13 @@ function checkCustomPlatform(platform: PlatformSpec, installsCni: boolean): Conf
     const at = `${KEY}.releases.${key}`;
     if (installed.includes(key as PlatformRelease)) issues.push({ key: at, message: `is also installed as a preset (homeops:platform.charts.${key}); keep one of the two` });
     if (!namespaces.has(release.namespace)) unknownNamespace(`${at}.namespace`, release.namespace);
+    if (release.valuesFile !== undefined) {
+      try {
+        readValuesFile(release.valuesFile);
+      } catch (error) {
+        issues.push({ key: `${at}.valuesFile`, message: (error as Error).message });
+      }
+    }
     const helmName = `${release.namespace}/${release.releaseName ?? key}`;
     const other = releaseNames.get(helmName);
     if (other) issues.push({ key: at, message: `Helm release ${helmName} is declared by ${other} too` });

@@ -1,4 +1,4 @@
-import { withValueAt } from "../../components/kubernetes-platform/customReleases";
+import { mergeValues, withValueAt } from "../../components/kubernetes-platform/customReleases";
 import { platformPolicyAllowances } from "../../config/platform";
 import { valuesPathSegments } from "../../config/platformReleases";
 
@@ -30,4 +30,14 @@ test("the policy pack's allowances are the presets' and every custom release's t
     } as never,
   });
   expect(allowances).toEqual({ hostNetwork: ["kube-system/cilium", "metallb-system/metallb-speaker"], unfencedWorkloads: [{ workload: "metallb-system/metallb-speaker", reason: "r" }] });
+});
+
+test("a values file is under the inline values: maps merged key by key, the inline side winning, lists replaced", () => {
+  const file = { grafana: { ingress: { enabled: true, hosts: ["a"] }, admin: { existingSecret: "x" } }, crds: { enabled: false } };
+  expect(mergeValues(file, { grafana: { ingress: { hosts: ["b"] } }, replicas: 2 })).toEqual({
+    grafana: { ingress: { enabled: true, hosts: ["b"] }, admin: { existingSecret: "x" } },
+    crds: { enabled: false },
+    replicas: 2,
+  });
+  expect(file.grafana.ingress.hosts).toEqual(["a"]);
 });

@@ -135,6 +135,8 @@ describe("custom releases", () => {
     ["two releases of one Helm name", (p) => (p.releases.podinfo.releaseName = "flux", p.releases.podinfo.namespace = "flux-system"), "homeops:platform.releases.podinfo", /Helm release flux-system\/flux is declared by releases.flux too/],
     ["an allow rule twice", (p) => p.namespaces["flux-system"].egress.push("dns"), "homeops:platform.namespaces.flux-system", /declares the allow rule "dns" twice/],
     ["an unknown peer", (p) => (p.namespaces.podinfo.egress = [{ name: "x", why: "y", peers: [{ host: "a" }] }]), "homeops:platform.namespaces.podinfo.egress[0]", /./],
+    ["a values file that is not there", (p) => (p.releases.flux.valuesFile = "stacks/none.yaml"), "homeops:platform.releases.flux.valuesFile", /^cannot read the values file stacks\/none.yaml \(relative to the project\)$/],
+    ["an absolute values file", (p) => (p.releases.flux.valuesFile = "/etc/values.yaml"), "homeops:platform.releases.flux.valuesFile", /must be a .yaml file relative to the project/],
     ["an object without its kind", (p) => delete p.objects[0].manifest.kind, "homeops:platform.objects[0].manifest.kind", /./],
     ["an unknown metadata key of an object", (p) => (p.objects[0].manifest.metadata.label = {}), "homeops:platform.objects[0].manifest.metadata", /label/],
     ["the ACME settings without cert-manager", (p) => (p.acme = { email: "a@example.com", server: "https://acme-v02.api.letsencrypt.org/directory", issuerName: "le" }), "homeops:platform.acme", /needs the cert-manager preset/],
