@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
 import { isDefaultDeny } from "../../policy/kubernetes-network-policies";
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
+import { stackPreview } from "../support/previews";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { secretPlaceholder } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   settings.config["homeops:platform"] = CUSTOM_PLATFORM;
   stackFile = join(mkdtempSync(join(tmpdir(), "homeops-custom-platform-")), "Pulumi.homelab.yaml");
   writeFileSync(stackFile, stringify(settings));
-  plan = await runOfflinePreview({ stack: "homelab", configFile: stackFile });
+  ({ plan } = await stackPreview("homelab", stackFile));
   index = planIndex(plan.resources);
   report = await evaluatePlan(plan, policyConfigForStack("homelab", stackFile));
 });

@@ -4,11 +4,11 @@
  * and objects, value by value. Every difference must be declared in the stack file beside
  * the value, with its reason.
  */
-import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { compareWithEstate, versionSatisfies, valueDifferences, type Comparison } from "../../tools/platform-estate/compare";
 import { readKubernetesEstate, type KubernetesEstate } from "../../tools/platform-estate/estate";
 import { programPlatform } from "../../tools/platform-estate/program";
 import { platformSchema } from "../../config/platform";
+import { stackPreview } from "../support/previews";
 import { referencePath } from "../support/references";
 import { stackConfigData } from "../support/stackConfig";
 
@@ -17,7 +17,7 @@ let comparison: Comparison;
 
 beforeAll(async () => {
   estate = readKubernetesEstate(referencePath("estate"), "kubernetes/clusters/minipcs");
-  const plan = await runOfflinePreview({ stack: "homelab" });
+  const { plan } = await stackPreview("homelab");
   comparison = compareWithEstate(estate, programPlatform(plan, platformSchema.parse(stackConfigData("homelab").platform)));
 });
 
