@@ -35,7 +35,7 @@ describe("a bad tunnel is refused with the key and the rule", () => {
     ["an origin container the host does not run", (t) => (t.ingress[0].service = "http://frigate:5000"), `${TUNNEL}.ingress[0].service`, /no container or alias "frigate" on Docker host server04/],
     ["an origin on cloudflared's own loopback", (t) => (t.ingress[0].service = "http://localhost:8080"), `${TUNNEL}.ingress[0].service`, /localhost is cloudflared's own container/],
     ["a stack already named like the connector", (_t, c) => (c.dockerStacks[0].name = "cloudflared"), `${TUNNEL}.connector.docker`, /the Docker stack "cloudflared", which homeops:dockerStacks already declares/],
-    ["a generated secret named like the token", (_t, c) => (c.generatedSecrets["cloudflare-tunnel-token"] = { length: 32 }), "homeops:generatedSecrets.cloudflare-tunnel-token", /the name the tunnel's token is resolved by/],
+    ["a generated secret named like the token", (_t, c) => (c.generatedSecrets = { ...c.generatedSecrets, "cloudflare-tunnel-token": { length: 32 } }), "homeops:generatedSecrets.cloudflare-tunnel-token", /the name the tunnel's token is resolved by/],
   ])("%s", (_kind, mutate, key, message) => {
     expect(withTunnelAnd(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
   });
