@@ -66,7 +66,9 @@ describe("reconciling a node", () => {
   });
 
   test("a node that never reports the release fails with what it waited for and what it saw", async () => {
-    const waiting = reconcileTalosNode({ ...access, timeoutMs: 300, machineConfig: CONFIG, upgrade: { image: image(NEXT), talosVersion: "v1.14.0" } });
+    // The case runs into its deadline, so the deadline is its length: 2 s, long enough for the
+    // node's first answer under load (300 ms saw none on a busy machine: "last seen: no answer").
+    const waiting = reconcileTalosNode({ ...access, timeoutMs: 2_000, machineConfig: CONFIG, upgrade: { image: image(NEXT), talosVersion: "v1.14.0" } });
     await expect(waiting).rejects.toThrow(
       `Talos node ${node.endpoint}: timed out waiting for the node to report Talos v1.14.0 after the upgrade (last seen: Talos ${NEXT})`,
     );
