@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { dockerNetworkName, dockerStackSchema, type DockerStackSpec } from "./docker";
 import { imageReferenceSchema } from "./image";
-import { dnsLabel, invalid } from "./platformReleases";
+import { dnsLabel, namespaceSchema } from "./platformReleases";
 
 /**
  * The cloudflared image the connector runs unless the stack file names another: pinned to a
@@ -54,9 +54,25 @@ const dockerConnectorSchema = z
   .strict();
 export type DockerConnectorSpec = z.infer<typeof dockerConnectorSchema>;
 
-export const tunnelConnectorSchema = z.union([z.object({ docker: dockerConnectorSchema }).strict()], {
-  error: invalid("must be {docker: {host, networks, memoryMb}}"),
-});
+/** cloudflared as a Deployment in the cluster the platform manages, in a namespace of its own. */
+const kubernetesConnectorSchema = z
+  .object({
+    namespace: dnsLabel.default("cloudflared"),
+    /** Connectors of the one tunnel: Cloudflare spreads the requests over them. */
+    replicas: z.number().int().min(1).max(10).default(2),
+    memoryMb: z.number().int().positive(),
+    image: imageReferenceSchema.default(CLOUDFLARED_IMAGE),
+    /** Where cloudflared may send requests, as NetworkPolicy allowances (the origins' namespaces); DNS and Cloudflare's edge are always allowed. */
+    egress: namespaceSchema.shape.egress,
+  })
+  .strict();
+export type KubernetesConnectorSpec = z.infer<typeof kubernetesConnectorSchema>;
+
+/** Where cloudflared runs: exactly one of the two (an object rather than a union, so a mistake inside one is reported at its own key). */
+export const tunnelConnectorSchema = z
+  .object({ docker: dockerConnectorSchema.optional(), kubernetes: kubernetesConnectorSchema.optional() })
+  .strict()
+  .refine((connector) => (connector.docker === undefined) !== (connector.kubernetes === undefined), "must be exactly one of {docker: {host, networks, memoryMb}} and {kubernetes: {memoryMb, egress}}");
 export type TunnelConnectorSpec = z.infer<typeof tunnelConnectorSchema>;
 
 /**
@@ -87,8 +103,8 @@ export const TUNNEL_TOKEN_SECRET = "cloudflare-tunnel-token";
  * deploys it with the other stacks of its host, and the policy pack judges it like them.
  */
 export function connectorDockerStack(tunnel: CloudflareTunnelSpec | undefined): DockerStackSpec | undefined {
-  if (!tunnel || !("docker" in tunnel.connector)) return undefined;
-  const connector = tunnel.connector.docker;
+  const connector = tunnel?.connector.docker;
+  if (!connector) return undefined;
   return dockerStackSchema.parse({
     name: CONNECTOR_NAME,
     host: connector.host,

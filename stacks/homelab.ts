@@ -1,4 +1,6 @@
+import type { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import { CloudflareTunnel } from "../components/cloudflare-tunnel/cloudflareTunnel";
+import { ClusterConnector } from "../components/cloudflare-tunnel/clusterConnector";
 import { deployDnsEstate, type DnsEstate } from "../components/dns/dnsEstate";
 import { deployDockerEstate } from "../components/docker-stack/dockerEstate";
 import { deployKubernetesPlatform } from "../components/kubernetes-platform/deployPlatform";
@@ -61,6 +63,17 @@ export function homelab() {
     // Cilium as the cluster's CNI (homeops:talos.cni): the platform's first release.
     clusterCni: config.talos.cni,
   });
+
+  // cloudflared in the cluster, when the tunnel's connector is `kubernetes`: through the
+  // platform's provider, once the platform (its CNI first) is in place.
+  const tunnelSpec = config.dns.cloudflare?.tunnel;
+  if (tunnel && tunnelSpec?.connector.kubernetes) {
+    new ClusterConnector(
+      `${tunnelSpec.name}/connector`,
+      { spec: tunnelSpec.connector.kubernetes, token: tunnel.token, nodeCidr: config.platform.nodeCidr },
+      { parent: tunnel, provider: platform.getProvider("kubernetes::") as KubernetesProvider, dependsOn: [platform] },
+    );
+  }
 
   return {
     proxmoxContainers: Object.keys(containers),

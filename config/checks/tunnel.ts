@@ -8,6 +8,7 @@ const KEY = "homeops:dns.cloudflare.tunnel";
 
 interface TunnelContext {
   dns: DnsSpec;
+  platform: { namespaces: Record<string, unknown> };
   dockerHosts: Record<string, DockerHostSpec>;
   dockerStacks: DockerStackSpec[];
   generatedSecrets: Record<string, unknown>;
@@ -33,7 +34,12 @@ export function checkTunnel(config: TunnelContext): ConfigIssue[] {
     if (first !== undefined) issues.push({ key, message: `never taken: ${KEY}.ingress[${first}] matches the same hostname${rule.path ? " and path" : ""} first` });
     else seen.set(match, index);
   });
-  if ("docker" in tunnel.connector) issues.push(...checkDockerConnector(tunnel, tunnel.connector.docker, config));
+  const { docker, kubernetes } = tunnel.connector;
+  if (docker) issues.push(...checkDockerConnector(tunnel, docker, config));
+  if (kubernetes && kubernetes.namespace in config.platform.namespaces) {
+    const { namespace } = kubernetes;
+    issues.push({ key: `${KEY}.connector.kubernetes.namespace`, message: `homeops:platform.namespaces already declares ${namespace}; the connector makes its namespace itself, so give it another` });
+  }
   return issues;
 }
 

@@ -24,6 +24,7 @@ describe("a bad tunnel is refused with the key and the rule", () => {
     ["a hostname outside the zone's names", (t) => (t.ingress[0].hostname = "Vault.example.com."), `${TUNNEL}.ingress[0].hostname`, /host name relative to the zone/],
     ["no ingress rule", (t) => (t.ingress = []), `${TUNNEL}.ingress`, /expected array to have >=1 items/],
     ["an unknown key", (t) => (t.replicas = 2), `${TUNNEL}.replicas`, /unknown key/],
+    ["two connectors", (t) => (t.connector.kubernetes = { memoryMb: 128 }), `${TUNNEL}.connector`, /must be exactly one of/],
     ["a connector nowhere", (t) => (t.connector = { lxc: {} }), `${TUNNEL}.connector.lxc`, /unknown key/],
     ["a connector without a memory limit", (t) => delete t.connector.docker.memoryMb, `${TUNNEL}.connector.docker.memoryMb`, /is required but not set/],
     ["a connector image on latest", (t) => (t.connector.docker.image = "cloudflare/cloudflared:latest"), `${TUNNEL}.connector.docker.image`, /must pin a version/],

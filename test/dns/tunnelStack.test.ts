@@ -3,19 +3,13 @@
  * `homeops:dns`: Cloudflare with a tunnel whose cloudflared runs beside Traefik on server04.
  * The policy pack judges the whole plan, and the tunnel's secret and token never appear in it.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parse, stringify } from "yaml";
 import { tunnelToken } from "../../components/cloudflare-tunnel/tunnelPlan";
 import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import { LABELS } from "../../policy/contract/labels";
+import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
-import { offlineRun } from "../../tools/plan/offlinePreview";
-import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { planIndex } from "../platform/recordProgram";
-import { ROOT } from "../support/stackConfig";
-import { withTunnel } from "./tunnelFixture";
+import { planHomelabWith, withTunnel } from "./tunnelFixture";
 
 const TUNNEL = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
 const TUNNEL_CONFIG = "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig";
@@ -26,28 +20,11 @@ const ACCOUNT = "0123456789abcdef0123456789abcdef";
 let plan: Plan;
 let index: ReturnType<typeof planIndex>;
 let report: PolicyReport;
-let packConfig: ReturnType<typeof policyConfigForStack>;
-/** What the mock provider answered for a resource (its id and outputs), by type and name. */
-let registered: (type: string, name: string) => { id: string; state: Record<string, any> };
+let packConfig: PackConfig;
+let registered: Awaited<ReturnType<typeof planHomelabWith>>["registered"];
 
 beforeAll(async () => {
-  const settings = parse(readFileSync(join(ROOT, "Pulumi.homelab.yaml"), "utf8"));
-  const config = { dns: settings.config["homeops:dns"] };
-  withTunnel(config);
-  settings.config["homeops:dns"] = config.dns;
-  const stackFile = join(mkdtempSync(join(tmpdir(), "homeops-tunnel-")), "Pulumi.homelab.yaml");
-  writeFileSync(stackFile, stringify(settings));
-  const run = await offlineRun({ stack: "homelab", configFile: stackFile });
-  plan = run.plan;
-  index = planIndex(plan.resources);
-  const states = [...run.monitor.resources.values()];
-  registered = (type, name) => {
-    const found = states.find(({ urn }) => urn.endsWith(`${type}::${name}`));
-    if (!found) throw new Error(`no ${type} ${name} registered`);
-    return found as { id: string; state: Record<string, any> };
-  };
-  packConfig = policyConfigForStack("homelab", stackFile);
-  report = await evaluatePlan(plan, packConfig);
+  ({ plan, index, report, packConfig, registered } = await planHomelabWith(withTunnel));
 });
 
 test("a remotely managed tunnel with a generated secret, and its ingress rules ending in the catch-all", () => {
