@@ -21,6 +21,14 @@ export function parseSubnet(cidr: string): Ipv4Subnet | undefined {
   return (network & ~mask(prefixLength)) >>> 0 === 0 ? { network, prefixLength } : undefined;
 }
 
+/** The subnet an interface address `a.b.c.d/len` is in (`192.168.11.200/24` -> `192.168.11.0/24`); undefined when malformed. */
+export function subnetOfInterface(cidr: string): string | undefined {
+  const [address, length, ...rest] = cidr.split("/");
+  if (rest.length > 0 || !isIPv4(address) || !/^\d{1,2}$/.test(length ?? "") || Number(length) > 32) return undefined;
+  const network = (ipv4ToNumber(address) & mask(Number(length))) >>> 0;
+  return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join(".")}/${length}`;
+}
+
 export function isInSubnet(address: string, subnet: Ipv4Subnet): boolean {
   return ((ipv4ToNumber(address) & mask(subnet.prefixLength)) >>> 0) === subnet.network;
 }

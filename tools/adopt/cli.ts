@@ -4,6 +4,9 @@
  * `npm run adopt -- --komodo <stacks-<host>.toml> --root <repo>` does every stack of it;
  * `npm run adopt -- --check <stack> [--root <estate>]` compares `Pulumi.<stack>.yaml` with the
  * estate and lists the declared deviations (exit 1 on any undeclared difference).
+ * `npm run adopt -- proxmox --endpoint <url> [--token-file <file>] [--insecure]` prints the
+ * entries of the guests and storages a Proxmox node runs (the token from
+ * $PROXMOX_VE_API_TOKEN or the file, never from the command line).
  * A compose field the program cannot express is listed with its file and path and makes the
  * exit code 1 unless `--allow-unmapped`.
  *
@@ -17,12 +20,15 @@ import { Document, isScalar, visit } from "yaml";
 import { ComposeError, type Adopted } from "./compose";
 import { adoptFile, adoptKomodoFile, EstateError } from "./estate";
 import { checkStackFile, DEFAULT_ESTATE_ROOT, renderCheck } from "./check";
+import { discoverProxmox, renderDiscovery } from "./proxmox";
+import { proxmoxApi, ProxmoxApiError, readToken, TOKEN_VARIABLE } from "./proxmoxApi";
 import type { Output } from "../plan/cli";
 
 const USAGE = [
   "usage: npm run adopt -- <compose.yaml> --host <docker host> --stack <Komodo stack name> [--root <repo root>] [--allow-unmapped]",
   "       npm run adopt -- --komodo <stacks-<host>.toml> --root <repo root> [--allow-unmapped]",
   "       npm run adopt -- --check <stack> [--root <estate root>] [--config-file <Pulumi.<stack>.yaml>]",
+  `       npm run adopt -- proxmox --endpoint <https://node:8006/> [--token-file <file>] [--insecure] [--allow-unmapped]   (token: $${TOKEN_VARIABLE} or the file)`,
 ].join("\n");
 
 /** The repository root above a compose file: where Komodo's resources or .git are. */
@@ -50,7 +56,32 @@ export function render(adopted: Adopted[]): string {
   return document.toString({ lineWidth: 0 });
 }
 
-function main(argv: string[], console: Output): number {
+/** Reads the Proxmox API and prints the entries; exit 1 on an offline node or (unless allowed) an unmapped setting. */
+async function adoptProxmox(
+  values: { endpoint?: string; "token-file"?: string; insecure?: boolean; "allow-unmapped"?: boolean },
+  console: Output,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  if (!values.endpoint) return usage(console);
+  const api = proxmoxApi(values.endpoint, readToken(values["token-file"], env), { insecure: values.insecure });
+  const discovery = await discoverProxmox(api);
+  const { yaml, toFill } = renderDiscovery(discovery);
+  // The rendered YAML ends in a newline, which `log` adds.
+  console.log(yaml.replace(/\n$/, ""));
+  for (const item of toFill) console.error(`to fill: ${item.path}: ${item.why}`);
+  for (const item of discovery.unmapped) console.error(`unmapped: ${item.guest}: ${item.key}: ${item.reason}`);
+  for (const { node, guests } of discovery.offline) {
+    console.error(`error: node ${node} is offline: its storages and guests (${guests.join(", ") || "none listed"}) were not read; start it, or read it later`);
+  }
+  if (discovery.offline.length > 0) return 1;
+  if (discovery.unmapped.length > 0 && !values["allow-unmapped"]) {
+    console.error(`${discovery.unmapped.length} setting(s) not mapped: the entries above do not declare them (rerun with --allow-unmapped to accept that)`);
+    return 1;
+  }
+  return 0;
+}
+
+async function main(argv: string[], console: Output, env: NodeJS.ProcessEnv): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -62,8 +93,12 @@ function main(argv: string[], console: Output): number {
       check: { type: "string" },
       "config-file": { type: "string" },
       "allow-unmapped": { type: "boolean", default: false },
+      endpoint: { type: "string" },
+      "token-file": { type: "string" },
+      insecure: { type: "boolean", default: false },
     },
   });
+  if (positionals[0] === "proxmox") return positionals.length === 1 ? adoptProxmox(values, console, env) : usage(console);
   if (values.check) {
     const result = checkStackFile(values.check, { estateRoot: values.root ?? DEFAULT_ESTATE_ROOT, stackFile: values["config-file"] });
     console.log(renderCheck(result).join("\n"));
@@ -95,13 +130,13 @@ function usage(console: Output): number {
   return 2;
 }
 
-/** `npm run adopt -- <argv>`: prints to `output`, returns the exit code. */
-export async function adoptCommand(argv: string[], output: Output = console): Promise<number> {
+/** `npm run adopt -- <argv>`: prints to `output`, returns the exit code; `env` holds the Proxmox token variable. */
+export async function adoptCommand(argv: string[], output: Output = console, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
-    return main(argv, output);
+    return await main(argv, output, env);
   } catch (error) {
-    // Bad input is reported by its file and path, never with a stack trace.
-    if (error instanceof ComposeError || error instanceof EstateError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    // Bad input, a refused or unreachable API: the message alone, never a stack trace.
+    if (error instanceof ComposeError || error instanceof EstateError || error instanceof ProxmoxApiError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       output.error(`error: ${(error as Error).message}`);
       return 1;
     }

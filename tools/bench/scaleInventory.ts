@@ -59,21 +59,16 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
   for (let copy = 1; copy < factor; copy++) {
     const name = (original: string) => `${original}-r${copy}`;
     for (const [node, spec] of originals.nodes as [string, any][]) proxmox.nodes[name(node)] = { ...structuredClone(spec), address: moved(spec.address, copy) };
-    for (const [container, spec] of originals.containers as [string, any][]) {
-      settings[key("proxmoxContainers")][name(container)] = {
-        ...structuredClone(spec),
-        node: name(spec.node),
-        vmId: spec.vmId + copy * VMID_STRIDE,
-        network: spec.network.map((nic: any) => ({ ...nic, ip: moved(nic.ip, copy) })),
-      };
-    }
-    for (const [vm, spec] of originals.vms as [string, any][]) {
-      settings[key("proxmoxVms")][name(vm)] = {
-        ...structuredClone(spec),
-        node: name(spec.node),
-        vmId: spec.vmId + copy * VMID_STRIDE,
-        network: spec.network.map((nic: any) => ({ ...nic, ip: moved(nic.ip, copy) })),
-      };
+    // LXCs and VMs alike: on the copied node, with a VMID and addresses of their own.
+    for (const [inventoryKey, guests] of [["proxmoxContainers", originals.containers], ["proxmoxVms", originals.vms]] as const) {
+      for (const [guest, spec] of guests as [string, any][]) {
+        settings[key(inventoryKey)][name(guest)] = {
+          ...structuredClone(spec),
+          node: name(spec.node),
+          vmId: spec.vmId + copy * VMID_STRIDE,
+          network: spec.network.map((nic: any) => ({ ...nic, ip: moved(nic.ip, copy) })),
+        };
+      }
     }
     for (const node of originals.talosNodes) {
       if (talos.nodes) {
