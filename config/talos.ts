@@ -125,6 +125,12 @@ const omniMachineSchema = z
 const omniPatchSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a patch name of lowercase letters, digits and '-'"),
+    /**
+     * The id of a patch Omni already has (`omnictl get configpatches`, as
+     * `omnictl cluster template export` writes it), so that the template keeps it instead of
+     * replacing it with a new one.
+     */
+    idOverride: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be an Omni resource id like 400-cm-<uuid>").optional(),
     inline: z.record(z.string(), z.unknown()),
   })
   .strict();

@@ -7,6 +7,8 @@ import { deployKubernetesPlatform } from "../components/kubernetes-platform/depl
 import { deployContainers, deployVms } from "../components/proxmox/inventory";
 import { ProxmoxCluster, proxmoxSecretValues } from "../components/proxmox/proxmoxCluster";
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
+import { omniClusterTemplate } from "../components/omni/clusterTemplate";
+import { OmniClusterTemplate } from "../components/omni/omniClusterTemplate";
 import { TalosCluster } from "../components/talos/talosCluster";
 import { connectorDockerStack, TUNNEL_TOKEN_SECRET } from "../config/cloudflareTunnel";
 import { dnsValues, type DnsSpec } from "../config/dns";
@@ -25,6 +27,7 @@ export function homelab() {
     configSecretKeys: configSecretKeysIn([
       ...inventoryValues(config.dockerStacks),
       ...proxmoxSecretValues(config.proxmox),
+      ...(config.talos.manager === "omni" ? [config.talos.omni.serviceAccountKey] : []),
       ...platformValues(config.platform),
       ...dnsValues(config.dns),
     ]),
@@ -42,6 +45,17 @@ export function homelab() {
   const vms = deployVms(proxmox, config.proxmoxVms);
   const talos = config.talos;
   const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { proxmox, spec: talos }) : undefined;
+  // Omni's cluster: the program keeps Omni's cluster template equal to the stack file's.
+  const omniCluster =
+    talos.manager === "omni"
+      ? new OmniClusterTemplate(talos.clusterName, {
+          clusterName: talos.clusterName,
+          template: omniClusterTemplate(talos),
+          endpoint: talos.omni.endpoint,
+          serviceAccountKey: secrets.resolve(talos.omni.serviceAccountKey),
+          machines: talos.machines.map(({ name, uuid, address, role }) => ({ name, uuid, address, role })),
+        })
+      : undefined;
 
   // DNS: the zone and its records, the ACME DNS-01 identities of cert-manager and the VPS
   // Traefik, and in Cloudflare the tunnel when one is declared (its token is a program-made secret).
@@ -78,7 +92,8 @@ export function homelab() {
   return {
     proxmoxContainers: Object.keys(containers),
     proxmoxVms: Object.keys(vms),
-    talosNodes: cluster ? Object.keys(cluster.vms) : [],
+    talosNodes: cluster ? Object.keys(cluster.vms) : talos.manager === "omni" ? talos.machines.map((machine) => machine.name) : [],
+    ...(omniCluster ? { omniCluster: omniCluster.id } : {}),
     // `pulumi stack output kubeconfig --show-secrets > ~/.kube/homeops` (README); a cluster
     // under Omni has its kubeconfig from Omni.
     ...(cluster ? { kubeconfig: cluster.kubeconfig, talosconfig: cluster.talosconfig } : {}),

@@ -1,6 +1,8 @@
 /** The homelab stack's compute layer, as the offline preview records it, against the estate's tables. */
 import type { Plan } from "../../policy/contract/plan";
 import { stackPreview } from "../support/previews";
+import { omniClusterTemplate } from "../../components/omni/clusterTemplate";
+import { validateHomelabConfig } from "../../config/stacks";
 import { specTable } from "../support/specTables";
 import { stackConfigData } from "../support/stackConfig";
 
@@ -78,7 +80,22 @@ describe("the Talos cluster", () => {
     expect(config.talos.machines.map((machine: { name: string; address: string; uuid: string }) => [machine.name, machine.address, machine.uuid])).toEqual(rows);
   });
 
+  test("Omni's cluster template, from the stack file, with the service account key as a secret", () => {
+    const templates = ofType("pulumi-nodejs:dynamic/omni:ClusterTemplate");
+    expect(templates.map((resource) => resource.name)).toEqual(["minipcs"]);
+    const validated = validateHomelabConfig(config);
+    if ("issues" in validated || validated.config.talos.manager !== "omni") throw new Error("the committed cluster is not Omni's");
+    expect(templates[0].inputs).toMatchObject({
+      clusterName: "minipcs",
+      template: omniClusterTemplate(validated.config.talos),
+      endpoint: "https://omni.sharmamohit.com:8090",
+      serviceAccountKey: "[secret]",
+      omnictl: "omnictl",
+    });
+  });
+
   test("no Talos VM, image or snippet: Omni's machines are bare metal", () => {
-    expect(plan.resources.filter((resource) => /talos/i.test(resource.type) || resource.type === "proxmoxve:download/file:File" || resource.type === "proxmoxve:index/fileLegacy:FileLegacy")).toEqual([]);
+    const talosResources = plan.resources.filter((resource) => /talos/i.test(resource.type) || resource.type === "proxmoxve:download/file:File" || resource.type === "proxmoxve:index/fileLegacy:FileLegacy");
+    expect(talosResources).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { dockerHostsOf, type DockerHost } from "./dockerHosts";
 import { hostPicture } from "./hostPicture";
 import { markdownTable, percentOf } from "./markdown";
 import { networkMatrix, renderNetworkMatrix } from "./networkMatrix";
+import { omniClustersOf, renderOmniCluster } from "./omniCluster";
 import { proxmoxNodesOf, renderProxmoxNodes } from "./proxmox";
 
 export const REFRESH_COMMAND = "npm run diagrams";
@@ -82,7 +83,10 @@ export function stackDocument(plan: Plan, capacities: MachineCapacities): string
     "",
     ...hosts.flatMap((host) => dockerHostSection(host, Object.hasOwn(capacities.dockerHostMb, host.name) ? capacities.dockerHostMb[host.name] : undefined)),
   ];
-  if (nodes.length > 0) lines.push("## Proxmox nodes", "", "Dedicated memory of each node's VMs and LXCs against the node's capacity.", "", ...renderProxmoxNodes(nodes), "");
+  if (nodes.length > 0) {
+    lines.push("## Proxmox nodes", "", "Dedicated memory of each node's VMs and LXCs against the memory the node gives its guests (for a ZFS node, its memory less what its ARC may take).", "", ...renderProxmoxNodes(nodes), "");
+  }
+  for (const cluster of omniClustersOf(plan)) lines.push("## Kubernetes cluster", "", ...renderOmniCluster(cluster), "");
   if (hosts.length === 0 && nodes.length === 0) lines.push("No Docker host and no Proxmox guest is declared in this stack yet.", "");
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -1,11 +1,12 @@
 /**
  * Offline preview: `npm run plan -- <stack> [--config-file <path>] [--json <out.json>]
- * [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>]`. Runs the stack's program under
+ * [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>] [--omni-template <out.yaml>]`. Runs the stack's program under
  * Pulumi's mocks, prints the resource tree as `pulumi preview` would, evaluates the policy
  * pack on it (exit 1 on a mandatory violation), and optionally writes the recorded plan,
  * the pack configuration for `pulumi preview --policy-pack-config`, each Talos node's
- * generated machine config as `<dir>/<node>.yaml`, and the bulk import file for
- * `pulumi import --file` of everything the stack declares that already runs.
+ * generated machine config as `<dir>/<node>.yaml`, the bulk import file for
+ * `pulumi import --file` of everything the stack declares that already runs, and the cluster
+ * template the stack hands Omni (for `omnictl cluster template diff -f <file>`).
  *
  * `planCommand` is the whole command, callable in-process (the tests run it so, some with
  * a preview they already have); the process around it only passes argv and exits with its code.
@@ -23,7 +24,11 @@ import { readHomeopsSettings } from "./stackConfig";
 import { offlineMachineConfigs, writeTalosConfigs } from "./talosConfigs";
 import { renderTree } from "./tree";
 
-const USAGE = "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>] [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>]";
+const USAGE =
+  "usage: npm run plan -- <stack> [--config-file <path>] [--json <out.json>] [--policy-config <out.json>] [--talos-configs <dir>] [--import-file <out.json>] [--omni-template <out.yaml>]";
+
+/** The dynamic resource that syncs Omni's cluster template (components/omni/omniClusterTemplate.ts). */
+const OMNI_TEMPLATE_TYPE = "pulumi-nodejs:dynamic/omni:ClusterTemplate";
 
 /** Where a command prints: the console, or a capture in tests. */
 export type Output = Pick<Console, "log" | "error">;
@@ -45,7 +50,7 @@ async function main(argv: string[], console: Output, preview: PreviewRunner): Pr
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { "config-file": { type: "string" }, json: { type: "string" }, "policy-config": { type: "string" }, "talos-configs": { type: "string" }, "import-file": { type: "string" } },
+    options: { "config-file": { type: "string" }, json: { type: "string" }, "policy-config": { type: "string" }, "talos-configs": { type: "string" }, "import-file": { type: "string" }, "omni-template": { type: "string" } },
   });
   if (positionals.length !== 1) {
     console.error(USAGE);
@@ -72,6 +77,12 @@ async function main(argv: string[], console: Output, preview: PreviewRunner): Pr
     const files = writeTalosConfigs(values["talos-configs"], run.machineConfigs());
     if (files.length === 0) throw new pulumi.RunError(`stack "${stack}" declares no Talos cluster, so there are no machine configs to write`);
     console.log(`\nTalos machine configs (from the offline stand-in PKI, not a secret) written to:\n${files.map((file) => `    ${file}`).join("\n")}`);
+  }
+  if (values["omni-template"]) {
+    const template = plan.resources.find((resource) => resource.type === OMNI_TEMPLATE_TYPE);
+    if (!template) throw new pulumi.RunError(`stack "${stack}" declares no cluster under Omni (homeops:talos.manager: omni), so there is no cluster template to write`);
+    writeFileSync(values["omni-template"], String(template.inputs.template));
+    console.log(`\nOmni cluster template written to ${values["omni-template"]} (compare: omnictl cluster template diff --file ${values["omni-template"]})`);
   }
   if (values["import-file"]) {
     const { file, targets } = importPlanFor(plan, liveInventoryOf(readHomeopsSettings(stackFileOf(options))));
