@@ -44,7 +44,7 @@ describe("the bulk import file", () => {
     expect(targets).toEqual(["urn:pulumi:vps::homeops::homeops:docker:Host::racknerd-aegis", "urn:pulumi:vps::homeops::homeops:docker:Host$pulumi:providers:docker::racknerd-aegis"]);
   });
 
-  it("leaves out what the estate lacks, and gives LXCs their node/vmid", () => {
+  it("leaves out what the estate lacks, and gives LXCs and VMs their node/vmid", () => {
     const plan: Plan = {
       project: "homeops",
       stack: "homelab",
@@ -53,14 +53,17 @@ describe("the bulk import file", () => {
         { urn: "urn:p", type: "pulumi:providers:proxmoxve", name: "pve", parent: "urn:s" },
         { urn: "urn:c", type: "proxmoxve:index/containerLegacy:ContainerLegacy", name: "komodo", parent: "urn:s", provider: "urn:p", inputs: { nodeName: "pve1", vmId: 200 } },
         { urn: "urn:v", type: "proxmoxve:index/vmLegacy:VmLegacy", name: "talos-cp-1", parent: "urn:s", provider: "urn:p", inputs: {} },
+        { urn: "urn:w", type: "proxmoxve:index/vmLegacy:VmLegacy", name: "seaweedfs", parent: "urn:s", provider: "urn:p", inputs: { nodeName: "r720xd", vmId: 100 } },
         { urn: "urn:a", type: "docker:index/container:Container", name: "server04-alloy/server04-alloy-alloy-1", parent: "urn:s", provider: "urn:p", inputs: {} },
         { urn: "urn:z", type: "aws:route53/zone:Zone", name: "sharmamohit.com", parent: "urn:s", provider: "", inputs: {} },
       ].map(({ urn, type, name, inputs, ...extra }) => plannedResource(urn, type, name, inputs, extra)),
     };
-    const config = { proxmoxContainers: { komodo: {} }, dockerStacks: [{ name: "server04-alloy", host: "server04", deviations: [{ field: "stack" }], containers: [{ name: "server04-alloy-alloy-1" }] }], dns: { existingZoneId: "Z123" } };
+    const config = { proxmoxContainers: { komodo: {} }, proxmoxVms: { seaweedfs: {} }, dockerStacks: [{ name: "server04-alloy", host: "server04", deviations: [{ field: "stack" }], containers: [{ name: "server04-alloy-alloy-1" }] }], dns: { existingZoneId: "Z123" } };
     const { file } = importPlanFor(plan, liveInventoryOf(config));
     expect(file.resources).toEqual([
       { type: "proxmoxve:index/containerLegacy:ContainerLegacy", name: "komodo", id: "pve1/200", provider: "proxmoxve:pve" },
+      // A VM the stack file declares runs; the Talos VM it does not declare is to be created.
+      { type: "proxmoxve:index/vmLegacy:VmLegacy", name: "seaweedfs", id: "r720xd/100", provider: "proxmoxve:pve" },
       { type: "aws:route53/zone:Zone", name: "sharmamohit.com", id: "Z123" },
     ]);
   });
