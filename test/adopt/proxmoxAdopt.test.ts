@@ -1,10 +1,15 @@
-/** `npm run adopt -- proxmox --endpoint <url>` against a Proxmox API on loopback (test/adopt/fakeProxmoxApi.ts). */
+/**
+ * `npm run adopt -- proxmox --endpoint <url>` against a Proxmox API on loopback
+ * (test/adopt/fakeProxmoxApi.ts), through the command function in-process; the process
+ * boundary (exit code, stderr, the token from the environment) is in test/tools/processes.test.ts.
+ */
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { containersSchema, vmsSchema } from "../../config/proxmox";
-import { spawnTool, STACK_FRAME, tempDir, type CliRun } from "../support/runCli";
+import { adoptCommand } from "../../tools/adopt/cli";
+import { runCommand, STACK_FRAME, tempDir, type CliRun } from "../support/runCli";
 import { fakeProxmoxApi, pve03Routes, r720xdRoutes, type FakeAnswer } from "./fakeProxmoxApi";
 
 const TOKEN = "homeops@pve!adopt=9f1d2c3b-4a5e-4f60-8172-93a4b5c6d7e8";
@@ -17,11 +22,14 @@ function environment(token: string | null): NodeJS.ProcessEnv {
   return token === null ? env : { ...env, PROXMOX_VE_API_TOKEN: token };
 }
 
+/** The command with `args`, the token in its environment (or none: null). */
+const adopt = (args: string[], token: string | null = TOKEN) => runCommand((argv, output) => adoptCommand(argv, output, environment(token)), args);
+
 /** Runs the tool against `routes`, the token in its environment unless `token` says otherwise. */
 async function adoptFrom(routes: Record<string, FakeAnswer>, args: string[] = [], token: string | null = TOKEN) {
   const api = await fakeProxmoxApi(routes);
   try {
-    const run = await spawnTool("tools/adopt/cli.ts", ["proxmox", "--endpoint", api.url, ...args], { env: environment(token) });
+    const run = await adopt(["proxmox", "--endpoint", api.url, ...args], token);
     return { run, api };
   } finally {
     await api.close();
@@ -191,7 +199,7 @@ describe("refusals: a clear error, exit 1, no stack trace, no token", () => {
         server.close(() => resolve(free));
       });
     });
-    const run = await spawnTool("tools/adopt/cli.ts", ["proxmox", "--endpoint", `http://127.0.0.1:${port}/`], { env: environment(TOKEN) });
+    const run = await adopt(["proxmox", "--endpoint", `http://127.0.0.1:${port}/`]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`error: cannot reach http://127.0.0.1:${port} (GET /cluster/resources): ECONNREFUSED`);
     noSecretShown(run);

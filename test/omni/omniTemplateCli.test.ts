@@ -1,11 +1,20 @@
-/** `npm run plan -- homelab --omni-template <file>`: the template the stack hands Omni, to compare with `omnictl cluster template diff`. */
+/**
+ * `npm run plan -- homelab --omni-template <file>`: the template the stack hands Omni, to
+ * compare with `omnictl cluster template diff`. The command runs on this test run's shared
+ * previews (test/support/previews.ts).
+ */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planCommand } from "../../tools/plan/cli";
+import { stackPreview } from "../support/previews";
 import { runCommand, tempDir } from "../support/runCli";
 import { omniTemplateProblems } from "./omniTemplateFormat";
 
-const plan = (...args: string[]) => runCommand(planCommand, args);
+const shared = async ({ stack, configFile }: { stack: string; configFile?: string }) => {
+  const { plan, machineConfigs } = await stackPreview(stack, configFile);
+  return { plan, machineConfigs: () => machineConfigs };
+};
+const plan = (...args: string[]) => runCommand((argv, output) => planCommand(argv, output, shared), args);
 
 test("writes the homelab's cluster template, a template Omni loads", async () => {
   const file = join(tempDir(), "cluster-template.yaml");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { adoptCommand } from "../../tools/adopt/cli";
 import { planCommand } from "../../tools/plan/cli";
 import { ID_PLACEHOLDER, type ImportFile } from "../../tools/plan/importFile";
+import { fakeProxmoxApi, pve03Routes } from "../adopt/fakeProxmoxApi";
 import { BAD_POD, GOOD_MANIFESTS } from "../policy/fixtures/manifests";
 import { runCommand, spawnTool, STACK_FRAME, tempDir, writeStackFile } from "../support/runCli";
 import { containerIn, copy, stackConfigData } from "../support/stackConfig";
@@ -120,5 +121,23 @@ esac
       "-p 2244 -o ServerAliveInterval=30 -o ConnectTimeout=15 root@23.94.73.98 docker container inspect --format '{{.Name}} {{.Id}}' lldap pocketid gone",
       "-p 2244 -o ServerAliveInterval=30 -o ConnectTimeout=15 root@23.94.73.98 docker network inspect --format '{{.Name}} {{.Id}}' pangolin-internal",
     ]);
+  });
+});
+
+describe("npm run adopt -- proxmox", () => {
+  test("the token from the environment, a refused call as one line, exit 1, no stack trace, the token nowhere", async () => {
+    const token = "homeops@pve!adopt=0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9";
+    const routes = { ...pve03Routes(), "/nodes/pve03/lxc/201/config": { status: 403, reason: "Permission check failed (/vms/201, VM.Audit)" } };
+    const api = await fakeProxmoxApi(routes);
+    try {
+      const run = await spawnTool("tools/adopt/cli.ts", ["proxmox", "--endpoint", api.url], { env: { ...process.env, PROXMOX_VE_API_TOKEN: token } });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe("error: GET /nodes/pve03/lxc/201/config: 403 Permission check failed (/vms/201, VM.Audit): the token lacks a privilege on that path (VM.Audit on the guests, Datastore.Audit on the storages, Sys.Audit on the nodes); a token with privilege separation needs its own ACL\n");
+      expect(api.authorizations[0]).toBe(`PVEAPIToken=${token}`);
+      expect(run.stdout + run.stderr).not.toContain(token.split("=")[1]);
+      noStackTrace(run.stdout + run.stderr);
+    } finally {
+      await api.close();
+    }
   });
 });
