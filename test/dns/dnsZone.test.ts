@@ -5,7 +5,8 @@ import { AcmeChallengeUser } from "../../components/dns/acmeChallengeUser";
 import { DnsZone } from "../../components/dns/dnsZone";
 import { publicAddressOf, vpsAddressResolver } from "../../components/dns/vpsAddresses";
 import { SECRET_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
-import { planIndex, recordProgram } from "../platform/recordProgram";
+import { recordProgram } from "../platform/recordProgram";
+import { planIndex } from "../support/planIndex";
 
 let resources: PlannedResource[];
 let plan: ReturnType<typeof planIndex>;

@@ -8,7 +8,7 @@ import { tunnelToken } from "../../components/cloudflare-tunnel/tunnelPlan";
 import { dnsSchema } from "../../config/dns";
 import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import type { PolicyReport } from "../../policy/evaluate";
-import { planIndex } from "../platform/recordProgram";
+import { planIndex } from "../support/planIndex";
 import { brokenConfig } from "../support/stackConfig";
 import { CLUSTER_CONNECTOR, planHomelabWith, withTunnel } from "./tunnelFixture";
 

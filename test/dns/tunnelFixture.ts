@@ -5,7 +5,7 @@ import { parse, stringify } from "yaml";
 import { evaluatePlan } from "../../policy/evaluate";
 import { offlineRun } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
-import { planIndex } from "../platform/recordProgram";
+import { planIndex } from "../support/planIndex";
 import { ROOT } from "../support/stackConfig";
 
 /**

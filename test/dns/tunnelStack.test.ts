@@ -8,7 +8,7 @@ import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import { LABELS } from "../../policy/contract/labels";
 import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
-import { planIndex } from "../platform/recordProgram";
+import { planIndex } from "../support/planIndex";
 import { planHomelabWith, withTunnel } from "./tunnelFixture";
 
 const TUNNEL = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";

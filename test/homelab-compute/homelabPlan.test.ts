@@ -1,5 +1,6 @@
 /** The homelab stack's compute layer, as the offline preview records it, against the estate's tables. */
 import type { Plan } from "../../policy/contract/plan";
+import { planIndex, type PlanIndex } from "../support/planIndex";
 import { stackPreview } from "../support/previews";
 import { omniClusterTemplate } from "../../components/omni/clusterTemplate";
 import { validateHomelabConfig } from "../../config/stacks";
@@ -10,16 +11,12 @@ const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 const CONTAINER = "proxmoxve:index/containerLegacy:ContainerLegacy";
 
 let plan: Plan;
+let index: PlanIndex;
 beforeAll(async () => {
   ({ plan } = await stackPreview("homelab"));
+  index = planIndex(plan.resources);
 });
 
-const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
-const named = (type: string, name: string) => {
-  const found = plan.resources.find((resource) => resource.type === type && resource.name === name);
-  if (!found) throw new Error(`no ${type} ${name} in the plan`);
-  return found;
-};
 const config = stackConfigData("homelab");
 const gb = (text: string) => Number(/^(\d+) GB$/.exec(text)![1]) * 1024;
 
@@ -42,34 +39,34 @@ describe("the estate's guests", () => {
   test("every LXC of the estate, at its address, and no other", () => {
     const expected = guestRows(/LXC/).map(([host, address]) => [host, `${address}/24`]);
     expect(expected.map(([host]) => host)).toEqual(["komodo", "nvr", "omni"]);
-    const declared = ofType(CONTAINER).map((resource) => [resource.name, (resource.inputs.initialization as { ipConfigs: { ipv4: { address: string } }[] }).ipConfigs[0].ipv4.address]);
+    const declared = index.ofType(CONTAINER).map((resource) => [resource.name, (resource.inputs.initialization as { ipConfigs: { ipv4: { address: string } }[] }).ipConfigs[0].ipv4.address]);
     expect(declared.sort()).toEqual(expected.sort());
     const ct = guestRows(/CT\d+/)[0];
-    expect(named(CONTAINER, ct[0]).inputs.vmId).toBe(Number(/CT(\d+)/.exec(ct[2])![1]));
+    expect(index.named(CONTAINER, ct[0]).inputs.vmId).toBe(Number(/CT(\d+)/.exec(ct[2])![1]));
   });
 
   test("every VM of the estate on its node, and no other: the Talos machines are no VMs", () => {
     const expected = guestRows(/VM on Proxmox/).map(([host, , kind]) => [host, /\((\S+)\)/.exec(kind)![1]]);
     expect(expected).toEqual([["seaweedfs", "r720xd"]]);
-    expect(ofType(VM).map((vm) => [vm.name, vm.inputs.nodeName])).toEqual(expected);
+    expect(index.ofType(VM).map((vm) => [vm.name, vm.inputs.nodeName])).toEqual(expected);
     // The guest configures its own address: Proxmox gets no cloud-init drive for it.
-    expect(named(VM, "seaweedfs").inputs.initialization).toBeUndefined();
+    expect(index.named(VM, "seaweedfs").inputs.initialization).toBeUndefined();
   });
 
   test("unprivileged Docker hosts with nesting, and the devices the estate names", () => {
-    for (const container of ofType(CONTAINER)) {
+    for (const container of index.ofType(CONTAINER)) {
       expect(container.inputs).toMatchObject({ unprivileged: true, features: { nesting: true }, startOnBoot: true });
     }
-    expect(named(CONTAINER, "nvr").inputs.devicePassthroughs).toEqual([{ path: "/dev/apex_0" }, { path: "/dev/dri/renderD128" }]);
-    expect(named(CONTAINER, "omni").inputs.devicePassthroughs).toEqual([{ path: "/dev/net/tun" }]);
-    expect(named(CONTAINER, "komodo").inputs.devicePassthroughs).toEqual([]);
+    expect(index.named(CONTAINER, "nvr").inputs.devicePassthroughs).toEqual([{ path: "/dev/apex_0" }, { path: "/dev/dri/renderD128" }]);
+    expect(index.named(CONTAINER, "omni").inputs.devicePassthroughs).toEqual([{ path: "/dev/net/tun" }]);
+    expect(index.named(CONTAINER, "komodo").inputs.devicePassthroughs).toEqual([]);
   });
 
   test("they hold data: protected, replaced only delete-first, LXCs adopted without a template", () => {
-    for (const container of ofType(CONTAINER)) {
+    for (const container of index.ofType(CONTAINER)) {
       expect(container).toMatchObject({ protect: true, deleteBeforeReplace: true, ignoreChanges: ["operatingSystem.templateFileId"] });
     }
-    for (const vm of ofType(VM)) expect(vm).toMatchObject({ protect: true, deleteBeforeReplace: true });
+    for (const vm of index.ofType(VM)) expect(vm).toMatchObject({ protect: true, deleteBeforeReplace: true });
   });
 });
 
@@ -81,7 +78,7 @@ describe("the Talos cluster", () => {
   });
 
   test("Omni's cluster template, from the stack file, with the service account key as a secret", () => {
-    const templates = ofType("pulumi-nodejs:dynamic/omni:ClusterTemplate");
+    const templates = index.ofType("pulumi-nodejs:dynamic/omni:ClusterTemplate");
     expect(templates.map((resource) => resource.name)).toEqual(["minipcs"]);
     const validated = validateHomelabConfig(config);
     if ("issues" in validated || validated.config.talos.manager !== "omni") throw new Error("the committed cluster is not Omni's");

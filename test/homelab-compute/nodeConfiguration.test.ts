@@ -3,15 +3,13 @@
  * a fake node on loopback (mTLS with the test PKI), then the TalosNodeConfiguration dynamic
  * resource's serialized provider driven the way the engine drives it.
  */
-import { createRequire } from "node:module";
-import path from "node:path";
-import { compileFunction } from "node:vm";
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import { reconcileTalosNode, sha256Hex } from "../../components/talos/nodeApiClient";
 import type { TalosApiAccess } from "../../components/talos/talosApiAccess";
 import { TalosNodeConfiguration } from "../../components/talos/nodeConfiguration";
 import { generateTestPki, type TestPki } from "../talos-bootstrap/testPki";
+import { loadSerializedProvider, plainInputs } from "../support/dynamicProvider";
 import { FakeTalosNode } from "./fakeTalosNode";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
@@ -150,16 +148,5 @@ describe("the TalosNodeConfiguration resource", () => {
     expect([node.applied, node.upgrades, node.versionCalls]).toEqual([[], [], 0]);
   });
 
-  /** Loaded as Pulumi's dynamic provider host does: require-from-string of the serialized text. */
-  function provider(): pulumi.dynamic.ResourceProvider {
-    const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
-    const projectRequire = createRequire(path.resolve(__dirname, "../../package.json"));
-    compileFunction(registered.__provider as string, ["exports", "require", "module"])(module.exports, projectRequire, module);
-    return module.exports.handler();
-  }
+  const provider = () => loadSerializedProvider(registered.__provider as string);
 });
-
-/** What the dynamic provider receives: secrets arrive unwrapped. */
-function plainInputs(registered: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(registered).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
-}

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseAllDocuments } from "yaml";
 import type { Plan } from "../../policy/contract/plan";
+import { planIndex, type PlanIndex } from "../support/planIndex";
 import { stackPreview, type StackPreview } from "../support/previews";
 import { TALOS_EXAMPLE_FILE } from "./talosExample";
 
@@ -15,20 +16,16 @@ const NODE_CONFIGURATION = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
 const NODES = ["talos-cp-1", "talos-cp-2", "talos-cp-3"];
 
 let plan: Plan;
+let index: PlanIndex;
 let machineConfigs: Record<string, string>;
 let outputs: StackPreview["outputs"];
 beforeAll(async () => {
   ({ plan, machineConfigs, outputs } = await stackPreview("homelab", TALOS_EXAMPLE_FILE));
+  index = planIndex(plan.resources);
 });
 
-const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
-const named = (type: string, name: string) => {
-  const found = plan.resources.find((resource) => resource.type === type && resource.name === name);
-  if (!found) throw new Error(`no ${type} ${name} in the plan`);
-  return found;
-};
-const urnOf = (type: string, name: string) => named(type, name).urn;
-const proxmoxProvider = () => named("pulumi:providers:proxmoxve", "proxmox");
+const urnOf = (type: string, name: string) => index.named(type, name).urn;
+const proxmoxProvider = () => index.named("pulumi:providers:proxmoxve", "proxmox");
 /** The Talos cluster names what it creates for a node from its own name. */
 const inCluster = (name: string) => `homeops/${name}`;
 
@@ -42,7 +39,7 @@ const isSecret = (value: unknown) => (value as Record<string, unknown>)?.[pulumi
 
 describe("the Talos cluster's VMs", () => {
   test("three control-plane VMs, one per Proxmox node, protected and replaced only delete-first", () => {
-    expect(ofType(VM).map((vm) => [vm.inputs.name, vm.inputs.nodeName, vm.protect, vm.deleteBeforeReplace]).sort()).toEqual([
+    expect(index.ofType(VM).map((vm) => [vm.inputs.name, vm.inputs.nodeName, vm.protect, vm.deleteBeforeReplace]).sort()).toEqual([
       ["talos-cp-1", "pve1", true, true],
       ["talos-cp-2", "pve2", true, true],
       ["talos-cp-3", "pve3", true, true],
@@ -50,13 +47,13 @@ describe("the Talos cluster's VMs", () => {
   });
 
   test("neither a new snippet nor a new image replaces a VM", () => {
-    for (const vm of ofType(VM)) expect(vm.ignoreChanges).toEqual(["initialization.userDataFileId", "disks[0].fileId"]);
+    for (const vm of index.ofType(VM)) expect(vm.ignoreChanges).toEqual(["initialization.userDataFileId", "disks[0].fileId"]);
   });
 
   test("each VM boots its node's snippet and the factory image on its own Proxmox node", () => {
     for (const name of NODES) {
-      const vm = named(VM, inCluster(name));
-      const image = ofType(IMAGE).find((file) => file.inputs.nodeName === vm.inputs.nodeName)!;
+      const vm = index.named(VM, inCluster(name));
+      const image = index.ofType(IMAGE).find((file) => file.inputs.nodeName === vm.inputs.nodeName)!;
       expect(vm.propertyDependencies.disks).toEqual([image.urn]);
       expect(vm.propertyDependencies.initialization).toEqual([urnOf(SNIPPET, inCluster(`${name}-user-data`))]);
       expect(image.inputs).toMatchObject({
@@ -70,9 +67,9 @@ describe("the Talos cluster's VMs", () => {
 
   test("snippets are secret, keep their name, and a replaced one leaves the file to its successor", () => {
     for (const name of NODES) {
-      const snippet = named(SNIPPET, inCluster(`${name}-user-data`));
+      const snippet = index.named(SNIPPET, inCluster(`${name}-user-data`));
       expect(snippet.inputs).toEqual({
-        nodeName: named(VM, inCluster(name)).inputs.nodeName,
+        nodeName: index.named(VM, inCluster(name)).inputs.nodeName,
         datastoreId: "local",
         contentType: "snippets",
         sourceRaw: { data: "[secret]", fileName: `homeops-${name}.user-data.yaml` },
@@ -92,24 +89,24 @@ describe("the Talos cluster's VMs", () => {
 
 describe("bootstrap, rollout and credentials", () => {
   test("etcd is bootstrapped once, on the first control plane, after every VM exists", () => {
-    const [bootstrap] = ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap");
+    const [bootstrap] = index.ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap");
     expect(bootstrap.inputs).toMatchObject({ node: "192.168.11.61", port: 50000, clientKeyPem: "[secret]", clientCertPem: "[secret]" });
     for (const name of NODES) expect(bootstrap.dependencies).toContain(urnOf(VM, inCluster(name)));
   });
 
   test("node configurations roll out one node at a time, each after its VM", () => {
     const configurationDependencies = (name: string) =>
-      named(NODE_CONFIGURATION, inCluster(name)).dependencies.filter((urn) => urn.includes("TalosNodeConfiguration") || urn.includes("vmLegacy"));
+      index.named(NODE_CONFIGURATION, inCluster(name)).dependencies.filter((urn) => urn.includes("TalosNodeConfiguration") || urn.includes("vmLegacy"));
     expect(configurationDependencies("talos-cp-1")).toEqual([urnOf(VM, inCluster("talos-cp-1"))]);
     expect(configurationDependencies("talos-cp-2").sort()).toEqual([urnOf(VM, inCluster("talos-cp-2")), urnOf(NODE_CONFIGURATION, inCluster("talos-cp-1"))].sort());
     expect(configurationDependencies("talos-cp-3").sort()).toEqual([urnOf(VM, inCluster("talos-cp-3")), urnOf(NODE_CONFIGURATION, inCluster("talos-cp-2"))].sort());
-    expect(named(NODE_CONFIGURATION, inCluster("talos-cp-2")).inputs).toMatchObject({ node: "192.168.11.62", machineConfig: "[secret]", talosVersion: "v1.13.9" });
+    expect(index.named(NODE_CONFIGURATION, inCluster("talos-cp-2")).inputs).toMatchObject({ node: "192.168.11.62", machineConfig: "[secret]", talosVersion: "v1.13.9" });
   });
 
   test("kubeconfig and talosconfig are secrets; the Kubernetes provider waits for the bootstrap", () => {
-    const provider = named("pulumi:providers:kubernetes", "homeops");
+    const provider = index.named("pulumi:providers:kubernetes", "homeops");
     expect(provider.inputs.kubeconfig).toBe("[secret]");
-    expect(provider.dependencies).toContain(ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap")[0].urn);
+    expect(provider.dependencies).toContain(index.ofType("pulumi-nodejs:dynamic/talos:TalosBootstrap")[0].urn);
     const stackOutputs = registeredOutputs("pulumi:pulumi:Stack::homeops-homelab");
     expect(isSecret(stackOutputs.kubeconfig)).toBe(true);
     expect(isSecret(stackOutputs.talosconfig)).toBe(true);

@@ -5,25 +5,24 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planCommand } from "../../tools/plan/cli";
-import { runCommand, tempDir, writeStackFile } from "../support/runCli";
+import { runCommand, tempDir, writeStackFile, expectNoStackTrace } from "../support/runCli";
 import { containerIn, copy, stackConfigData } from "../support/stackConfig";
 
 const plan = (...args: string[]) => runCommand(planCommand, args);
-const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
 
 test("a credential stored in plaintext in the stack file is refused", async () => {
   const result = await plan("vps", "--config-file", writeStackFile(tempDir(), stackConfigData("vps"), { "homeops:racknerdAegisNewtNewtSecret": "plain-text-secret" }));
   expect(result.status).toBe(1);
   expect(result.stderr).toContain("homeops:racknerdAegisNewtNewtSecret: is stored in plaintext; set it with `pulumi config set --secret racknerdAegisNewtNewtSecret <value>`");
   expect(result.stdout + result.stderr).not.toContain("plain-text-secret");
-  noStackTrace(result.stderr);
+  expectNoStackTrace(result.stderr);
 });
 
 test("an unknown stack and bad usage are reported plainly", async () => {
   const unknown = await plan("staging");
   expect(unknown.status).toBe(1);
   expect(unknown.stderr).toContain('No composition for stack "staging"');
-  noStackTrace(unknown.stderr);
+  expectNoStackTrace(unknown.stderr);
   expect((await plan()).status).toBe(2);
 });
 

@@ -16,7 +16,7 @@ import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { secretPlaceholder } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import { CUSTOM_PLATFORM } from "./customPlatform";
-import { planIndex } from "./recordProgram";
+import { planIndex } from "../support/planIndex";
 import { TALOS_EXAMPLE_FILE } from "../homelab-compute/talosExample";
 
 let stackFile: string;

@@ -5,27 +5,23 @@ import { isDefaultDeny } from "../../policy/kubernetes-network-policies";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readOfflineConfig } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan, type PlannedResource } from "../../policy/contract/plan";
+import { planIndex, type PlanIndex } from "../support/planIndex";
 import { stackPreview, type StackPreview } from "../support/previews";
 import { ROOT, stackConfigData } from "../support/stackConfig";
 
 const STACK_FILE = `${ROOT}/Pulumi.homelab.yaml`;
 const config = stackConfigData("homelab");
 let plan: Plan;
+let index: PlanIndex;
 let outputs: StackPreview["outputs"];
 let report: PolicyReport;
 
 beforeAll(async () => {
   ({ plan, outputs } = await stackPreview("homelab"));
+  index = planIndex(plan.resources);
   report = await evaluatePlan(plan, policyConfigForStack("homelab", STACK_FILE));
 });
 
-const ofType = (type: string) => plan.resources.filter((resource) => resource.type === type);
-const named = (type: string, name: string) => {
-  const found = plan.resources.find((resource) => resource.type === type && resource.name === name);
-  if (!found) throw new Error(`no ${type} ${name} in the plan`);
-  return found;
-};
-const byUrn = (urn: string) => plan.resources.find((resource) => resource.urn === urn)!;
 /** A registered resource's outputs as the mocks computed them. */
 const outputsOf = (resource: PlannedResource) => outputs[resource.urn] as Record<string, any>;
 const LAN_HOSTS = ["komodo", "server04", "nvr", "kasm", "omni", "seaweedfs", "storage"];
@@ -34,25 +30,25 @@ const ALLOY_HOSTS = LAN_HOSTS.filter((host) => host !== "storage");
 
 describe("LAN Docker hosts", () => {
   test("each host is reached over SSH and everything on it goes through its own provider", () => {
-    const providers = ofType("pulumi:providers:docker");
+    const providers = index.ofType("pulumi:providers:docker");
     expect(Object.fromEntries(providers.map((provider) => [provider.name, provider.inputs.host]))).toEqual(
       Object.fromEntries(LAN_HOSTS.map((host) => [host, `ssh://root@${config.dockerHosts[host].address}:22`])),
     );
-    const hostOf = (resource: PlannedResource): string => (resource.type === "homeops:docker:Host" ? resource.name : hostOf(byUrn(resource.parent)));
+    const hostOf = (resource: PlannedResource): string => (resource.type === "homeops:docker:Host" ? resource.name : hostOf(index.byUrn(resource.parent)));
     for (const resource of plan.resources.filter((candidate) => candidate.type.startsWith("docker:"))) {
-      expect({ resource: resource.name, provider: byUrn(resource.provider).name }).toEqual({ resource: resource.name, provider: hostOf(resource) });
+      expect({ resource: resource.name, provider: index.byUrn(resource.provider).name }).toEqual({ resource: resource.name, provider: hostOf(resource) });
     }
   });
 
   test("every container has a memory limit; Alloy's credentials make its env secret", () => {
-    const containers = ofType("docker:index/container:Container");
+    const containers = index.ofType("docker:index/container:Container");
     expect(containers).toHaveLength(23);
     for (const container of containers) expect(container.inputs.memory).toBeGreaterThan(0);
-    for (const host of ALLOY_HOSTS) expect(named("docker:index/container:Container", `${host}-alloy/${host}-alloy-alloy-1`).inputs.envs).toBe(SECRET_PLACEHOLDER);
+    for (const host of ALLOY_HOSTS) expect(index.named("docker:index/container:Container", `${host}-alloy/${host}-alloy-alloy-1`).inputs.envs).toBe(SECRET_PLACEHOLDER);
   });
 
   test("data volumes keep the estate's names and are protected and retained", () => {
-    const volumes = ofType("docker:index/volume:Volume");
+    const volumes = index.ofType("docker:index/volume:Volume");
     expect(volumes.map((volume) => volume.inputs.name).sort()).toEqual(
       ["komodo_ferretdb-state", "komodo_postgres-data", ...ALLOY_HOSTS.map((host) => `${host}-alloy_alloy-data`)].sort(),
     );
@@ -62,7 +58,7 @@ describe("LAN Docker hosts", () => {
 
 describe("the Kubernetes platform", () => {
   test("goes to Omni's cluster through the kubeconfig config secret, through one provider", () => {
-    const providers = ofType("pulumi:providers:kubernetes");
+    const providers = index.ofType("pulumi:providers:kubernetes");
     expect(providers).toHaveLength(1);
     const [provider] = providers;
     expect(provider.name).toBe("cluster");
@@ -71,16 +67,16 @@ describe("the Kubernetes platform", () => {
   });
 
   test("the estate's fourteen releases, pinned, and every namespace it creates behind a default deny", () => {
-    const charts = ofType("kubernetes:helm.sh/v4:Chart");
+    const charts = index.ofType("kubernetes:helm.sh/v4:Chart");
     // The estate's Flux HelmReleases and Argo CD Applications (Argo CD's release is named argocd there).
     const estate = ["cert-manager", "metallb", "ingress-nginx", "rook-ceph", "rook-ceph-cluster", "argocd", "prometheus-operator-crds", "kube-prometheus-stack", "loki", "thanos", "tempo", "alloy", "smartctl-exporter", "newt"];
     expect(charts.map((chart) => chart.inputs.name).sort()).toEqual(estate.sort());
     // Omni's cluster runs Talos's own CNI (homeops:talos.cni is flannel): the platform installs none.
     expect(charts.map((chart) => chart.name)).not.toContain("platform/cilium");
-    expect(ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
+    expect(index.ofType("kubernetes:core/v1:Namespace").map((namespace) => (namespace.inputs.metadata as { name: string }).name)).not.toContain("kube-system");
     for (const chart of charts) expect(chart.inputs.version).toMatch(/^v?\d+\.\d+\.\d+$/);
-    const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
-    for (const namespace of ofType("kubernetes:core/v1:Namespace")) {
+    const policies = index.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    for (const namespace of index.ofType("kubernetes:core/v1:Namespace")) {
       const name = (namespace.inputs.metadata as { name: string }).name;
       const own = policies.filter((policy) => (policy.inputs.metadata as { namespace: string }).namespace === name);
       expect({ name, defaultDeny: own.some((policy) => isDefaultDeny(policy.inputs.spec)) }).toEqual({ name, defaultDeny: true });
@@ -89,18 +85,18 @@ describe("the Kubernetes platform", () => {
 
   test("Rook-Ceph, cert-manager, MetalLB and the Ceph pools are protected and kept if removed from the file", () => {
     for (const release of ["rook-ceph", "rook-ceph-cluster", "cert-manager", "metallb"]) {
-      expect({ release, ...pick(named("kubernetes:helm.sh/v4:Chart", `platform/${release}`)) }).toEqual({ release, protect: true, retainOnDelete: true });
+      expect({ release, ...pick(index.named("kubernetes:helm.sh/v4:Chart", `platform/${release}`)) }).toEqual({ release, protect: true, retainOnDelete: true });
     }
     for (const pool of ["CephBlockPool/rook-ceph/ceph-blockpool", "CephFilesystem/rook-ceph/ceph-filesystem", "CephObjectStore/rook-ceph/ceph-objectstore"]) {
       const [kind] = pool.split("/");
-      expect({ pool, ...pick(named(`kubernetes:ceph.rook.io/v1:${kind}`, `platform/${pool}`)) }).toEqual({ pool, protect: true, retainOnDelete: true });
+      expect({ pool, ...pick(index.named(`kubernetes:ceph.rook.io/v1:${kind}`, `platform/${pool}`)) }).toEqual({ pool, protect: true, retainOnDelete: true });
     }
   });
 
   test("cert-manager's issuer is the estate's, its key in a secret Secret", () => {
     const [issuer] = plan.resources.filter((resource) => (resource.inputs as { kind?: string }).kind === "ClusterIssuer");
     expect((issuer.inputs.spec as any).acme.solvers[0].dns01.route53).toMatchObject({ hostedZoneID: "Z20MFT717KZF32", secretAccessKeySecretRef: { name: "r53-credentials-secret", key: "secret-access-key" } });
-    expect(named("kubernetes:core/v1:Secret", "platform/cert-manager/r53-credentials-secret").inputs.stringData).toBe(SECRET_PLACEHOLDER);
+    expect(index.named("kubernetes:core/v1:Secret", "platform/cert-manager/r53-credentials-secret").inputs.stringData).toBe(SECRET_PLACEHOLDER);
   });
 });
 
@@ -108,7 +104,7 @@ const pick = (resource: PlannedResource) => ({ protect: resource.protect, retain
 
 describe("DNS", () => {
   test("the spec's records, the VPS's from the vps stack's outputs", () => {
-    const records = Object.fromEntries(ofType("aws:route53/record:Record").map((record) => [record.inputs.name, record.inputs.records]));
+    const records = Object.fromEntries(index.ofType("aws:route53/record:Record").map((record) => [record.inputs.name, record.inputs.records]));
     expect(records).toEqual({
       "*.sharmamohit.com": ["192.168.11.90"],
       "*.proxy.sharmamohit.com": ["23.94.73.98"],
@@ -116,11 +112,11 @@ describe("DNS", () => {
       "komodo.sharmamohit.com": ["192.168.11.200"],
       "seaweedfs.sharmamohit.com": ["192.168.11.133"],
     });
-    expect(named("aws:route53/zone:Zone", "sharmamohit.com").protect).toBe(true);
+    expect(index.named("aws:route53/zone:Zone", "sharmamohit.com").protect).toBe(true);
   });
 
   test("one least-privilege identity per ACME consumer; the VPS's key is exported secret, for the vps stack", () => {
-    expect(ofType("aws:iam/user:User").map((user) => user.inputs.name).sort()).toEqual(["acme-dns01-cert-manager", "acme-dns01-vps-traefik"]);
+    expect(index.ofType("aws:iam/user:User").map((user) => user.inputs.name).sort()).toEqual(["acme-dns01-cert-manager", "acme-dns01-vps-traefik"]);
     const stack = outputsOf(plan.resources.find((resource) => resource.type === "pulumi:pulumi:Stack")!);
     const { specialSigKey, specialSecretSig } = pulumi.runtime;
     expect(stack.vpsAcme.awsSecretAccessKey[specialSigKey]).toBe(specialSecretSig);

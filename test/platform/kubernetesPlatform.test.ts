@@ -2,7 +2,8 @@ import { Provider } from "@pulumi/kubernetes/provider";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesPlatform } from "../../components/kubernetes-platform/kubernetesPlatform";
 import { SECRET_PLACEHOLDER, type PlannedResource } from "../../policy/contract/plan";
-import { planIndex, recordProgram } from "./recordProgram";
+import { planIndex } from "../support/planIndex";
+import { recordProgram } from "./recordProgram";
 import { presetPlatformArgs } from "./settings";
 
 let resources: PlannedResource[];

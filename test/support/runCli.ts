@@ -47,6 +47,11 @@ export function inPool<T>(thunks: (() => Promise<T>)[]): Promise<T[]> {
 /** A Node stack frame line: `    at fn (file:line:col)` or `    at file:line:col`. */
 export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
+/** A tool reports an error as its message alone: no stack frame in what it printed. */
+export function expectNoStackTrace(text: string): void {
+  expect(text).not.toMatch(STACK_FRAME);
+}
+
 /**
  * Runs a tool's command function in this process (e.g. `planCommand`), capturing what it
  * prints: the tool without the process around it, for tests where the process boundary

@@ -3,11 +3,9 @@
  * driven the way the engine drives it (`up`: create; second `up`: diff, and no update when
  * diff reports no changes) against the fake Talos API.
  */
-import { createRequire } from "node:module";
-import path from "node:path";
-import { compileFunction } from "node:vm";
 import * as pulumi from "@pulumi/pulumi";
 import { TalosBootstrap } from "../../components/talos/bootstrap";
+import { loadSerializedProvider, plainInputs } from "../support/dynamicProvider";
 import { FakeTalosApi } from "./fakeTalosApi";
 import { generateTestPki, type TestPki } from "./testPki";
 
@@ -103,20 +101,4 @@ async function inputsOf(resource: TalosBootstrap): Promise<Record<string, unknow
   const registration = registrations.find((args) => args.type === DYNAMIC_TYPE && urn.endsWith(`::${args.name}`));
   if (!registration) throw new Error(`${urn} was not registered as a ${DYNAMIC_TYPE}`);
   return registration.inputs;
-}
-
-/** What the dynamic provider receives: secrets arrive unwrapped. */
-function plainInputs(inputs: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
-}
-
-/**
- * Loads the provider as Pulumi's dynamic provider host does (require-from-string of the
- * serialized text, packages resolved from the project), outside jest's module registry.
- */
-function loadSerializedProvider(text: string): pulumi.dynamic.ResourceProvider {
-  const module = { exports: {} as { handler: () => pulumi.dynamic.ResourceProvider } };
-  const projectRequire = createRequire(path.resolve(__dirname, "../../package.json"));
-  compileFunction(text, ["exports", "require", "module"])(module.exports, projectRequire, module);
-  return module.exports.handler();
 }

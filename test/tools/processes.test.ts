@@ -11,10 +11,9 @@ import { planCommand } from "../../tools/plan/cli";
 import { ID_PLACEHOLDER, type ImportFile } from "../../tools/plan/importFile";
 import { fakeProxmoxApi, pve03Routes } from "../adopt/fakeProxmoxApi";
 import { BAD_POD, GOOD_MANIFESTS } from "../policy/fixtures/manifests";
-import { runCommand, spawnTool, STACK_FRAME, tempDir, writeStackFile } from "../support/runCli";
+import { runCommand, spawnTool, tempDir, writeStackFile, expectNoStackTrace } from "../support/runCli";
 import { containerIn, copy, stackConfigData } from "../support/stackConfig";
 
-const noStackTrace = (text: string) => expect(text).not.toMatch(STACK_FRAME);
 
 describe("npm run plan", () => {
   const planProcess = (...args: string[]) => spawnTool("tools/plan/cli.ts", args);
@@ -42,7 +41,7 @@ describe("npm run plan", () => {
     expect(result.stderr).toContain('homeops:dockerStacks[2].containers[0].networks[0]: unknown network "traefik-publik" on host racknerd-aegis');
     expect(result.stderr).toContain("homeops:dockerHosts.racknerd-aegis.memoryMb: containers on racknerd-aegis are limited to 3328 MB in total");
     expect(result.stdout).not.toContain("docker:index");
-    noStackTrace(result.stderr);
+    expectNoStackTrace(result.stderr);
   });
 });
 
@@ -66,7 +65,7 @@ describe("npm run adopt", () => {
     const run = await spawnTool("tools/adopt/cli.ts", args);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("unmapped: test/references/estate/docker/stacks/komodo/core/compose.yaml: services.core.image: uses ${KOMODO_VERSION}");
-    noStackTrace(run.stderr);
+    expectNoStackTrace(run.stderr);
     const inProcess = await runCommand(adoptCommand, args);
     expect({ stdout: run.stdout, stderr: run.stderr }).toEqual({ stdout: inProcess.stdout, stderr: inProcess.stderr });
   });
@@ -77,7 +76,7 @@ describe("npm run diagrams", () => {
     const refused = await spawnTool("tools/diagrams/cli.ts", ["staging", "--out", tempDir()]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('error: No composition for stack "staging"');
-    noStackTrace(refused.stderr);
+    expectNoStackTrace(refused.stderr);
   });
 });
 
@@ -135,7 +134,7 @@ describe("npm run adopt -- proxmox", () => {
       expect(run.stderr).toBe("error: GET /nodes/pve03/lxc/201/config: 403 Permission check failed (/vms/201, VM.Audit): the token lacks a privilege on that path (VM.Audit on the guests, Datastore.Audit on the storages, Sys.Audit on the nodes); a token with privilege separation needs its own ACL\n");
       expect(api.authorizations[0]).toBe(`PVEAPIToken=${token}`);
       expect(run.stdout + run.stderr).not.toContain(token.split("=")[1]);
-      noStackTrace(run.stdout + run.stderr);
+      expectNoStackTrace(run.stdout + run.stderr);
     } finally {
       await api.close();
     }

@@ -1,5 +1,5 @@
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
-import { planIndex } from "../platform/recordProgram";
+import { planIndex } from "../support/planIndex";
 import { stackPreview } from "../support/previews";
 import { specTable } from "../support/specTables";
 
