@@ -5,17 +5,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { planCommand } from "../../tools/plan/cli";
-import { stackPreview } from "../support/previews";
-import { runCommand, tempDir } from "../support/runCli";
+import { planOnSharedPreviews } from "../support/previews";
+import { tempDir } from "../support/runCli";
 import { talosSchemaValidator } from "../talos/talosSchema";
 import { TALOS_EXAMPLE_FILE } from "./talosExample";
 
-const shared = async ({ stack, configFile }: { stack: string; configFile?: string }) => {
-  const { plan, machineConfigs } = await stackPreview(stack, configFile);
-  return { plan, machineConfigs: () => machineConfigs };
-};
-const plan = (...args: string[]) => runCommand((argv, output) => planCommand(argv, output, shared), args);
+const plan = planOnSharedPreviews;
 
 test("writes one file per node, all documents of which validate against the v1.13.9 schema", async () => {
   const dir = join(tempDir(), "talos");

@@ -5,16 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { planCommand } from "../../tools/plan/cli";
-import { stackPreview } from "../support/previews";
-import { runCommand, tempDir } from "../support/runCli";
+import { planOnSharedPreviews } from "../support/previews";
+import { tempDir } from "../support/runCli";
 import { omniTemplateProblems } from "./omniTemplateFormat";
 
-const shared = async ({ stack, configFile }: { stack: string; configFile?: string }) => {
-  const { plan, machineConfigs } = await stackPreview(stack, configFile);
-  return { plan, machineConfigs: () => machineConfigs };
-};
-const plan = (...args: string[]) => runCommand((argv, output) => planCommand(argv, output, shared), args);
+const plan = planOnSharedPreviews;
 
 test("writes the homelab's cluster template, a template Omni loads", async () => {
   const file = join(tempDir(), "cluster-template.yaml");

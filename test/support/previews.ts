@@ -10,6 +10,7 @@ import { basename, join } from "node:path";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { Plan } from "../../policy/contract/plan";
+import { runCommand, type CliRun } from "./runCli";
 
 /** The environment variable naming the run's cache folder. */
 export const PREVIEW_CACHE_VARIABLE = "HOMEOPS_TEST_PREVIEWS";
@@ -132,4 +133,15 @@ async function capturePreview(stack: string, configFile?: string): Promise<Stack
 function plain(state: unknown): Record<string, unknown> {
   const struct = state as { toJavaScript?: () => Record<string, unknown> } | undefined;
   return (typeof struct?.toJavaScript === "function" ? struct.toJavaScript() : (state ?? {})) as Record<string, unknown>;
+}
+
+/** `npm run plan -- <argv>` in-process, on this run's shared previews rather than a preview of its own. */
+export function planOnSharedPreviews(...argv: string[]): Promise<CliRun> {
+  // Loaded here, so that a file reading the cache does not load the SDK and the program.
+  const { planCommand } = require("../../tools/plan/cli") as typeof import("../../tools/plan/cli");
+  const shared = async ({ stack, configFile }: { stack: string; configFile?: string }) => {
+    const { plan, machineConfigs } = await stackPreview(stack, configFile);
+    return { plan, machineConfigs: () => machineConfigs };
+  };
+  return runCommand((args, output) => planCommand(args, output, shared), argv);
 }
