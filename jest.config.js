@@ -42,6 +42,8 @@ const shared = {
   // module in both projects, so jest runs it once.
   globalSetup: "<rootDir>/test/support/globalSetup.ts",
   globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
+  // Each file's temporary folders go when it ends (test/support/tempDirs.ts).
+  setupFilesAfterEnv: ["<rootDir>/test/support/afterEachFile.ts"],
 };
 
 module.exports = {

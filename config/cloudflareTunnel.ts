@@ -43,11 +43,11 @@ const dockerConnectorSchema = z
     /** The host's networks the container joins: those of the containers it forwards to, and one with egress to Cloudflare. */
     networks: z.array(dockerNetworkName).min(1),
     /**
-     * cloudflared forwards the internet's requests, so it is `edge` by default: the isolation
-     * policies then refuse its reaching identity or management containers unless they allow
-     * it (`reachableFrom`). `tunnel` (Newt's zone) is not treated as internet-facing.
+     * cloudflared carries the internet's requests in, like Newt: zone `tunnel`, which the
+     * isolation policies treat as internet-facing (as `edge`), so it reaches an identity or
+     * management container only where that one allows it (`reachableFrom`).
      */
-    zone: z.enum(["edge", "tunnel"]).default("edge"),
+    zone: z.enum(["edge", "tunnel"]).default("tunnel"),
     memoryMb: z.number().int().positive(),
     image: imageReferenceSchema.default(CLOUDFLARED_IMAGE),
   })

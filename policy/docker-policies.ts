@@ -209,7 +209,7 @@ function isolationFinding(violation: IsolationViolation): Finding {
 
 const isolationBoundaries = stackPolicy({
   name: "docker-isolation-boundaries",
-  description: "On each Docker host, no internet-facing container (zone edge, or publishing a public port) reaches an identity or management container unless that container's homeops.reachable-from allows it.",
+  description: "On each Docker host, no internet-facing container (zone edge or tunnel, or publishing a public port) reaches an identity or management container unless that container's homeops.reachable-from allows it.",
   severity: "critical",
   remediationSteps: "Detach the protected container from networks it shares with internet-facing ones, or declare the intended path in its homeops.reachable-from label.",
   settings: DECLARED,

@@ -17,7 +17,7 @@
  * network memberships however many containers share a network.
  */
 import type { NetworkMode, PublishedPort } from "./contract/docker";
-import { PROTECTED_ZONES } from "./contract/labels";
+import { INTERNET_ZONES, PROTECTED_ZONES } from "./contract/labels";
 
 export interface ContainerNode {
   /** The caller's handle (a resource URN), carried through to findings. */
@@ -66,9 +66,13 @@ export function formatPort(port: PublishedPort): string {
   return `${port.ip}:${hostPort}/${port.protocol}`;
 }
 
-/** Internet-facing: in the edge zone, or publishing a port on a non-loopback address. */
+/**
+ * Internet-facing: in a zone whose traffic comes from the internet (`edge`, and `tunnel`, whose
+ * agents carry the internet's requests in through a tunnel they dial out), or publishing a port
+ * on a non-loopback address.
+ */
 export function isInternetFacing(container: ContainerNode): boolean {
-  return container.zone === "edge" || container.ports.some((port) => !isLoopback(port.ip));
+  return (INTERNET_ZONES as readonly string[]).includes(container.zone ?? "") || container.ports.some((port) => !isLoopback(port.ip));
 }
 
 export function isProtected(container: ContainerNode): boolean {

@@ -43,5 +43,7 @@ export const NETWORK_LABELS = {
  */
 export const TRUST_ZONES = ["edge", "tunnel", "identity", "management", "observability", "app", "data"] as const;
 export type TrustZone = (typeof TRUST_ZONES)[number];
+/** Zones whose containers carry the internet's traffic: `edge` listens for it, `tunnel` dials out and receives it. */
+export const INTERNET_ZONES: readonly TrustZone[] = ["edge", "tunnel"];
 /** Zones that internet-facing containers must not reach without an explicit allowance. */
 export const PROTECTED_ZONES: readonly TrustZone[] = ["identity", "management"];

@@ -2,7 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { adoptCommand } from "../../tools/adopt/cli";
-import { runCommand, STACK_FRAME, tempDir } from "../support/runCli";
+import { runCommand, STACK_FRAME } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 
 const ESTATE = "test/references/estate";
 const adopt = (...args: string[]) => runCommand(adoptCommand, args);

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { containersSchema, vmsSchema } from "../../config/proxmox";
 import { adoptCommand } from "../../tools/adopt/cli";
-import { runCommand, STACK_FRAME, tempDir, type CliRun } from "../support/runCli";
+import { runCommand, STACK_FRAME, type CliRun } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { fakeProxmoxApi, pve03Routes, r720xdRoutes, type FakeAnswer } from "./fakeProxmoxApi";
 
 const TOKEN = "homeops@pve!adopt=9f1d2c3b-4a5e-4f60-8172-93a4b5c6d7e8";

@@ -8,7 +8,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagramsCommand } from "../../tools/diagrams/cli";
 import { stackPreview } from "../support/previews";
-import { runCommand, tempDir, type CliRun } from "../support/runCli";
+import { runCommand, type CliRun } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { ROOT } from "../support/stackConfig";
 
 const DOCS = join(ROOT, "docs");

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { evaluatePlan } from "../../policy/evaluate";
@@ -7,6 +6,7 @@ import { offlineRun } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { planIndex } from "../support/planIndex";
 import { ROOT } from "../support/stackConfig";
+import { tempDir } from "../support/tempDirs";
 
 /**
  * The homelab's DNS moved to Cloudflare with a tunnel, as another homelab would write it:
@@ -49,7 +49,7 @@ export async function planHomelabWith(mutate: (config: Record<string, any>) => v
   const config = { dns: settings.config["homeops:dns"] };
   mutate(config);
   settings.config["homeops:dns"] = config.dns;
-  const stackFile = join(mkdtempSync(join(tmpdir(), "homeops-tunnel-")), "Pulumi.homelab.yaml");
+  const stackFile = join(tempDir("homeops-tunnel-"), "Pulumi.homelab.yaml");
   writeFileSync(stackFile, stringify(settings));
   const { plan, monitor } = await offlineRun({ stack: "homelab", configFile: stackFile });
   const states = [...monitor.resources.values()];

@@ -39,7 +39,7 @@ test("a Docker connector is a one-container stack on its host: pinned image, dec
   expect(stack.containers[0]).toMatchObject({
     name: "cloudflared",
     image: CLOUDFLARED_IMAGE,
-    zone: "edge",
+    zone: "tunnel",
     networks: ["traefik_proxy"],
     memoryMb: 128,
     command: ["tunnel", "--no-autoupdate", "run"],

@@ -58,7 +58,7 @@ test("each hostname is a proxied CNAME into the tunnel, in the zone, through the
   expect(index.named(RECORD, "homelab/vault/CNAME").inputs.name).toBe("vault.sharmamohit.com");
 });
 
-test("cloudflared runs on server04 as a declared container: pinned image, edge zone, memory limit, the token as a secret", () => {
+test("cloudflared runs on server04 as a declared container: pinned image, tunnel zone, memory limit, the token as a secret", () => {
   const container = index.named(CONTAINER, "cloudflared/cloudflared");
   expect(container.inputs).toMatchObject({
     name: "cloudflared",
@@ -68,7 +68,7 @@ test("cloudflared runs on server04 as a declared container: pinned image, edge z
     networksAdvanced: [{ name: "traefik_proxy" }],
   });
   const labels = Object.fromEntries((container.inputs.labels as { label: string; value: string }[]).map(({ label, value }) => [label, value]));
-  expect(labels).toMatchObject({ [LABELS.host]: "server04", [LABELS.zone]: "edge", [LABELS.image]: "cloudflare/cloudflared:2025.9.1" });
+  expect(labels).toMatchObject({ [LABELS.host]: "server04", [LABELS.zone]: "tunnel", [LABELS.image]: "cloudflare/cloudflared:2025.9.1" });
   expect(container.propertyDependencies.envs).toContain(index.named(TUNNEL, "homelab").urn);
 });
 

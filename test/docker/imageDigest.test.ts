@@ -7,7 +7,8 @@ import { evaluatePlan, violationDetail } from "../../policy/evaluate";
 import { runOfflinePreview } from "../../tools/plan/offlinePreview";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import type { Plan } from "../../policy/contract/plan";
-import { tempDir, writeStackFile } from "../support/runCli";
+import { writeStackFile } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { brokenConfig, containerIn, copy, stackConfigData } from "../support/stackConfig";
 
 /** A well-formed digest for `image` (offline, nothing checks it against a registry). */

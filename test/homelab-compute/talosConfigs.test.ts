@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { planOnSharedPreviews } from "../support/previews";
-import { tempDir } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { talosSchemaValidator } from "../talos/talosSchema";
 import { TALOS_EXAMPLE_FILE } from "./talosExample";
 

@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { omniClusterTemplateProvider, type OmniClusterTemplateInputs } from "../../components/omni/omniClusterTemplate";
-import { tempDir } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 
 const KEY = "eyJuYW1lIjoiaG9tZW9wcyIsInB2a2V5IjoiLS0tLS1CRUdJTiBQR1AgUFJJVkFURSBLRVkgQkxPQ0stLS0tLSJ9";
 const TEMPLATE = "kind: Cluster\nname: minipcs\nkubernetes:\n  version: v1.35.0\ntalos:\n  version: v1.12.0\n";

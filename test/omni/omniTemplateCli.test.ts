@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planOnSharedPreviews } from "../support/previews";
-import { tempDir } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { omniTemplateProblems } from "./omniTemplateFormat";
 
 const plan = planOnSharedPreviews;

@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "../support/tempDirs";
 import { cliConfigEnvironment, cliConfigValue, readOfflineConfig } from "../../tools/plan/stackConfig";
 
 describe("configuration as the CLI hands it to the program", () => {
@@ -10,7 +10,7 @@ describe("configuration as the CLI hands it to the program", () => {
   });
 
   test("PULUMI_CONFIG names each key <namespace>:config:<name>; PULUMI_CONFIG_SECRET_KEYS lists the secrets by their plain names", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cli-config-"));
+    const dir = tempDir("cli-config-");
     const file = join(dir, "Pulumi.test.yaml");
     writeFileSync(file, "config:\n  homeops:hosts:\n    web: {port: 2}\n    db: {port: 1}\n  homeops:domain: example.com\n  homeops:token:\n    secure: AAABAC\n");
     const environment = cliConfigEnvironment(readOfflineConfig(file, "homeops"));

@@ -5,7 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planCommand } from "../../tools/plan/cli";
-import { runCommand, tempDir, writeStackFile, expectNoStackTrace } from "../support/runCli";
+import { runCommand, writeStackFile, expectNoStackTrace } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { containerIn, copy, stackConfigData } from "../support/stackConfig";
 
 const plan = (...args: string[]) => runCommand(planCommand, args);

@@ -5,8 +5,7 @@
  * offline from a stack file that differs from the committed one only in `homeops:platform`,
  * and the policy pack is run on the plan.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
@@ -17,6 +16,7 @@ import { secretPlaceholder } from "../../tools/plan/stackConfig";
 import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import { CUSTOM_PLATFORM } from "./customPlatform";
 import { planIndex } from "../support/planIndex";
+import { tempDir } from "../support/tempDirs";
 import { TALOS_EXAMPLE_FILE } from "../homelab-compute/talosExample";
 
 let stackFile: string;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   // A cluster of the program's own (the Talos-on-Proxmox example), whose CNI the platform installs.
   const settings = parse(readFileSync(TALOS_EXAMPLE_FILE, "utf8"));
   settings.config["homeops:platform"] = CUSTOM_PLATFORM;
-  stackFile = join(mkdtempSync(join(tmpdir(), "homeops-custom-platform-")), "Pulumi.homelab.yaml");
+  stackFile = join(tempDir("homeops-custom-platform-"), "Pulumi.homelab.yaml");
   writeFileSync(stackFile, stringify(settings));
   ({ plan } = await stackPreview("homelab", stackFile));
   index = planIndex(plan.resources);

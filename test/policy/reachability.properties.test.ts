@@ -61,8 +61,8 @@ const host: fc.Arbitrary<Host> = fc.integer({ min: 2, max: 7 }).chain((size) => 
 });
 
 const names = ({ containers }: Host) => containers.map((container) => container.name);
-/** The threat model's words: the edge zone, or a port on a non-loopback address, faces the internet; identity and management are protected. */
-const isInternetFacing = (container: ContainerNode) => container.zone === "edge" || container.ports.some((port) => !["127.0.0.1", "localhost", "::1"].includes(port.ip));
+/** The threat model's words: the edge and tunnel zones, or a port on a non-loopback address, face the internet; identity and management are protected. */
+const isInternetFacing = (container: ContainerNode) => container.zone === "edge" || container.zone === "tunnel" || container.ports.some((port) => !["127.0.0.1", "localhost", "::1"].includes(port.ip));
 const isProtected = (container: ContainerNode) => container.zone === "identity" || container.zone === "management";
 const reaches = (reach: HostReachability, from: string, to: string) => pathsBetween(reach, from, to).length > 0;
 const pairs = (host: Host) => names(host).flatMap((from) => names(host).filter((to) => to !== from).map((to) => [from, to] as const));

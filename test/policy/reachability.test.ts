@@ -192,7 +192,7 @@ describe("boundary violations", () => {
     ]);
   });
 
-  test("host-network containers outside the edge reach protected ones without a violation (the rule is edge -> identity/management)", () => {
+  test("host-network containers outside the internet's zones reach protected ones without a violation (the rule is edge/tunnel -> identity/management)", () => {
     expect(pathsBetween(vps(), "pangolin-client-obs", "periphery")).not.toEqual([]);
     expect(isolationViolations(vps())).toEqual([]);
   });
@@ -206,6 +206,19 @@ describe("boundary violations", () => {
       ["the host's address on network back", ["agent"]],
       ["port 127.0.0.1:3890/tcp published by idp on h", ["agent"]],
     ]);
+  });
+
+  test("a tunnel agent carries the internet's traffic in: it reaches a protected container only where allowed", () => {
+    const agent = node("newt", { zone: "tunnel", networks: ["agent-net"] });
+    const unallowed = analyzeHost("h", [agent, node("ops", { zone: "management", networks: ["agent-net"] })]);
+    expect(isolationViolations(unallowed).map((v) => [v.target.name, v.sources])).toEqual([["ops", ["newt"]]]);
+    const allowed = analyzeHost("h", [agent, node("ops", { zone: "management", networks: ["agent-net"], reachableFrom: ["newt"] })]);
+    expect(isolationViolations(allowed)).toEqual([]);
+  });
+
+  test("on the VPS, Newt reaches Periphery because Periphery allows it", () => {
+    const withoutAllowance = withDeclaration(stack, "periphery", (declared) => ({ ...declared, reachableFrom: [] }));
+    expect(isolationViolations(reachabilityOf(withoutAllowance)).map((v) => [v.target.name, v.sources])).toEqual([["periphery", ["pangolin-newt"]]]);
   });
 
   test("removing an allowance turns a designed path into a violation", () => {

@@ -5,7 +5,8 @@
  * the rule, and no stack trace.
  */
 import { planCommand } from "../../tools/plan/cli";
-import { type CliRun, runCommand, STACK_FRAME, tempDir, writeStackFile } from "../support/runCli";
+import { type CliRun, runCommand, STACK_FRAME, writeStackFile } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { badConfigs } from "./badConfigs";
 
 const cases = badConfigs();

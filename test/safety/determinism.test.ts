@@ -1,7 +1,8 @@
 /** Two offline previews of each stack, each in its own process, print the same and write byte-identical plans. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CliRun, inPool, PROCESS_TIMEOUT_MS, spawnTool, tempDir } from "../support/runCli";
+import { type CliRun, inPool, PROCESS_TIMEOUT_MS, spawnTool } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { ROOT } from "../support/stackConfig";
 
 const stacks = readdirSync(ROOT).flatMap((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1] ?? []).sort();

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { format } from "node:util";
 import { stringify } from "yaml";
@@ -63,10 +63,6 @@ export async function runCommand(command: (argv: string[], output: Pick<Console,
   const output = { log: (...items: unknown[]) => stdout.push(`${format(...items)}\n`), error: (...items: unknown[]) => stderr.push(`${format(...items)}\n`) };
   const status = await command(argv, output);
   return { status, stdout: stdout.join(""), stderr: stderr.join("") };
-}
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "homeops-test-"));
 }
 
 /** Writes a stack settings file with the given `homeops:` keys. */

@@ -5,10 +5,10 @@
  * checks are the versions the pack pins).
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ROOT } from "./stackConfig";
+import { tempDir } from "./tempDirs";
 
 export const POLICY_DIR = join(ROOT, "policy");
 
@@ -31,7 +31,7 @@ export function packedFiles(): string[] {
 
 /** A fresh directory holding the published pack (`files`, as packedFiles lists them) and only its declared dependencies. */
 export function standalonePack(files = packedFiles()): string {
-  const dir = mkdtempSync(join(tmpdir(), "homeops-pack-"));
+  const dir = tempDir("homeops-pack-");
   for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
     copyFileSync(join(POLICY_DIR, file), join(dir, file));

@@ -11,7 +11,8 @@ import { planCommand } from "../../tools/plan/cli";
 import { ID_PLACEHOLDER, type ImportFile } from "../../tools/plan/importFile";
 import { fakeProxmoxApi, pve03Routes } from "../adopt/fakeProxmoxApi";
 import { BAD_POD, GOOD_MANIFESTS } from "../policy/fixtures/manifests";
-import { runCommand, spawnTool, tempDir, writeStackFile, expectNoStackTrace } from "../support/runCli";
+import { runCommand, spawnTool, writeStackFile, expectNoStackTrace } from "../support/runCli";
+import { tempDir } from "../support/tempDirs";
 import { containerIn, copy, stackConfigData } from "../support/stackConfig";
 
 
