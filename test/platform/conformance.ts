@@ -42,7 +42,7 @@ export function kubernetesValidator(definition: string): Validator {
  * user's values; here only the values this program sets are at hand, so `required`
  * (satisfied by the defaults) is dropped when `withoutRequired` is set.
  */
-export function helmValuesValidator(chart: "cert-manager" | "metallb", options: { withoutRequired?: boolean } = {}): Validator {
+export function helmValuesValidator(chart: "cert-manager" | "metallb" | "cilium", options: { withoutRequired?: boolean } = {}): Validator {
   const schema = readConformanceJson("helm", `${chart}.values.schema.json`);
   const ajv = new Ajv({ ...AJV_OPTIONS, validateSchema: false });
   return validatorOf(ajv, options.withoutRequired ? (withoutKey(schema, "required") as object) : schema);
@@ -52,4 +52,18 @@ function withoutKey(value: unknown, key: string): unknown {
   if (Array.isArray(value)) return value.map((item) => withoutKey(item, key));
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(Object.entries(value).filter(([name, inner]) => !(name === key && Array.isArray(inner))).map(([name, inner]) => [name, withoutKey(inner, key)]));
+}
+
+/**
+ * The key paths of `values` that a chart's values schema does not declare. Cilium's schema
+ * (generated from its values.yaml) allows any extra key, so a misspelt one would pass the
+ * validator above; this is the strict half. A key the schema leaves open (an object without
+ * `properties`, e.g. `resources: {}`) takes anything below it.
+ */
+export function undeclaredValuesKeys(chart: "cilium", values: unknown): string[] {
+  const walk = (schema: Record<string, any> | undefined, value: unknown, at: string): string[] => {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || !schema?.properties) return [];
+    return Object.entries(value).flatMap(([key, inner]) => (key in schema.properties ? walk(schema.properties[key], inner, `${at}.${key}`) : [`${at}.${key}`]));
+  };
+  return walk(readConformanceJson("helm", `${chart}.values.schema.json`), values, "");
 }
