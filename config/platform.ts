@@ -72,6 +72,14 @@ export const PRESET_NAMESPACES: Record<PlatformRelease, string> = {
   "argo-cd": "argocd",
 };
 
+/**
+ * Who hands out LoadBalancer addresses and answers ARP for them on the nodes' network:
+ * MetalLB (its preset, L2 mode), or Cilium itself (LB IPAM with L2 announcements), which
+ * needs the platform to install Cilium and no MetalLB beside it.
+ */
+export const LOAD_BALANCER_PROVIDERS = ["metallb", "cilium"] as const;
+export type LoadBalancerProvider = (typeof LOAD_BALANCER_PROVIDERS)[number];
+
 /** The settings blocks the presets read; each is needed only by the presets that read it. */
 export type PresetSettingsKey = "loadBalancer" | "acme" | "objectStore" | "monitoring" | "argocd" | "newt";
 
@@ -80,12 +88,12 @@ export type PresetSettingsKey = "loadBalancer" | "acme" | "objectStore" | "monit
  * ingress controller) and the settings blocks its values are made from. A preset installed
  * without them is refused, naming both.
  */
-export const PRESET_REQUIREMENTS: Record<PlatformRelease, { presets: (PlatformRelease | "ingress")[]; settings: PresetSettingsKey[]; why: string }> = {
+export const PRESET_REQUIREMENTS: Record<PlatformRelease, { presets: (PlatformRelease | "ingress" | "load-balancer")[]; settings: PresetSettingsKey[]; why: string }> = {
   cilium: { presets: [], settings: [], why: "" },
   "cert-manager": { presets: [], settings: [], why: "" },
   metallb: { presets: [], settings: [], why: "" },
-  "ingress-nginx": { presets: ["metallb"], settings: ["loadBalancer"], why: "its LoadBalancer address comes from MetalLB's pool" },
-  traefik: { presets: ["metallb"], settings: ["loadBalancer"], why: "its LoadBalancer address comes from MetalLB's pool" },
+  "ingress-nginx": { presets: ["load-balancer"], settings: ["loadBalancer"], why: "its LoadBalancer address comes from the load balancer's pool" },
+  traefik: { presets: ["load-balancer"], settings: ["loadBalancer"], why: "its LoadBalancer address comes from the load balancer's pool" },
   "rook-ceph": { presets: [], settings: [], why: "" },
   "rook-ceph-cluster": { presets: ["rook-ceph"], settings: [], why: "the operator brings the Ceph CRDs and runs the cluster" },
   "kube-prometheus-stack": {
@@ -101,11 +109,17 @@ export const PRESET_REQUIREMENTS: Record<PlatformRelease, { presets: (PlatformRe
   "argo-cd": { presets: ["ingress", "cert-manager"], settings: ["argocd", "acme"], why: "its UI is served through the ingress with the ACME wildcard certificate, its login through OIDC" },
 };
 
-/** The settings blocks that make objects of a preset, which must then be installed. */
-export const SETTINGS_NEED_PRESET: Partial<Record<PresetSettingsKey, { preset: PlatformRelease; why: string }>> = {
+/** The settings blocks that make objects of a preset, which must then be installed (`loadBalancer`: its provider's, see loadBalancerPreset). */
+export const SETTINGS_NEED_PRESET: Partial<Record<Exclude<PresetSettingsKey, "loadBalancer">, { preset: PlatformRelease; why: string }>> = {
   acme: { preset: "cert-manager", why: "the ACME ClusterIssuer and the wildcard Certificate are cert-manager's objects" },
-  loadBalancer: { preset: "metallb", why: "the address pool and its L2 advertisement are MetalLB's objects" },
 };
+
+/** The preset whose objects the address pool is, and why. */
+export function loadBalancerPreset(provider: LoadBalancerProvider): { preset: PlatformRelease; why: string } {
+  return provider === "cilium"
+    ? { preset: "cilium", why: "the CiliumLoadBalancerIPPool and CiliumL2AnnouncementPolicy are Cilium's objects" }
+    : { preset: "metallb", why: "the address pool and its L2 advertisement are MetalLB's objects" };
+}
 
 /**
  * Where the releases are installed. `talos`: the admin kubeconfig of the cluster this
@@ -132,10 +146,17 @@ export const platformSchema = z
     ingressController: z.enum(INGRESS_CONTROLLERS).optional(),
     loadBalancer: z
       .object({
+        /** MetalLB (the default, the estate's) or Cilium's LB IPAM with L2 announcements. */
+        provider: z.enum(LOAD_BALANCER_PROVIDERS, { error: invalid("must be metallb or cilium (LB IPAM with L2 announcements)") }).default("metallb"),
         poolName: dnsLabel,
         addresses: z.array(ipv4Range).min(1),
         /** The ingress controller's LoadBalancer address; inside the pool. */
         ingressAddress: ipv4Address,
+        /**
+         * Cilium only: the node interfaces the addresses are announced on, as regular
+         * expressions (CiliumL2AnnouncementPolicy `interfaces`); every interface when left out.
+         */
+        interfaces: z.array(z.string().min(1)).min(1).optional(),
       })
       .strict()
       .optional(),

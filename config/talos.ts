@@ -1,11 +1,27 @@
 import { z } from "zod";
-import { ipv4Address } from "./addresses";
+import { ipv4Address, ipv4Subnet } from "./addresses";
 import { configSecretRefSchema, dnsLabel, vmIdSchema } from "./proxmox";
 
 const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos release like v1.13.9");
 const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image factory schematic id (64 lowercase hex characters)");
 
 const diskSchema = z.object({ datastore: z.string(), sizeGb: z.number().int().positive() }).strict();
+
+/**
+ * How Cilium carries pod traffic between nodes. `tunnel` (Cilium's default, VXLAN): works on
+ * any network. `native`: pod packets go unencapsulated, routed by the nodes; `podCidr`
+ * (Cilium's `ipv4NativeRoutingCIDR`) is the range routed that way and not masqueraded, the
+ * cluster's pod CIDR; `autoDirectNodeRoutes` installs each node's pod route on the others,
+ * which works only when all nodes share one L2 segment (the nodes' network).
+ */
+const ciliumRoutingSchema = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({ mode: z.literal("tunnel") }).strict(),
+    z.object({ mode: z.literal("native"), podCidr: ipv4Subnet, autoDirectNodeRoutes: z.boolean().default(true) }).strict(),
+  ],
+  { error: (issue) => (issue.code === "invalid_union" ? "must be {mode: tunnel} or {mode: native, podCidr: <the pod CIDR>, autoDirectNodeRoutes?: true|false}" : undefined) },
+);
 
 /**
  * The cluster's CNI. `cilium`: Talos installs none (`cluster.network.cni.name: none`) and the
@@ -25,6 +41,15 @@ export const clusterCniSchema = z.discriminatedUnion(
          * (`cluster.proxy.disabled: true`) and Cilium reaches the API server through KubePrism.
          */
         kubeProxyReplacement: z.boolean().default(true),
+        /** Left out: tunnel (VXLAN), Cilium's default. */
+        routing: ciliumRoutingSchema.optional(),
+        /**
+         * Cilium's Gateway API controller; the platform installs the Gateway API's standard
+         * CRDs of this release (kubernetes-sigs/gateway-api) before Cilium.
+         */
+        gatewayApi: z.object({ crdsVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Gateway API release like v1.4.1") }).strict().optional(),
+        /** Hubble's flow relay (`hubble observe` across nodes) and its web UI; Hubble itself is off without this. */
+        hubble: z.object({ relay: z.boolean().default(true), ui: z.boolean().default(false) }).strict().optional(),
       })
       .strict(),
     z.object({ name: z.literal("flannel") }).strict(),
@@ -33,7 +58,7 @@ export const clusterCniSchema = z.discriminatedUnion(
     error: (issue) =>
       issue.input === undefined
         ? "is required but not set: {name: cilium} (enforces NetworkPolicies) or {name: flannel} (Talos's default, does not)"
-        : "must be {name: cilium, kubeProxyReplacement?: true|false} or {name: flannel}",
+        : "must be {name: cilium, kubeProxyReplacement?, routing?, gatewayApi?, hubble?} or {name: flannel}",
   },
 );
 export type ClusterCni = z.infer<typeof clusterCniSchema>;

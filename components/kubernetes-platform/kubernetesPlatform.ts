@@ -2,6 +2,7 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Secret } from "@pulumi/kubernetes/core/v1";
 import { Ingress } from "@pulumi/kubernetes/networking/v1";
 import type { Provider } from "@pulumi/kubernetes/provider";
+import { ConfigFile } from "@pulumi/kubernetes/yaml/v2";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource, PlatformRelease } from "../../config/platform";
 import { topologicalOrder } from "../../model/order";
@@ -11,7 +12,10 @@ import type { CustomObjectPlan, CustomPlatform, CustomReleasePlan } from "./cust
 import { HelmRelease, type ExistingNamespace } from "./helmRelease";
 import {
   ACME_SECRET_KEYS,
+  ciliumL2AnnouncementPolicy,
+  ciliumLoadBalancerIpPool,
   clusterIssuer,
+  gatewayApiCrdsUrl,
   htpasswdLine,
   ipAddressPool,
   l2Advertisement,
@@ -135,7 +139,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         { ...onCluster, dependsOn: after(needs), ...(holdsData ? { protect: true, retainOnDelete: true } : {}) },
       );
     const configObjects: Record<ConfigStep, (needs: Step[]) => pulumi.Resource[]> = {
-      "address-pool": (needs) => [custom(ipAddressPool(settings), "metallb-system/address-pool", needs), custom(l2Advertisement(settings), "metallb-system/l2-advertisement", needs)],
+      "gateway-api-crds": (needs) => {
+        const version = settings.cni?.gatewayApi?.crdsVersion;
+        if (!version) throw new Error("the Gateway API's CRDs without a version (the config schema should have refused this)");
+        return [new ConfigFile(`${name}/gateway-api-crds`, { file: gatewayApiCrdsUrl(version) }, { ...onCluster, dependsOn: after(needs) })];
+      },
+      "address-pool": (needs) =>
+        settings.loadBalancerPool?.provider === "cilium"
+          ? [custom(ciliumLoadBalancerIpPool(settings), "cilium-lb-pool", needs), custom(ciliumL2AnnouncementPolicy(settings), "cilium-l2-announcement", needs)]
+          : [custom(ipAddressPool(settings), "metallb-system/address-pool", needs), custom(l2Advertisement(settings), "metallb-system/l2-advertisement", needs)],
       "acme-issuer": (needs) => [custom(clusterIssuer(settings, dns01Solver(args.acme)), "acme-issuer", needs)],
       "wildcard-certificate": (needs) => [custom(wildcardCertificate(settings), "wildcard-certificate", needs)],
       "push-endpoints": (needs) => {

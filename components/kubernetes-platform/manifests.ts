@@ -1,11 +1,13 @@
 /**
  * The objects the platform writes besides its charts (seed L2 "infra-configs"): the ACME
- * ClusterIssuer and the wildcard Certificate, MetalLB's address pool and L2 advertisement,
+ * ClusterIssuer and the wildcard Certificate, the address pool and its L2 announcement
+ * (MetalLB's, or Cilium's LB IPAM),
  * and the basic-auth ingresses the Docker hosts' Alloy pushes to. Plain manifests; tests
  * validate them against the CRDs and Kubernetes definitions.
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { parseSubnet } from "../../config/ipv4";
 import type { IngressController } from "../../config/platform";
 import { hostnames, NAMESPACES, required, SECRETS, SERVICES, type PlatformSettings } from "./settings";
 
@@ -84,6 +86,47 @@ export function l2Advertisement(settings: PlatformSettings): Manifest {
     metadata: { name: pool.name, namespace: NAMESPACES.metallb },
     spec: { ipAddressPools: [pool.name] },
   };
+}
+
+/** A pool range as Cilium writes it: a subnet as `cidr`, `first-last` as `start` and `stop`. */
+export function ciliumPoolBlock(range: string): { cidr: string } | { start: string; stop: string } {
+  if (parseSubnet(range)) return { cidr: range };
+  const [start, stop] = range.split("-");
+  return { start, stop };
+}
+
+/** Cilium's LB IPAM pool (cluster-scoped; `cilium.io/v2` since Cilium 1.18, v2alpha1 deprecated). */
+export function ciliumLoadBalancerIpPool(settings: PlatformSettings): Manifest {
+  const pool = required(settings, "loadBalancerPool");
+  return {
+    apiVersion: "cilium.io/v2",
+    kind: "CiliumLoadBalancerIPPool",
+    metadata: { name: pool.name },
+    spec: { blocks: pool.addresses.map(ciliumPoolBlock) },
+  };
+}
+
+/**
+ * The L2 announcement policy that makes Cilium answer ARP for the pool's addresses: every
+ * LoadBalancer Service, from every node, on the given interfaces (all when none are given).
+ */
+export function ciliumL2AnnouncementPolicy(settings: PlatformSettings): Manifest {
+  const pool = required(settings, "loadBalancerPool");
+  return {
+    apiVersion: "cilium.io/v2alpha1",
+    kind: "CiliumL2AnnouncementPolicy",
+    metadata: { name: pool.name },
+    spec: { loadBalancerIPs: true, ...(pool.interfaces ? { interfaces: pool.interfaces } : {}) },
+  };
+}
+
+/**
+ * The Gateway API's standard-channel CRDs (Gateway, GatewayClass, HTTPRoute and the others
+ * that release graduated) of a release, the file kubernetes-sigs/gateway-api publishes with
+ * it: the machine running Pulumi fetches it, as it fetches the charts.
+ */
+export function gatewayApiCrdsUrl(version: string): string {
+  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
 }
 
 /** The Traefik Middleware the push ingresses use for basic auth (Traefik only). */

@@ -3,7 +3,7 @@
  * values and the steps it needs ready first: the seed's order (controllers, then configs,
  * then the monitoring waves, then apps), reduced to the dependencies that are real.
  */
-import type { PlatformRelease } from "../../config/platform";
+import { loadBalancerPreset, type LoadBalancerProvider, type PlatformRelease } from "../../config/platform";
 import { topologicalOrder } from "../../model/order";
 import { alloyValues } from "./charts/alloy";
 import { argoCdValues } from "./charts/argoCd";
@@ -21,8 +21,8 @@ import { thanosValues } from "./charts/thanos";
 import { traefikValues } from "./charts/traefik";
 import { CLUSTER_NAMESPACES, installs, NAMESPACES, type PlatformSettings } from "./settings";
 
-/** Configuration objects that are not charts. */
-export type ConfigStep = "acme-issuer" | "wildcard-certificate" | "address-pool" | "push-endpoints";
+/** Configuration objects that are not charts (the Gateway API's CRDs, before the Cilium that serves them). */
+export type ConfigStep = "gateway-api-crds" | "acme-issuer" | "wildcard-certificate" | "address-pool" | "push-endpoints";
 export type Step = PlatformRelease | ConfigStep;
 
 export interface ReleasePlan {
@@ -47,7 +47,7 @@ export type PlatformStep = ReleasePlan | ConfigPlan;
 
 /** The seed's waves, for reading and for the tests that hold the order to them; the cluster's network before them all. */
 export const WAVES: Record<string, Step[]> = {
-  network: ["cilium"],
+  network: ["gateway-api-crds", "cilium"],
   controllers: ["cert-manager", "metallb", "ingress-nginx", "traefik", "rook-ceph"],
   configs: ["acme-issuer", "wildcard-certificate", "address-pool", "rook-ceph-cluster"],
   "monitoring 1": ["kube-prometheus-stack"],
@@ -56,11 +56,12 @@ export const WAVES: Record<string, Step[]> = {
   apps: ["newt", "argo-cd", "push-endpoints"],
 };
 
-/** What each configuration object needs: the CRDs and webhooks of its controller. */
-export function configStepNeeds(ingressController: PlatformRelease): Record<ConfigStep, Step[]> {
+/** What each configuration object needs: the CRDs and webhooks of its controller (the address pool's: its provider's). */
+export function configStepNeeds(ingressController: PlatformRelease, loadBalancer: LoadBalancerProvider = "metallb"): Record<ConfigStep, Step[]> {
   return {
+    "gateway-api-crds": [],
     "acme-issuer": ["cert-manager"],
-    "address-pool": ["metallb"],
+    "address-pool": [loadBalancerPreset(loadBalancer).preset],
     "wildcard-certificate": ["acme-issuer"],
     // Traefik's basic-auth Middleware is one of its CRDs; the backends are monitoring's.
     "push-endpoints": [ingressController, "kube-prometheus-stack", "loki"],
@@ -71,8 +72,10 @@ export function configStepNeeds(ingressController: PlatformRelease): Record<Conf
 function configStepApplies(step: ConfigStep, settings: PlatformSettings): boolean {
   const has = (...presets: PlatformRelease[]) => presets.every((preset) => installs(settings, preset));
   switch (step) {
+    case "gateway-api-crds":
+      return settings.cni?.gatewayApi !== undefined;
     case "address-pool":
-      return settings.loadBalancerPool !== undefined && has("metallb");
+      return settings.loadBalancerPool !== undefined && has(loadBalancerPreset(settings.loadBalancerPool.provider).preset);
     case "acme-issuer":
       return settings.acme !== undefined && has("cert-manager");
     case "wildcard-certificate":
@@ -89,7 +92,7 @@ function configStepApplies(step: ConfigStep, settings: PlatformSettings): boolea
  */
 export function platformSteps(settings: PlatformSettings): PlatformStep[] {
   const ingress = settings.ingress?.controller ?? "ingress-nginx";
-  const configs = Object.entries(configStepNeeds(ingress))
+  const configs = Object.entries(configStepNeeds(ingress, settings.loadBalancerPool?.provider))
     .filter(([step]) => configStepApplies(step as ConfigStep, settings))
     .map(([step, needs]): ConfigPlan => ({ kind: "config", step: step as ConfigStep, needs }));
   const seedOrder = Object.values(WAVES).flat();
@@ -107,7 +110,15 @@ export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
   const cni = settings.cni;
   return cni
     ? [
-        { kind: "release", step: "cilium", namespace: CLUSTER_NAMESPACES.kubeSystem, values: ciliumValues(cni), needs: [], unkeyedContainers: CILIUM_UNKEYED_CONTAINERS },
+        {
+          kind: "release",
+          step: "cilium",
+          namespace: CLUSTER_NAMESPACES.kubeSystem,
+          values: ciliumValues(cni, settings.loadBalancerPool),
+          // Cilium's operator looks for the Gateway API's CRDs when it starts, and serves no Gateway without them.
+          needs: cni.gatewayApi ? ["gateway-api-crds"] : [],
+          unkeyedContainers: CILIUM_UNKEYED_CONTAINERS,
+        },
         ...workloadReleases(settings).map((plan) => ({ ...plan, needs: ["cilium" as const, ...plan.needs] })),
       ]
     : workloadReleases(settings);

@@ -1,12 +1,12 @@
-import { installedPresets, platformInstallsCni, PRESET_NAMESPACES, type IngressController, type PlatformRelease, type PlatformSpec } from "../../config/platform";
+import { installedPresets, platformInstallsCni, PRESET_NAMESPACES, type IngressController, type LoadBalancerProvider, type PlatformRelease, type PlatformSpec } from "../../config/platform";
 import type { ClusterCni } from "../../config/talos";
 
-/** The CNI the platform installs as its first release: the cluster runs none of its own until then. */
-export interface PlatformCni {
-  name: "cilium";
-  /** Cilium replaces kube-proxy, which the Talos cluster then does not run. */
-  kubeProxyReplacement: boolean;
-}
+/**
+ * The CNI the platform installs as its first release (the cluster runs none of its own until
+ * then): Cilium as `homeops:talos.cni` describes it, kube-proxy replacement, routing, Gateway
+ * API and Hubble.
+ */
+export type PlatformCni = Extract<ClusterCni, { name: "cilium" }>;
 
 /** The non-secret facts the chart values and manifests are built from. */
 export interface PlatformSettings {
@@ -23,7 +23,7 @@ export interface PlatformSettings {
     className: string;
     address: string;
   };
-  loadBalancerPool?: { name: string; addresses: string[] };
+  loadBalancerPool?: { provider: LoadBalancerProvider; name: string; addresses: string[]; interfaces?: string[] };
   acme?: { email: string; server: string; issuerName: string };
   objectStore?: { endpoint: string; address: string; port: number; region: string; buckets: NonNullable<PlatformSpec["objectStore"]>["buckets"] };
   argocdOidc?: { name: string; issuer: string; clientId: string };
@@ -49,6 +49,18 @@ export function runsKubeProxy(settings: Pick<PlatformSettings, "cni">): boolean 
   return !settings.cni?.kubeProxyReplacement;
 }
 
+/**
+ * The annotation a LoadBalancer Service asks its provider for an address with: MetalLB's
+ * (0.13 and later), or Cilium LB IPAM's (`lbipam.cilium.io/ips`, which replaced the deprecated
+ * `io.cilium/lb-ipam-ips`).
+ */
+export const ADDRESS_ANNOTATIONS: Record<LoadBalancerProvider, string> = { metallb: "metallb.io/loadBalancerIPs", cilium: "lbipam.cilium.io/ips" };
+
+/** The ingress controller's Service annotations: its address, asked of the pool's provider. */
+export function ingressAddressAnnotations(settings: PlatformSettings): Record<string, string> {
+  return { [ADDRESS_ANNOTATIONS[required(settings, "loadBalancerPool").provider]]: required(settings, "ingress").address };
+}
+
 /** The ingress class each controller's chart creates by default. */
 const INGRESS_CLASS: Record<IngressController, string> = { "ingress-nginx": "nginx", traefik: "traefik" };
 
@@ -59,12 +71,14 @@ export function platformSettings(spec: PlatformSpec, domain: string, clusterCni?
   return {
     domain,
     nodeCidr: spec.nodeCidr,
-    ...(installsCni ? { cni: { name: "cilium", kubeProxyReplacement: clusterCni.kubeProxyReplacement } } : {}),
+    ...(installsCni ? { cni: clusterCni } : {}),
     presets: installedPresets(spec, installsCni),
     ...(ingressController && loadBalancer
       ? { ingress: { controller: ingressController, namespace: ingressController, className: INGRESS_CLASS[ingressController], address: loadBalancer.ingressAddress } }
       : {}),
-    ...(loadBalancer ? { loadBalancerPool: { name: loadBalancer.poolName, addresses: loadBalancer.addresses } } : {}),
+    ...(loadBalancer
+      ? { loadBalancerPool: { provider: loadBalancer.provider, name: loadBalancer.poolName, addresses: loadBalancer.addresses, ...(loadBalancer.interfaces ? { interfaces: loadBalancer.interfaces } : {}) } }
+      : {}),
     ...(spec.acme ? { acme: spec.acme } : {}),
     ...(objectStore
       ? {

@@ -3,6 +3,7 @@ import type { ConfigIssue } from "../errors";
 import { addressRangeBounds, ipv4ToNumber } from "../ipv4";
 import {
   installedPresets,
+  loadBalancerPreset,
   platformInstallsCni,
   PRESET_NAMESPACES,
   PRESET_REQUIREMENTS,
@@ -41,6 +42,8 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
     ...checkPresetRequirements(platform, installsCni),
     ...checkClusterCni(platform, context.clusterCni),
     ...(platform.loadBalancer ? checkLoadBalancer(platform.loadBalancer, platform.nodeCidr, context.reservedAddresses) : []),
+    ...checkCiliumLoadBalancer(platform, installsCni, context.clusterCni),
+    ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr) : []),
     ...checkAddressPoolObjects(platform, context.reservedAddresses),
     ...checkCustomPlatform(platform, installsCni),
     ...checkGeneratedSecrets(platform, context.generatedSecrets),
@@ -73,6 +76,10 @@ function checkPresetRequirements(platform: PlatformSpec, installsCni: boolean): 
     for (const needed of presets) {
       if (needed === "ingress") {
         if (!platform.ingressController) issues.push({ key, message: `${preset} needs an ingress controller (${why}); set homeops:platform.ingressController` });
+      } else if (needed === "load-balancer") {
+        // Without the settings block, the settings check below names it; with it, its provider's preset.
+        const provider = platform.loadBalancer && loadBalancerPreset(platform.loadBalancer.provider).preset;
+        if (provider && !installed.includes(provider)) issues.push({ key, message: `${preset} needs the ${provider} preset (${why}): ${howToInstall(provider)}` });
       } else if (!installed.includes(needed)) {
         issues.push({ key, message: `${preset} needs the ${needed} preset (${why}); add homeops:platform.charts.${needed}` });
       }
@@ -81,12 +88,23 @@ function checkPresetRequirements(platform: PlatformSpec, installsCni: boolean): 
       if (platform[block] === undefined) issues.push({ key, message: `${preset} needs homeops:platform.${block} (${why})` });
     }
   }
-  for (const [block, need] of Object.entries(SETTINGS_NEED_PRESET) as [PresetSettingsKey, { preset: PlatformRelease; why: string }][]) {
+  const needs = [
+    ...(Object.entries(SETTINGS_NEED_PRESET) as [PresetSettingsKey, { preset: PlatformRelease; why: string }][]),
+    ...(platform.loadBalancer ? [["loadBalancer", loadBalancerPreset(platform.loadBalancer.provider)] as [PresetSettingsKey, { preset: PlatformRelease; why: string }]] : []),
+  ];
+  for (const [block, need] of needs) {
     if (platform[block] !== undefined && !installed.includes(need.preset)) {
-      issues.push({ key: `${KEY}.${block}`, message: `needs the ${need.preset} preset (${need.why}); add homeops:platform.charts.${need.preset} or remove ${block}` });
+      issues.push({ key: `${KEY}.${block}`, message: `needs the ${need.preset} preset (${need.why}); ${howToInstall(need.preset)} or remove ${block}` });
     }
   }
   return issues;
+}
+
+/** How a preset gets installed: Cilium through the cluster's CNI choice, the others by their chart. */
+function howToInstall(preset: PlatformRelease): string {
+  return preset === "cilium"
+    ? "set homeops:talos.cni to {name: cilium} on the cluster this stack builds (homeops:platform.kubeconfig: talos)"
+    : `add homeops:platform.charts.${preset}`;
 }
 
 /** Namespaces a release, Secret or object may go to: the custom ones, the installed presets', and kube-system. */
@@ -184,11 +202,50 @@ function checkClusterCni(platform: PlatformSpec, clusterCni: ClusterCni | undefi
 }
 
 function checkLoadBalancer(loadBalancer: NonNullable<PlatformSpec["loadBalancer"]>, nodeCidr: string, reserved: ReservedAddress[]): ConfigIssue[] {
-  const { addresses, ingressAddress } = loadBalancer;
-  const issues = checkAddressPool(addresses, `${KEY}.loadBalancer.addresses`, nodeCidr, reserved);
+  const { addresses, ingressAddress, provider } = loadBalancer;
+  const issues = checkAddressPool(addresses, `${KEY}.loadBalancer.addresses`, nodeCidr, reserved, provider === "cilium" ? "Cilium" : "MetalLB");
   const ingress = ipv4ToNumber(ingressAddress);
   if (!addresses.map(addressRangeBounds).some((bounds) => bounds && ingress >= bounds.first && ingress <= bounds.last)) {
     issues.push({ key: `${KEY}.loadBalancer.ingressAddress`, message: `${ingressAddress} is not in the pool ${loadBalancer.poolName} (${addresses.join(", ")})` });
+  }
+  if (provider === "metallb" && loadBalancer.interfaces) issues.push({ key: `${KEY}.loadBalancer.interfaces`, message: "applies to provider cilium (its L2 announcement policy); MetalLB announces on every interface here" });
+  return issues;
+}
+
+/**
+ * Cilium's LB IPAM with L2 announcements: Cilium must be the platform's (the CNI it installs),
+ * replacing kube-proxy (an L2 announcement prerequisite), and MetalLB must not run beside it:
+ * both would hand out addresses to the same Services and answer ARP for them.
+ */
+function checkCiliumLoadBalancer(platform: PlatformSpec, installsCni: boolean, clusterCni: ClusterCni | undefined): ConfigIssue[] {
+  if (platform.loadBalancer?.provider !== "cilium") return [];
+  const issues: ConfigIssue[] = [];
+  const key = `${KEY}.loadBalancer.provider`;
+  if (installsCni && clusterCni?.name === "cilium" && !clusterCni.kubeProxyReplacement) {
+    issues.push({ key, message: "cilium needs homeops:talos.cni.kubeProxyReplacement: true (Cilium's L2 announcements work only with kube-proxy replacement)" });
+  }
+  if (platform.charts.metallb) {
+    issues.push({ key: `${KEY}.charts.metallb`, message: "MetalLB would run beside Cilium's LB IPAM (loadBalancer.provider: cilium): both would hand out addresses and answer ARP for them; remove it, or use provider: metallb" });
+  }
+  return issues;
+}
+
+/** The Cilium features that need others, and native routing's CIDR against the nodes' network. */
+function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCidr: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const at = "homeops:talos.cni";
+  if (cni.gatewayApi && !cni.kubeProxyReplacement) {
+    issues.push({ key: `${at}.gatewayApi`, message: "needs kubeProxyReplacement: true (Cilium's Gateway API serves through its eBPF service load balancing)" });
+  }
+  if (cni.hubble && cni.hubble.ui && !cni.hubble.relay) {
+    issues.push({ key: `${at}.hubble.ui`, message: "needs hubble.relay: true (the UI reads flows through the relay)" });
+  }
+  if (cni.routing?.mode === "native") {
+    const pods = addressRangeBounds(cni.routing.podCidr);
+    const nodes = addressRangeBounds(nodeCidr);
+    if (pods && nodes && pods.first <= nodes.last && nodes.first <= pods.last) {
+      issues.push({ key: `${at}.routing.podCidr`, message: `${cni.routing.podCidr} overlaps the nodes' network ${nodeCidr} (homeops:platform.nodeCidr): traffic to the nodes would be routed as pod traffic, unmasqueraded` });
+    }
   }
   return issues;
 }
@@ -206,7 +263,7 @@ function checkAddressPoolObjects(platform: PlatformSpec, reserved: ReservedAddre
 }
 
 /** Ranges on the nodes' segment (L2 mode answers ARP there), over no address a host holds, none overlapping another. */
-function checkAddressPool(addresses: string[], key: string, nodeCidr: string, reserved: ReservedAddress[]): ConfigIssue[] {
+function checkAddressPool(addresses: string[], key: string, nodeCidr: string, reserved: ReservedAddress[], announcer: "MetalLB" | "Cilium" = "MetalLB"): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const nodes = addressRangeBounds(nodeCidr);
   const within = (address: number) => nodes !== undefined && address >= nodes.first && address <= nodes.last;
@@ -221,13 +278,13 @@ function checkAddressPool(addresses: string[], key: string, nodeCidr: string, re
     for (const { address, owner } of reserved) {
       const value = ipv4ToNumber(address);
       if (value >= bounds.first && value <= bounds.last) {
-        issues.push({ key: at, message: `includes ${address}, the address of ${owner}: MetalLB would hand it to a Service and both would answer ARP for it` });
+        issues.push({ key: at, message: `includes ${address}, the address of ${owner}: ${announcer} would hand it to a Service and both would answer ARP for it` });
       }
     }
   }
   ranges.forEach(({ range, index, bounds }) => {
     const earlier = ranges.slice(0, index).find((other) => bounds && other.bounds && bounds.first <= other.bounds.last && other.bounds.first <= bounds.last);
-    if (earlier) issues.push({ key: `${key}[${index}]`, message: `"${range}" overlaps "${earlier.range}" (addresses[${earlier.index}]): MetalLB refuses a pool with overlapping ranges` });
+    if (earlier) issues.push({ key: `${key}[${index}]`, message: `"${range}" overlaps "${earlier.range}" (addresses[${earlier.index}]): ${announcer === "MetalLB" ? "MetalLB refuses a pool with overlapping ranges" : "write each address once"}` });
   });
   return issues;
 }

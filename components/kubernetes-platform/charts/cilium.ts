@@ -14,10 +14,10 @@
  *   there is no kube-proxy to make the `kubernetes` Service work before Cilium does, so
  *   Cilium reaches the API server through KubePrism, which the machine configs enable on
  *   port 7445 (components/talos/v1alpha1.ts; a test holds the two together).
- * Key names are checked against the chart's values.schema.json (cilium/cilium,
- * install/kubernetes/cilium/values.schema.json).
+ * Key names are checked against the chart's values.schema.json at 1.19.3 (test/references/helm).
  */
-import type { PlatformCni } from "../settings";
+import { addressRangeBounds } from "../../../config/ipv4";
+import type { PlatformCni, PlatformSettings } from "../settings";
 import { memory, type ContainerResources } from "./common";
 
 /** KubePrism, Talos's API server load balancer on every node (machine.features.kubePrism). */
@@ -33,6 +33,15 @@ type Capability = (typeof CILIUM_AGENT_CAPABILITIES)[number];
 export interface CiliumValues {
   ipam: { mode: "kubernetes" };
   kubeProxyReplacement: boolean;
+  routingMode: "tunnel" | "native";
+  /** Native routing only: the pod CIDR, routed between nodes and not masqueraded. */
+  ipv4NativeRoutingCIDR?: string;
+  autoDirectNodeRoutes?: boolean;
+  /** LB IPAM's addresses answered for on the LAN (loadBalancer.provider: cilium). */
+  l2announcements: { enabled: boolean };
+  /** The agent's API client budget, sized for the L2 announcements' leases when they are on. */
+  k8sClientRateLimit?: { qps: number; burst: number };
+  gatewayAPI: { enabled: boolean };
   /** Only with kube-proxy replacement: the API server through KubePrism. */
   k8sServiceHost?: string;
   k8sServicePort?: number;
@@ -41,7 +50,9 @@ export interface CiliumValues {
   /** `nodes`: NetworkPolicy ipBlocks also select cluster nodes (see ciliumValues). */
   policyCIDRMatchMode: "nodes"[];
   bpf: { masquerade: boolean };
-  hubble: { enabled: boolean };
+  hubble: HubbleValues;
+  /** The Job and CronJob that make Hubble's TLS certificates in the cluster (tls.auto.method: cronJob). */
+  certgen?: { resources: ContainerResources };
   /** The agent container. */
   resources: ContainerResources;
   /** The agent's init containers (mount-bpf-fs, clean-cilium-state, apply-sysctl-overwrites, ...). */
@@ -53,6 +64,15 @@ export interface CiliumValues {
   envoy: { enabled: boolean; resources: ContainerResources };
 }
 
+export type HubbleValues =
+  | { enabled: false }
+  | {
+      enabled: true;
+      tls: { auto: { enabled: true; method: "cronJob" } };
+      relay: { enabled: boolean; resources?: ContainerResources };
+      ui: { enabled: boolean; frontend?: { resources: ContainerResources }; backend?: { resources: ContainerResources } };
+    };
+
 /**
  * Memory for the containers the chart renders with no values key for their resources: the
  * agent's `config` init container (`cilium-dbg build-config`) has no `resources` block in the
@@ -63,11 +83,52 @@ export interface CiliumValues {
  */
 export const CILIUM_UNKEYED_CONTAINERS: ContainerResources = memory("128Mi", "32Mi");
 
-export function ciliumValues(cni: PlatformCni): CiliumValues {
+/**
+ * The agent's Kubernetes client budget with L2 announcements (Cilium docs, "L2 Announcements",
+ * "Sizing client rate limit"): the holder of each announced Service renews its lease every
+ * `leaseRenewDeadline` (5 s by default), so QPS = #services / 5 s on top of the agent's own
+ * default of 10 (values.yaml, `k8sClientRateLimit.qps`); every address of the pool is at most
+ * one Service. The burst doubles it, for the other features' bursts.
+ */
+export function l2AnnouncementRateLimit(poolAddresses: string[]): { qps: number; burst: number } {
+  const services = poolAddresses.reduce((total, range) => {
+    const bounds = addressRangeBounds(range);
+    return total + (bounds ? bounds.last - bounds.first + 1 : 0);
+  }, 0);
+  const qps = CILIUM_DEFAULT_CLIENT_QPS + Math.ceil(services / L2_LEASE_RENEW_DEADLINE_SECONDS);
+  return { qps, burst: 2 * qps };
+}
+const CILIUM_DEFAULT_CLIENT_QPS = 10;
+const L2_LEASE_RENEW_DEADLINE_SECONDS = 5;
+
+/**
+ * Hubble, when asked for: its TLS certificates made by the chart's certgen Job and CronJob in
+ * the cluster, not by Helm, whose helm-generated certificates would be new (so changed) on
+ * every `pulumi up`, and not by cert-manager, which cannot run before the CNI it would serve.
+ */
+function hubbleValues(hubble: PlatformCni["hubble"]): HubbleValues {
+  // Off, Hubble's certificates would be re-rendered by Helm on every `pulumi up`; flows can
+  // still be watched with `cilium-dbg monitor` in the agent pods.
+  if (!hubble) return { enabled: false };
+  return {
+    enabled: true,
+    tls: { auto: { enabled: true, method: "cronJob" } },
+    relay: { enabled: hubble.relay, ...(hubble.relay ? { resources: memory("256Mi", "64Mi") } : {}) },
+    ui: { enabled: hubble.ui, ...(hubble.ui ? { frontend: { resources: memory("128Mi", "32Mi") }, backend: { resources: memory("256Mi", "64Mi") } } : {}) },
+  };
+}
+
+export function ciliumValues(cni: PlatformCni, loadBalancerPool?: PlatformSettings["loadBalancerPool"]): CiliumValues {
+  const announces = loadBalancerPool?.provider === "cilium";
   return {
     ipam: { mode: "kubernetes" },
     kubeProxyReplacement: cni.kubeProxyReplacement,
     ...(cni.kubeProxyReplacement ? { k8sServiceHost: TALOS_KUBE_PRISM.host, k8sServicePort: TALOS_KUBE_PRISM.port } : {}),
+    routingMode: cni.routing?.mode ?? "tunnel",
+    ...(cni.routing?.mode === "native" ? { ipv4NativeRoutingCIDR: cni.routing.podCidr, autoDirectNodeRoutes: cni.routing.autoDirectNodeRoutes } : {}),
+    l2announcements: { enabled: announces },
+    ...(announces ? { k8sClientRateLimit: l2AnnouncementRateLimit(loadBalancerPool.addresses) } : {}),
+    gatewayAPI: { enabled: cni.gatewayApi !== undefined },
     cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
     securityContext: { capabilities: { ciliumAgent: [...CILIUM_AGENT_CAPABILITIES], cleanCiliumState: [...CILIUM_CLEAN_STATE_CAPABILITIES] } },
     // The platform's NetworkPolicies name the API server, the webhooks' caller and host-network
@@ -79,9 +140,8 @@ export function ciliumValues(cni: PlatformCni): CiliumValues {
     // Talos's guide, "Known issues": BPF masquerading breaks CoreDNS with Talos's
     // forwardKubeDNSToHost (on in the machine configs). Its default is off; it stays off.
     bpf: { masquerade: false },
-    // Hubble's helm-generated TLS certificates would be re-rendered, so changed, on every
-    // `pulumi up`; flows can still be watched with `cilium-dbg monitor` in the agent pods.
-    hubble: { enabled: false },
+    hubble: hubbleValues(cni.hubble),
+    ...(cni.hubble ? { certgen: { resources: memory("128Mi", "32Mi") } } : {}),
     // The agent programs every packet path of its node: generous, and no CPU limit.
     resources: memory("1Gi", "256Mi", "100m"),
     initResources: memory("128Mi", "32Mi"),

@@ -1,8 +1,5 @@
-import { required, SECRETS, type PlatformSettings } from "../settings";
+import { ingressAddressAnnotations, required, SECRETS, type PlatformSettings } from "../settings";
 import { memory, type ContainerResources } from "./common";
-
-/** The annotation MetalLB (0.13 and later) reads a Service's requested address from. */
-export const METALLB_ADDRESS_ANNOTATION = "metallb.io/loadBalancerIPs";
 
 /** The ingress-nginx chart values this program sets (chart 4.x; upstream retired the project in March 2026). */
 export interface IngressNginxValues {
@@ -27,7 +24,7 @@ export function ingressNginxValues(settings: PlatformSettings): IngressNginxValu
       replicaCount: 2,
       ingressClassResource: { default: true },
       extraArgs: { "default-ssl-certificate": `${required(settings, "ingress").namespace}/${SECRETS.wildcardCertificate}` },
-      service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: required(settings, "ingress").address } },
+      service: { type: "LoadBalancer", annotations: ingressAddressAnnotations(settings) },
       admissionWebhooks: { enabled: false },
       resources: memory("512Mi", "128Mi", "100m"),
     },

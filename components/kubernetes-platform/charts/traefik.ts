@@ -1,6 +1,5 @@
-import { required, SECRETS, type PlatformSettings } from "../settings";
+import { ingressAddressAnnotations, SECRETS, type PlatformSettings } from "../settings";
 import { memory, type ContainerResources } from "./common";
-import { METALLB_ADDRESS_ANNOTATION } from "./ingressNginx";
 
 /** The Traefik chart values this program sets: the ingress controller when ingress-nginx is not chosen. */
 export interface TraefikValues {
@@ -22,7 +21,7 @@ export function traefikValues(settings: PlatformSettings): TraefikValues {
     ingressClass: { enabled: true, isDefaultClass: true },
     // Ingress objects for the charts, and CRDs for the basic-auth Middleware.
     providers: { kubernetesIngress: { enabled: true }, kubernetesCRD: { enabled: true } },
-    service: { type: "LoadBalancer", annotations: { [METALLB_ADDRESS_ANNOTATION]: required(settings, "ingress").address } },
+    service: { type: "LoadBalancer", annotations: ingressAddressAnnotations(settings) },
     tlsStore: { default: { defaultCertificate: { secretName: SECRETS.wildcardCertificate } } },
     resources: memory("512Mi", "128Mi", "100m"),
   };
