@@ -4,8 +4,7 @@
  * differs from the Talos-on-Proxmox example only in `homeops:talos.cni` and the platform's
  * load balancer; the policy pack is run on the plan.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
@@ -13,6 +12,7 @@ import type { Plan } from "../../policy/contract/plan";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { planIndex } from "../support/planIndex";
 import { stackPreview } from "../support/previews";
+import { tempDir } from "../support/tempDirs";
 import { ciliumClusterStackFile } from "./ciliumCluster";
 import { crdValidator } from "./conformance";
 
@@ -22,7 +22,7 @@ let report: PolicyReport;
 
 beforeAll(async () => {
   // A basename of its own: previews are cached by it.
-  const stackFile = join(mkdtempSync(join(tmpdir(), "homeops-cilium-")), "Pulumi.cilium-lb.yaml");
+  const stackFile = join(tempDir("homeops-cilium-"), "Pulumi.cilium-lb.yaml");
   writeFileSync(stackFile, stringify(ciliumClusterStackFile()));
   ({ plan } = await stackPreview("homelab", stackFile));
   index = planIndex(plan.resources);
