@@ -19,13 +19,23 @@ export interface AllowList {
   kubernetesWorkloads: string[];
 }
 
-/** What the inventory declares of a Docker container, which its `homeops.*` labels also carry. */
+/**
+ * What the inventory declares of a Docker container: what its `homeops.*` labels also carry,
+ * and what Docker's provider cannot read back from a running container (its networks, its
+ * network mode as written, its bind mounts), which an adopted container keeps as it runs.
+ */
 export interface DeclaredContainer {
   zone: string;
   reachableFrom?: string[];
   netnsSharedWith?: string[];
   /** The image reference as written, with its digest when pinned. */
   image?: string;
+  /** `host`, `none` or `container:<name>`; absent: the container is on `networks`. */
+  networkMode?: string;
+  /** The Docker networks it joins, by name (none: Docker's default bridge). */
+  networks?: string[];
+  /** The host paths it bind-mounts. */
+  hostPaths?: string[];
 }
 
 /** What the inventory declares of a Docker network, which its `homeops.*` labels also carry. */
@@ -67,8 +77,8 @@ export interface PolicySettingsByName {
     /** Docker hosts (their `homeops.host` label) whose containers must run images pinned by digest; `*` for every host of the stack. */
     hosts: string[];
   };
-  "host-network-allowed": AllowList;
-  "docker-socket-mount-allowed": AllowList;
+  "host-network-allowed": AllowList & DeclarationsSetting;
+  "docker-socket-mount-allowed": AllowList & DeclarationsSetting;
   "proxmox-guest-memory": {};
   "proxmox-node-memory-capacity": {
     /** Per Proxmox node (`nodeName`): memory available to guests, in MB. */
@@ -112,8 +122,8 @@ export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
   "docker-protected-network-internal": { declared: {} },
   "docker-host-memory-capacity": { capacityMb: {} },
   "docker-image-digest-pinned": { declared: {}, hosts: [] },
-  "host-network-allowed": noAllowances(),
-  "docker-socket-mount-allowed": noAllowances(),
+  "host-network-allowed": { ...noAllowances(), declared: {} },
+  "docker-socket-mount-allowed": { ...noAllowances(), declared: {} },
   "proxmox-guest-memory": {},
   "proxmox-node-memory-capacity": { capacityMb: {} },
   "kubernetes-memory-limits": {},

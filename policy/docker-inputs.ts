@@ -2,8 +2,9 @@
  * Reads `docker:index/container:Container` and `docker:index/network:Network` inputs (as the
  * engine hands them to a policy) into plain data for the reachability model and the checks.
  */
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import type { DockerDeclarations } from "./config";
-import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS } from "./contract/labels";
+import { HOST_ISOLATION_OPTION, LABELS, NETWORK_LABELS, TRUST_ZONES } from "./contract/labels";
 import { parseNetworkMode, type NetworkMode, type PublishedPort } from "./contract/docker";
 import type { ContainerNode } from "./reachability";
 import { lenient } from "./preview";
@@ -12,6 +13,46 @@ import { commaList, isRecord, numberOf, records, stringOf, type Dict } from "./v
 
 export const CONTAINER_TYPE = "docker:index/container:Container";
 export const NETWORK_TYPE = "docker:index/network:Network";
+const names: PolicyConfigJSONSchema = { type: "array", items: { type: "string", minLength: 1 } };
+
+/** Schema of the `declared` setting (DockerDeclarations): written by `npm run plan -- <stack> --policy-config`. */
+export const DECLARED: { declared: PolicyConfigJSONSchema } = {
+  declared: {
+    type: "object",
+    description: "What the inventory declares per Docker host (homeops.host), by Docker name: each container's zone, reachableFrom, netnsSharedWith, image, networkMode, networks and hostPaths, each network's egressReason. Wins over labels and inputs: an adopted container shows its live labels, and nothing of what Docker's provider cannot read back.",
+    additionalProperties: {
+      type: "object",
+      required: ["containers", "networks"],
+      additionalProperties: false,
+      properties: {
+        containers: {
+          type: "object",
+          additionalProperties: {
+            type: "object",
+            required: ["zone"],
+            additionalProperties: false,
+            properties: {
+              zone: { type: "string", enum: [...TRUST_ZONES] },
+              reachableFrom: names,
+              netnsSharedWith: names,
+              image: { type: "string", minLength: 1 },
+              networkMode: { type: "string", minLength: 1 },
+              networks: names,
+              hostPaths: names,
+            },
+          },
+        },
+        networks: {
+          type: "object",
+          additionalProperties: { type: "object", additionalProperties: false, properties: { egressReason: { type: "string", minLength: 1 } } },
+        },
+      },
+    },
+  },
+} as const;
+
+/** The network Docker attaches a container to when it names none. */
+const DEFAULT_BRIDGE = "bridge";
 
 export interface DockerContainer {
   urn: string;
@@ -62,7 +103,7 @@ function networksOf(props: Dict, mode: NetworkMode): string[] {
   const named = records(props.networksAdvanced).flatMap((entry) => stringOf(entry.name) ?? []);
   if (named.length > 0) return named;
   const custom = stringOf(props.networkMode);
-  return [custom && custom !== "bridge" && custom !== "default" ? custom : "bridge"];
+  return [custom && custom !== DEFAULT_BRIDGE && custom !== "default" ? custom : DEFAULT_BRIDGE];
 }
 
 /** Docker picks a free host port when `external` is unset, so a preview has it unknown: read as "a port Docker chooses". */
@@ -75,7 +116,7 @@ function portsOf(props: Dict): PublishedPort[] {
   }));
 }
 
-function hostPathsOf(props: Dict): string[] {
+function containerHostPathsOf(props: Dict): string[] {
   const volumes = records(props.volumes).flatMap((volume) => stringOf(volume.hostPath) ?? []);
   const binds = records(props.mounts)
     .filter((mount) => (stringOf(mount.type) ?? "bind") === "bind")
@@ -91,15 +132,22 @@ export function containerNameOf(resource: ResourceView): string {
 /**
  * A container as the policies see it. What `homeops.*` labels declare comes from the pack
  * configuration's declarations when they name the container (an adopted container shows the
- * engine its live labels), else from its labels.
+ * engine its live labels), else from its labels; so do its network mode, networks and bind
+ * mounts where its `ignoreChanges` has the engine show them as they run.
  */
 export function readContainer(resource: ResourceView, declarations: DockerDeclarations = {}): DockerContainer {
   const { props } = resource;
   const labels = labelsOf(props);
-  const networkMode = parseNetworkMode(stringOf(props.networkMode));
   const host = hostOf(resource, labels);
   const name = containerNameOf(resource);
   const declared = declarations[host]?.containers[name];
+  // What the engine shows as it runs (an adopted container's ignoreChanges) is the network mode
+  // as Docker holds it (`container:<id>`), and nothing for its networks and mounts, which the
+  // provider never reads back: the declarations give those.
+  const asRunning = new Set(resource.ignoreChanges);
+  const networkMode = parseNetworkMode(declared && asRunning.has("networkMode") ? declared.networkMode : stringOf(props.networkMode));
+  const unread = (input: string) => asRunning.has(input) && records(props[input]).length === 0;
+  const declaredNetworks = declared?.networks && unread("networksAdvanced") && (declared.networks.length > 0 ? declared.networks : [DEFAULT_BRIDGE]);
   const imageInput = stringOf(props.image);
   return {
     urn: resource.urn,
@@ -107,13 +155,13 @@ export function readContainer(resource: ResourceView, declarations: DockerDeclar
     hostDeclared: Boolean(labels.get(LABELS.host)) || declared !== undefined,
     labels,
     memory: props.memory,
-    hostPaths: hostPathsOf(props),
+    hostPaths: declared?.hostPaths && unread("volumes") ? declared.hostPaths : containerHostPathsOf(props),
     image: imageInput && !imageInput.startsWith("sha256:") ? imageInput : declared?.image ?? labels.get(LABELS.image),
     node: {
       id: resource.urn,
       name,
       zone: declared ? declared.zone : labels.get(LABELS.zone),
-      networks: networksOf(props, networkMode),
+      networks: networkMode.kind === "networks" && declaredNetworks ? declaredNetworks : networksOf(props, networkMode),
       networkMode,
       ports: portsOf(props),
       reachableFrom: declared ? declared.reachableFrom ?? [] : commaList(labels.get(LABELS.reachableFrom)),

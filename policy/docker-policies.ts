@@ -3,11 +3,11 @@
  * network isolation the seed's boundary table describes.
  */
 import type { Policies } from "@pulumi/policy";
-import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { LABELS, NETWORK_LABELS, TRUST_ZONES } from "./contract/labels";
 import { capacityProblems, describeCapacityProblem } from "./capacity";
 import {
   CONTAINER_TYPE,
+  DECLARED,
   NETWORK_TYPE,
   containerNameOf,
   containersByHost,
@@ -33,35 +33,6 @@ import { describe, listSome } from "./values";
 
 const isContainer = (type: string) => type === CONTAINER_TYPE;
 
-const names: PolicyConfigJSONSchema = { type: "array", items: { type: "string", minLength: 1 } };
-
-/** Schema of the `declared` setting (DockerDeclarations): written by `npm run plan -- <stack> --policy-config`. */
-const DECLARED: { declared: PolicyConfigJSONSchema } = {
-  declared: {
-    type: "object",
-    description: "What the inventory declares per Docker host (homeops.host), by Docker name: each container's zone, reachableFrom, netnsSharedWith and image, each network's egressReason. Wins over homeops.* labels: an adopted container shows its live labels.",
-    additionalProperties: {
-      type: "object",
-      required: ["containers", "networks"],
-      additionalProperties: false,
-      properties: {
-        containers: {
-          type: "object",
-          additionalProperties: {
-            type: "object",
-            required: ["zone"],
-            additionalProperties: false,
-            properties: { zone: { type: "string", enum: [...TRUST_ZONES] }, reachableFrom: names, netnsSharedWith: names, image: { type: "string", minLength: 1 } },
-          },
-        },
-        networks: {
-          type: "object",
-          additionalProperties: { type: "object", additionalProperties: false, properties: { egressReason: { type: "string", minLength: 1 } } },
-        },
-      },
-    },
-  },
-} as const;
 
 function positiveMb(memory: unknown): number | undefined {
   return typeof memory === "number" && Number.isFinite(memory) && memory > 0 ? memory : undefined;

@@ -94,6 +94,7 @@ function viewOf(resource: ResourceValidationArgs | PolicyResource, emptyIsUnknow
     urn,
     props: strictProps(resource.props, { type, name, urn }, emptyIsUnknown),
     provider: provider && { name: provider.name, props: strictProps(provider.props, { type: provider.type, name: provider.name, urn: provider.urn }, false) },
+    ignoreChanges: resource.opts.ignoreChanges,
   };
 }
 

@@ -3,8 +3,8 @@
  * for the Docker containers and Kubernetes workloads the pack configuration names.
  */
 import type { Policies } from "@pulumi/policy";
-import type { AllowList } from "./config";
-import { CONTAINER_TYPE, isDockerSocket, readContainer } from "./docker-inputs";
+import type { AllowList, DockerDeclarations } from "./config";
+import { CONTAINER_TYPE, DECLARED, isDockerSocket, readContainer, type DockerContainer } from "./docker-inputs";
 import type { ResourceView } from "./resource-view";
 import { nameList, resourcePolicy, type Finding } from "./framework";
 import { hostPathsOf, isWorkloadType, podTemplateOf, workloadIdOf, type PodTemplate } from "./kubernetes-workloads";
@@ -12,6 +12,7 @@ import { hostPathsOf, isWorkloadType, podTemplateOf, workloadIdOf, type PodTempl
 const allowListSettings = (what: string) => ({
   dockerContainers: nameList(`Docker container names allowed ${what}.`),
   kubernetesWorkloads: nameList(`Kubernetes workloads (namespace/name) allowed ${what}.`),
+  ...DECLARED,
 });
 
 const appliesToContainersAndWorkloads = (type: string) => type === CONTAINER_TYPE || isWorkloadType(type);
@@ -22,10 +23,11 @@ interface Subject {
   listKey: keyof AllowList;
 }
 
-/** The container or workload a resource declares, with its pod template for workloads. */
-function subjectOf(resource: ResourceView): { subject: Subject; template?: PodTemplate } | undefined {
+/** The container or workload a resource declares, with the container as the policies see it, or the workload's pod template. */
+function subjectOf(resource: ResourceView, declared: DockerDeclarations): { subject: Subject; container?: DockerContainer; template?: PodTemplate } | undefined {
   if (resource.type === CONTAINER_TYPE) {
-    return { subject: { kind: "Docker container", name: readContainer(resource).node.name, listKey: "dockerContainers" } };
+    const container = readContainer(resource, declared);
+    return { subject: { kind: "Docker container", name: container.node.name, listKey: "dockerContainers" }, container };
   }
   const result = podTemplateOf(resource.type, resource.props);
   if (!result.ok) return undefined; // kubernetes-memory-limits reports the malformed template
@@ -44,10 +46,10 @@ const hostNetworkAllowed = resourcePolicy({
   remediationSteps: "Attach the container to bridge networks instead, or add it to the pack configuration's allow-list with the reason it needs the host network.",
   settings: allowListSettings("the host network"),
   appliesTo: appliesToContainersAndWorkloads,
-  check(resource, allowList): Finding[] {
-    const found = subjectOf(resource);
-    if (!found || isAllowed(found.subject, allowList)) return [];
-    const usesHost = found.template ? found.template.spec.hostNetwork === true : readContainer(resource).node.networkMode.kind === "host";
+  check(resource, settings): Finding[] {
+    const found = subjectOf(resource, settings.declared);
+    if (!found || isAllowed(found.subject, settings)) return [];
+    const usesHost = found.template ? found.template.spec.hostNetwork === true : found.container?.node.networkMode.kind === "host";
     if (!usesHost) return [];
     const { kind, name, listKey } = found.subject;
     return [{
@@ -58,10 +60,6 @@ const hostNetworkAllowed = resourcePolicy({
   },
 });
 
-function socketPathsOf(resource: ResourceView, template: PodTemplate | undefined): string[] {
-  const paths = template ? hostPathsOf(template) : readContainer(resource).hostPaths;
-  return paths.filter(isDockerSocket);
-}
 
 const dockerSocketAllowed = resourcePolicy({
   name: "docker-socket-mount-allowed",
@@ -70,11 +68,12 @@ const dockerSocketAllowed = resourcePolicy({
   remediationSteps: "Remove the socket mount, or add the container to the pack configuration's allow-list with the reason it needs the Docker API.",
   settings: allowListSettings("to mount the Docker socket"),
   appliesTo: appliesToContainersAndWorkloads,
-  check(resource, allowList): Finding[] {
-    const found = subjectOf(resource);
-    if (!found || isAllowed(found.subject, allowList)) return [];
+  check(resource, settings): Finding[] {
+    const found = subjectOf(resource, settings.declared);
+    if (!found || isAllowed(found.subject, settings)) return [];
     const { kind, name, listKey } = found.subject;
-    return socketPathsOf(resource, found.template).map((path) => ({
+    const paths = found.template ? hostPathsOf(found.template) : found.container?.hostPaths ?? [];
+    return paths.filter(isDockerSocket).map((path) => ({
       message: `${kind} ${name} mounts the Docker socket ${path}, which docker-socket-mount-allowed.${listKey} does not allow.`,
       fix: `Remove the ${path} mount from ${name}, or add "${name}" to docker-socket-mount-allowed.${listKey} if it needs the Docker API.`,
       subjects: [name],

@@ -7,6 +7,20 @@ import type { StackSecrets } from "../secrets/stackSecrets";
 import { containerArgs } from "./containerArgs";
 import { containerCreationOrder } from "./order";
 
+/**
+ * What an adopted container keeps as it runs. kreuzwerker/terraform-provider-docker, which
+ * @pulumi/docker wraps, does not read these back from a running container
+ * (resource_docker_container_funcs.go, resourceDockerContainerRead): labels and env ("taken
+ * over from the Docker image"), `volumes`, `upload`, and `networks_advanced` (read only into
+ * an empty list, which an import never has); `network_mode` it reads as Docker holds it
+ * (`container:<id>`, compose's primary network), not as written. All are ForceNew, so after
+ * `pulumi import` each would differ from the program's value and replace the container.
+ * The policy pack reads what they declare from its configuration instead (`declared`, written
+ * by `npm run plan -- <stack> --policy-config`); a change to one reaches the host when the
+ * container is recreated deliberately (`pulumi up --replace <urn>`, README).
+ */
+const KEPT_AS_THEY_RUN = ["labels", "envs", "volumes", "uploads", "networksAdvanced", "networkMode"] as const;
+
 export interface DockerStackArgs {
   host: DockerHost;
   spec: DockerStackSpec;
@@ -33,9 +47,6 @@ export class DockerStack extends pulumi.ComponentResource {
     super("homeops:docker:Stack", name, {}, opts);
     const { host, spec } = args;
     const onHost = { parent: this, provider: host.provider };
-    // Docker changes no label in place, and an adopted container carries labels no program
-    // can reproduce (compose's, its image's): a label change would replace it. Its labels stay
-    // as they run; the policy pack reads the declarations from its configuration instead.
     const adopted = runsInEstate(spec, "stack");
 
     const volumes = Object.fromEntries(
@@ -82,7 +93,7 @@ export class DockerStack extends pulumi.ComponentResource {
           deleteBeforeReplace: true,
           // A tunnel-critical container is replaced only after `pulumi state unprotect`.
           protect: spec.tunnelCritical,
-          ignoreChanges: adopted ? ["labels"] : [],
+          ignoreChanges: adopted ? [...KEPT_AS_THEY_RUN] : [],
         },
       );
       this.containers[container.name] = created;

@@ -2,7 +2,7 @@
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, violationDetail, type PolicyViolation } from "../../policy/evaluate";
-import type { ResourceView } from "../../policy/resource-view";
+import { viewOfPlanned, type ResourceView } from "../../policy/resource-view";
 import { planned } from "../support/planned";
 
 export { planned };
@@ -25,9 +25,8 @@ export function findingsOf(violations: readonly PolicyViolation[], policyName: s
 }
 
 /** A plan resource as policies see it, for the pure modules. */
-export function viewOf(resource: PlannedResource): ResourceView {
-  return { type: resource.type, name: resource.name, urn: resource.urn, props: resource.inputs };
-}
+/** A resource as a policy sees it, without its provider (a check that needs the host has it from a label). */
+export const viewOf = (resource: PlannedResource): ResourceView => viewOfPlanned(resource);
 
 export { CONTAINER_TYPE as CONTAINER, NETWORK_TYPE as NETWORK } from "../../policy/docker-inputs";
 

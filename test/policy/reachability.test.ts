@@ -176,7 +176,9 @@ describe("boundary violations", () => {
   });
 
   test("a protected container that joins an edge container's namespace is reached through it", () => {
-    const inGerbil = withContainer(stack, "lldap", ({ networksAdvanced, ...inputs }) => ({ ...inputs, networkMode: "container:gerbil" }));
+    // As the stack file declares it: LLDAP, adopted, shows the engine its network mode as it runs.
+    const joined = withContainer(stack, "lldap", ({ networksAdvanced, ...inputs }) => ({ ...inputs, networkMode: "container:gerbil" }));
+    const inGerbil = withDeclaration(joined, "lldap", ({ networks, ...declared }) => ({ ...declared, networkMode: "container:gerbil" }));
     const labelsOf = isolationViolations(reachabilityOf(inGerbil)).map((v) => v.medium.label);
     expect(labelsOf).toEqual(expect.arrayContaining(["network traefik-public", "gerbil's network namespace (network_mode: container:gerbil)"]));
   });

@@ -6,7 +6,7 @@
 import { LABELS } from "../../policy/contract/labels";
 import { CONTAINER_TYPE, NETWORK_TYPE, readContainer, readNetwork } from "../../policy/docker-inputs";
 import { analyzeHost, type ContainerNode, type HostReachability } from "../../policy/reachability";
-import type { ResourceView } from "../../policy/resource-view";
+import { viewOfPlanned } from "../../policy/resource-view";
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 
 export interface HostNetwork {
@@ -37,17 +37,6 @@ export interface DockerHost {
   containers: HostContainer[];
 }
 
-/** A recorded resource as a policy sees it: inputs as props, the provider by name. */
-function viewOf(resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): ResourceView {
-  const provider = byUrn.get(resource.provider);
-  return {
-    type: resource.type,
-    name: resource.name,
-    urn: resource.urn,
-    props: resource.inputs,
-    provider: provider && { name: provider.name, props: provider.inputs },
-  };
-}
 
 function positiveNumber(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
@@ -93,10 +82,10 @@ export function dockerHostsOf(plan: Plan): DockerHost[] {
   const dockerUrns = new Set(plan.resources.filter((r) => r.type === CONTAINER_TYPE || r.type === NETWORK_TYPE).map((r) => r.urn));
   for (const resource of inTreeOrder(plan.resources)) {
     if (resource.type === NETWORK_TYPE) {
-      const network = readNetwork(viewOf(resource, byUrn));
+      const network = readNetwork(viewOfPlanned(resource, byUrn));
       hostNamed(network.host).networks.push({ urn: network.urn, name: network.name, internal: network.internal, isolatedFromHost: network.isolatedFromHost });
     } else if (resource.type === CONTAINER_TYPE) {
-      const container = readContainer(viewOf(resource, byUrn));
+      const container = readContainer(viewOfPlanned(resource, byUrn));
       hostNamed(container.host).containers.push({
         urn: container.urn,
         name: container.node.name,

@@ -33,6 +33,8 @@ export function dockerDeclarationsOf(hosts: Record<string, DockerHostSpec>, stac
         image: container.image,
         ...(container.reachableFrom.length > 0 ? { reachableFrom: container.reachableFrom } : {}),
         ...(container.netnsSharedWith.length > 0 ? { netnsSharedWith: container.netnsSharedWith } : {}),
+        ...(container.networkMode ? { networkMode: container.networkMode } : { networks: container.networks }),
+        hostPaths: container.mounts.flatMap((mount) => (mount.kind === "bind" ? [mount.source] : [])),
       };
     }
   }
@@ -65,8 +67,8 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
     "docker-image-digest-pinned": { declared, hosts: hosts.filter(([, host]) => host.requireImageDigests).map(([name]) => name) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
     "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, guestMemoryMb(node)])) },
-    "host-network-allowed": containersAllowed((host) => host.hostNetworkAllowed, allowances?.hostNetwork),
-    "docker-socket-mount-allowed": containersAllowed((host) => host.dockerSocketAllowed),
+    "host-network-allowed": { ...containersAllowed((host) => host.hostNetworkAllowed, allowances?.hostNetwork), declared },
+    "docker-socket-mount-allowed": { ...containersAllowed((host) => host.dockerSocketAllowed), declared },
     "kubernetes-workload-namespace-default-deny": {
       exemptions: (allowances?.unfencedWorkloads ?? []).map(({ workload, reason }) => ({ resource: workload, reason })),
     },
