@@ -1,5 +1,7 @@
+import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { ipv4Address, ipv4Subnet } from "./addresses";
+import { subnetOfInterface } from "./ipv4";
 
 export const dnsLabel = z
   .string()
@@ -10,6 +12,12 @@ export const vmIdSchema = z.number().int().min(100, "Proxmox VMIDs start at 100"
 
 const vlanIdSchema = z.number().int().min(1, "VLAN ids are 1-4094").max(4094, "VLAN ids are 1-4094");
 
+/** `first-last` VLAN ids, as `bridge-vids` writes a range. */
+const vlanRangeSchema = z.string().refine((text) => {
+  const match = /^(\d{1,4})-(\d{1,4})$/.exec(text);
+  return match !== null && Number(match[1]) >= 1 && Number(match[1]) <= Number(match[2]) && Number(match[2]) <= 4094;
+}, "must be a VLAN id 1-4094 or a range first-last of them like 100-199");
+
 /** A reference to a Pulumi config secret; the value is never written in the stack file. */
 export const configSecretRefSchema = z
   .object(
@@ -18,10 +26,62 @@ export const configSecretRefSchema = z
     { error: (issue) => (issue.code === "invalid_type" ? "must be {configSecret: <key>}, a value set with `pulumi config set --secret <key>`" : undefined) },
   )
   .strict();
+export type ConfigSecretRef = z.infer<typeof configSecretRefSchema>;
 
 /** What a Proxmox datastore may hold (Datacenter > Storage > Content). */
 const DATASTORE_CONTENT = ["images", "rootdir", "vztmpl", "iso", "snippets", "import", "backup"] as const;
 export type DatastoreContent = (typeof DATASTORE_CONTENT)[number];
+
+/** An interface name of a node: letters, digits and '_' from a letter (the provider's rule), at most 15 characters (Linux's). */
+const interfaceNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.]{0,14}$/, "must be a network interface name like eno1, vmbr0 or eno1.40");
+
+/** `a.b.c.d/len`: an interface's own address with its subnet's prefix length. */
+const interfaceAddressSchema = z
+  .string()
+  .refine((text) => subnetOfInterface(text) !== undefined, "must be an IPv4 address with its prefix length like 192.168.20.10/24");
+
+/** What a node's network interface (a bridge or a VLAN) may hold beside its own settings. */
+const nodeInterfaceFields = {
+  /**
+   * It runs on the node today: the program adopts it (imported as `<node>:<name>`) and
+   * leaves every setting this entry does not give as the node has it.
+   */
+  existing: z.boolean().default(false),
+  /** The node's own address on it, with the prefix length, e.g. 192.168.20.10/24. */
+  address: interfaceAddressSchema.optional(),
+  /** The node's default gateway, on one interface of the node only. */
+  gateway: ipv4Address.optional(),
+  mtu: z.number().int().min(576, "MTU is 576-65520").max(65520, "MTU is 576-65520").optional(),
+  comment: z.string().optional(),
+};
+
+/** A Linux bridge of a node (Proxmox's `vmbrN`), which guests' network devices plug into. */
+const nodeBridgeSchema = z
+  .object({
+    ...nodeInterfaceFields,
+    /** The interfaces it bridges: physical ports, bonds or VLAN interfaces (`bridge-ports`). */
+    ports: z.array(interfaceNameSchema).optional(),
+    /** Filters by VLAN (`bridge-vlan-aware`): guests' tagged devices then share this one bridge. */
+    vlanAware: z.boolean().optional(),
+    /** The VLANs a VLAN-aware bridge carries (`bridge-vids`); Proxmox's default is 2-4094. */
+    vlanIds: z.array(z.union([vlanIdSchema, vlanRangeSchema])).min(1).optional(),
+  })
+  .strict();
+export type NodeBridgeSpec = z.infer<typeof nodeBridgeSchema>;
+
+/**
+ * A VLAN interface of a node (the node's own leg on a VLAN, e.g. a storage network): named
+ * `<device>.<vlan>` (`vmbr0.40`), or any name with `interface` and `vlanId`.
+ */
+const nodeVlanSchema = z
+  .object({
+    ...nodeInterfaceFields,
+    /** The device the VLAN rides on, when the name does not say it. */
+    interface: interfaceNameSchema.optional(),
+    vlanId: vlanIdSchema.optional(),
+  })
+  .strict();
+export type NodeVlanSpec = z.infer<typeof nodeVlanSchema>;
 
 const proxmoxNodeSchema = z
   .object({
@@ -36,6 +96,13 @@ const proxmoxNodeSchema = z
     zfsArcMaxMb: z.number().int().min(0).default(0),
     /** The node's datastores and the content each is enabled for. */
     datastores: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, "must be a Proxmox storage id"), z.array(z.enum(DATASTORE_CONTENT)).min(1)),
+    /**
+     * Linux bridges the program manages on the node, by name (at most 10 letters, digits or
+     * '_', the provider's rule). A bridge not listed here is left alone.
+     */
+    bridges: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,9}$/, "must be a bridge name like vmbr0: a letter, then at most 9 letters, digits or '_'"), nodeBridgeSchema).default({}),
+    /** VLAN interfaces the program manages on the node, by name. */
+    vlans: z.record(interfaceNameSchema, nodeVlanSchema).default({}),
   })
   .strict();
 
@@ -51,6 +118,38 @@ const proxmoxNetworkSchema = z
   })
   .strict();
 export type ProxmoxNetworkSpec = z.infer<typeof proxmoxNetworkSchema>;
+
+/**
+ * A PCI device of the cluster under one name (Datacenter > Resource Mappings): a VM passes
+ * it through by that name, and API tokens may use it (raw PCI ids need root@pam).
+ */
+const pciMappingSchema = z
+  .object({
+    comment: z.string().optional(),
+    /** The device offers mediated devices (vGPU, Intel GVT-g). */
+    mediatedDevices: z.boolean().default(false),
+    /** The device on each node that has one: `pvesh get /nodes/<node>/hardware/pci` lists them. */
+    devices: z
+      .array(
+        z
+          .object({
+            node: z.string(),
+            /** Its PCI address, e.g. 0000:01:00.0 (or 0000:01:00 for every function). */
+            path: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}(\.[0-7])?$/, "must be a PCI address like 0000:01:00.0 (lower case)"),
+            /** vendor:device, e.g. 10de:2204. */
+            id: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be vendor:device in lower-case hex like 10de:2204"),
+            /** subsystem vendor:device; Proxmox checks it at start when set. */
+            subsystemId: z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be vendor:device in lower-case hex like 1458:403b").optional(),
+            /** The IOMMU group; Proxmox checks it at start when set. */
+            iommuGroup: z.number().int().min(0).optional(),
+            comment: z.string().optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type PciMappingSpec = z.infer<typeof pciMappingSchema>;
 
 export const proxmoxSchema = z
   .object({
@@ -73,10 +172,28 @@ export const proxmoxSchema = z
       .default({ username: "root", agent: true }),
     networks: z.record(dnsLabel, proxmoxNetworkSchema),
     nodes: z.record(dnsLabel, proxmoxNodeSchema),
+    /** PCI resource mappings of the cluster, by name, for VMs' `pciDevices`. */
+    pciMappings: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a mapping name of letters, digits, '-' and '_'"), pciMappingSchema).default({}),
   })
   .strict();
 export type ProxmoxSettings = z.infer<typeof proxmoxSchema>;
 export type ProxmoxNodeSpec = z.infer<typeof proxmoxNodeSchema>;
+
+/** Whether a bridge carries a VLAN: a VLAN-aware one its `vlanIds` (Proxmox's default 2-4094); one that is not, none it can be asked for. */
+export function bridgeCarriesVlan(bridge: NodeBridgeSpec, vlanId: number): boolean {
+  if (bridge.vlanAware !== true) return false;
+  return (bridge.vlanIds ?? ["2-4094"]).some((entry) => {
+    if (typeof entry === "number") return entry === vlanId;
+    const [first, last] = entry.split("-").map(Number);
+    return vlanId >= first && vlanId <= last;
+  });
+}
+
+/** A VLAN interface's device and tag: from `<device>.<vlan>`, or its `interface` and `vlanId`. */
+export function vlanInterfaceParts(name: string, vlan: NodeVlanSpec): { device?: string; vlanId?: number } {
+  const dotted = /^(.+)\.(\d{1,4})$/.exec(name);
+  return dotted ? { device: dotted[1], vlanId: Number(dotted[2]) } : { device: vlan.interface, vlanId: vlan.vlanId };
+}
 
 /** What a node can give its guests: its memory less what its ZFS ARC may take. */
 export function guestMemoryMb(node: { memoryMb: number; zfsArcMaxMb?: number }): number {
@@ -172,6 +289,57 @@ const vmDiskSchema = z
   })
   .strict();
 
+/** A PCI device passed through to a VM by its cluster mapping (`hostpciN`). */
+const vmPciDeviceSchema = z
+  .object({
+    /** A name of homeops:proxmox.pciMappings with a device on the VM's node. */
+    mapping: z.string(),
+    /** Attach on a PCIe port (needs machine q35); some guests and devices need it. */
+    pcie: z.boolean().default(true),
+    /** The VM's primary display (`x-vga`): QEMU's emulated VGA is dropped; needs OVMF (uefi). */
+    primaryGpu: z.boolean().default(false),
+    /** Show the device's option ROM to the guest (`rombar`). */
+    rombar: z.boolean().default(true),
+    /** A ROM file for the device instead, under /usr/share/kvm/ on the node. */
+    romFile: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be a file path relative to /usr/share/kvm/").optional(),
+  })
+  .strict();
+
+/** A network device of a VM, on a homeops:proxmox network (its bridge, and its VLAN as the device's tag). */
+const vmNetworkDeviceSchema = z
+  .object({
+    network: z.string(),
+    /** The guest's address there, or `dhcp`; Proxmox hands it over only through `cloudInit`. */
+    ip: z.string().refine((text) => text === "dhcp" || isIPv4(text), "must be an IPv4 address like 192.168.11.10, or dhcp"),
+    macAddress: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, "must be a MAC address in upper case like BC:24:11:00:00:01").optional(),
+    /** Apply the VM's Proxmox firewall rules on this device. */
+    firewall: z.boolean().default(false),
+  })
+  .strict();
+
+/**
+ * What Proxmox writes into the VM's cloud-init drive: the network devices' addresses (each
+ * `ip`, the first device's network giving the gateway and resolvers), and the user.
+ */
+const vmCloudInitSchema = z
+  .object({
+    /** The datastore of the cloud-init drive (needs `images` content). */
+    datastore: z.string(),
+    /** The user cloud-init creates (`ciuser`); the image's default user when left out. */
+    user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Unix user name").optional(),
+    /** Public keys that may log in as that user. */
+    sshKeys: z
+      .array(
+        z
+          .string()
+          .regex(/^(ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/, "must be an OpenSSH public key line like ssh-ed25519 AAAA... user@host"),
+      )
+      .default([]),
+    /** The user's password, from a config secret (`pulumi config set --secret`); keys alone are better. */
+    password: configSecretRefSchema.optional(),
+  })
+  .strict();
+
 /**
  * A QEMU VM that runs an OS of its own (not one of the Talos cluster's nodes, which
  * homeops:talos describes). The general shape of a guest: CPU, memory, disks, network; the
@@ -187,15 +355,21 @@ const proxmoxVmSchema = z
     cpuType: z.string().default("host"),
     /** Dedicated memory in MB: it counts against the node's capacity. */
     memoryMb: z.number().int().positive(),
-    /** `q35` (PCIe) or `pc` (i440fx, QEMU's default), as the VM was created. */
+    /**
+     * Ballooning: the least memory the host may leave the VM, in MB (at most `memoryMb`). Off
+     * when left out; a VM with PCI passthrough cannot balloon (its memory is pinned for DMA).
+     */
+    balloonMinMb: z.number().int().positive().optional(),
+    /** `q35` (PCIe, which passthrough on PCIe ports needs) or `pc` (i440fx, QEMU's default), as the VM was created. */
     machine: z.enum(["q35", "pc"]).default("q35"),
-    /** UEFI (OVMF, with an EFI disk on the first disk's datastore) instead of SeaBIOS. */
+    /** UEFI (OVMF, with an EFI disk on the first disk's datastore) instead of SeaBIOS; a primary GPU needs it. */
     uefi: z.boolean().default(false),
     disks: z.array(vmDiskSchema).min(1),
-    /** One network device per entry; `ip` is the guest's address there (set through cloud-init only with `cloudInit`). */
-    network: z.array(z.object({ network: z.string(), ip: ipv4Address, macAddress: z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, "must be a MAC address in upper case like BC:24:11:00:00:01").optional() }).strict()).min(1),
-    /** Proxmox writes the addresses into a cloud-init drive on this datastore. */
-    cloudInit: z.object({ datastore: z.string() }).strict().optional(),
+    /** One network device per entry, in order (the first one routes out). */
+    network: z.array(vmNetworkDeviceSchema).min(1),
+    cloudInit: vmCloudInitSchema.optional(),
+    /** PCI devices (GPUs, HBAs, NICs) passed through, hostpci0 onwards. */
+    pciDevices: z.array(vmPciDeviceSchema).max(16, "Proxmox passes at most 16 PCI devices (hostpci0-15)").default([]),
     guestAgent: z.boolean().default(false),
     startOnBoot: z.boolean().default(true),
     tags: tagsSchema,

@@ -84,6 +84,7 @@ export interface PolicySettingsByName {
     /** Per Proxmox node (`nodeName`): memory available to guests, in MB. */
     capacityMb: Record<string, number>;
   };
+  "proxmox-passthrough-no-balloon": {};
   "kubernetes-memory-limits": {};
   "kubernetes-namespace-default-deny": {};
   "kubernetes-workload-namespace-default-deny": {};
@@ -126,6 +127,7 @@ export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
   "docker-socket-mount-allowed": { ...noAllowances(), declared: {} },
   "proxmox-guest-memory": {},
   "proxmox-node-memory-capacity": { capacityMb: {} },
+  "proxmox-passthrough-no-balloon": {},
   "kubernetes-memory-limits": {},
   "kubernetes-namespace-default-deny": {},
   "kubernetes-workload-namespace-default-deny": {},

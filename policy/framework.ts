@@ -125,6 +125,14 @@ function checked(check: () => Finding[]): Finding[] {
   }
 }
 
+/**
+ * A stack check made resource by resource: a value one resource's planned state lacks fails
+ * that resource alone ("cannot be verified"), and the others are still judged.
+ */
+export function eachResource(resources: readonly ResourceView[], check: (resource: ResourceView) => Finding[]): Finding[] {
+  return resources.flatMap((resource) => checked(() => check(resource)).map((finding) => ({ urn: resource.urn, ...finding })));
+}
+
 export function resourcePolicy<N extends PolicyName>(definition: ResourcePolicyDefinition<N>): ResourceValidationPolicy {
   return {
     ...metadata(definition),

@@ -4,7 +4,7 @@ import { ClusterConnector } from "../components/cloudflare-tunnel/clusterConnect
 import { deployDnsEstate, type DnsEstate } from "../components/dns/dnsEstate";
 import { deployDockerEstate } from "../components/docker-stack/dockerEstate";
 import { deployKubernetesPlatform } from "../components/kubernetes-platform/deployPlatform";
-import { deployContainers, deployVms } from "../components/proxmox/inventory";
+import { deployContainers, deployVms, vmSecretValues } from "../components/proxmox/inventory";
 import { ProxmoxCluster, proxmoxSecretValues } from "../components/proxmox/proxmoxCluster";
 import { configSecretKeysIn, StackSecrets } from "../components/secrets/stackSecrets";
 import { omniClusterTemplate } from "../components/omni/clusterTemplate";
@@ -27,6 +27,7 @@ export function homelab() {
     configSecretKeys: configSecretKeysIn([
       ...inventoryValues(config.dockerStacks),
       ...proxmoxSecretValues(config.proxmox),
+      ...vmSecretValues(config.proxmoxVms),
       ...(config.talos.manager === "omni" ? [config.talos.omni.serviceAccountKey] : []),
       ...platformValues(config.platform),
       ...dnsValues(config.dns),
@@ -42,7 +43,7 @@ export function homelab() {
     sshPrivateKey: config.proxmox.ssh.privateKey && secrets.resolve(config.proxmox.ssh.privateKey),
   });
   const containers = deployContainers(proxmox, config.proxmoxContainers);
-  const vms = deployVms(proxmox, config.proxmoxVms);
+  const vms = deployVms(proxmox, config.proxmoxVms, (ref) => secrets.resolve(ref));
   const talos = config.talos;
   const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { proxmox, spec: talos }) : undefined;
   // Omni's cluster: the program keeps Omni's cluster template equal to the stack file's.

@@ -91,6 +91,8 @@ export class ProxmoxContainer extends pulumi.ComponentResource {
     this.container = new proxmox.ContainerLegacy(name, containerLegacyArgs(args), {
       parent: this,
       provider: opts.provider,
+      // What the guest plugs into (its bridges, its PCI mappings): a component's dependsOn does not reach its children.
+      dependsOn: opts.dependsOn,
       ...guestOptions(args.holdsData),
       ignoreChanges: CONTAINER_IGNORE_CHANGES,
     });

@@ -27,21 +27,27 @@ export interface VmNetworkDevice {
 export interface VmCloudInit {
   /** The datastore of the cloud-init drive Proxmox generates. */
   datastore: string;
-  /** One per network device, in order: `address` in CIDR notation. */
+  /** One per network device, in order: `address` in CIDR notation, or `dhcp`. */
   ipConfigs: { address: string; gateway?: string }[];
   dns?: { servers: string[]; domain?: string };
   /** A snippet file (`local:snippets/x.yaml`) whose content is the user-data. */
   userDataFileId?: pulumi.Input<string>;
+  /** The user Proxmox's own user-data creates (instead of a snippet): name, SSH keys, password. */
+  userAccount?: { username?: string; sshKeys: string[]; password?: pulumi.Input<string> };
 }
 
 /** A PCI device passed through by its cluster resource mapping (Datacenter > Resource Mappings). */
 export interface PciPassthrough {
   /** The mapping's name, e.g. `gpu`; mappings work with API tokens, raw PCI ids need root@pam. */
   mapping: string;
-  /** Attach as PCIe (default true; needs the q35 machine type, which every VM here has). */
+  /** Attach as PCIe (default true; needs the q35 machine type). */
   pcie?: boolean;
   /** The VM's primary display: the emulated VGA is ignored. */
   primaryGpu?: boolean;
+  /** Show the device's option ROM to the guest (default true). */
+  rombar?: boolean;
+  /** A ROM file under /usr/share/kvm/ on the node instead. */
+  romFile?: string;
 }
 
 export interface VmSpec {
@@ -52,8 +58,13 @@ export interface VmSpec {
   vmId: number;
   description?: string;
   cpu: { cores: number; type?: string };
-  /** Dedicated memory in MB (no ballooning: PCI passthrough forbids it, capacity checks count it). */
+  /** Dedicated memory in MB: what capacity checks count. */
   memoryMb: number;
+  /**
+   * Ballooning down to this many MB; off (`memory.floating` 0) when left out, and always
+   * with PCI passthrough, whose devices' DMA needs all of the VM's memory pinned.
+   */
+  balloonMinMb?: number;
   disks: VmDisk[];
   networkDevices: VmNetworkDevice[];
   cloudInit?: VmCloudInit;
@@ -74,7 +85,11 @@ export interface VmSpec {
 /** The VmLegacy arguments for a spec. */
 export function vmLegacyArgs(spec: VmSpec): proxmox.VmLegacyArgs {
   if (spec.disks.length === 0) throw new Error(`VM ${spec.name} needs at least one disk`);
-  if ((spec.pciDevices?.length ?? 0) > 16) throw new Error(`VM ${spec.name}: Proxmox allows at most 16 PCI devices`);
+  const pciDevices = spec.pciDevices ?? [];
+  if (pciDevices.length > 16) throw new Error(`VM ${spec.name}: Proxmox allows at most 16 PCI devices`);
+  if (pciDevices.length > 0 && spec.balloonMinMb !== undefined) throw new Error(`VM ${spec.name}: a VM with PCI passthrough cannot balloon`);
+  const cloudInit = spec.cloudInit;
+  if (cloudInit?.userAccount && cloudInit.userDataFileId !== undefined) throw new Error(`VM ${spec.name}: cloud-init takes a user account or a user-data file, not both`);
   return {
     nodeName: spec.node,
     vmId: spec.vmId,
@@ -85,7 +100,7 @@ export function vmLegacyArgs(spec: VmSpec): proxmox.VmLegacyArgs {
     efiDisk: spec.uefi ? { datastoreId: spec.disks[0].datastore, type: "4m", fileFormat: "raw" } : undefined,
     operatingSystem: { type: "l26" },
     cpu: { cores: spec.cpu.cores, type: spec.cpu.type ?? "host" },
-    memory: { dedicated: spec.memoryMb },
+    memory: { dedicated: spec.memoryMb, floating: spec.balloonMinMb ?? 0 },
     agent: { enabled: spec.guestAgent ?? false, trim: spec.guestAgent ?? false },
     onBoot: spec.startOnBoot ?? true,
     started: true,
@@ -112,17 +127,24 @@ export function vmLegacyArgs(spec: VmSpec): proxmox.VmLegacyArgs {
       macAddress: device.macAddress,
       firewall: device.firewall ?? false,
     })),
-    initialization: spec.cloudInit && {
-      datastoreId: spec.cloudInit.datastore,
-      ipConfigs: spec.cloudInit.ipConfigs.map((ip) => ({ ipv4: { address: ip.address, gateway: ip.gateway } })),
-      dns: spec.cloudInit.dns && { servers: spec.cloudInit.dns.servers, domain: spec.cloudInit.dns.domain },
-      userDataFileId: spec.cloudInit.userDataFileId,
+    initialization: cloudInit && {
+      datastoreId: cloudInit.datastore,
+      ipConfigs: cloudInit.ipConfigs.map((ip) => ({ ipv4: { address: ip.address, gateway: ip.gateway } })),
+      dns: cloudInit.dns && { servers: cloudInit.dns.servers, domain: cloudInit.dns.domain },
+      userDataFileId: cloudInit.userDataFileId,
+      userAccount: cloudInit.userAccount && {
+        username: cloudInit.userAccount.username,
+        keys: cloudInit.userAccount.sshKeys,
+        password: cloudInit.userAccount.password === undefined ? undefined : pulumi.secret(cloudInit.userAccount.password),
+      },
     },
-    hostpcis: spec.pciDevices?.map((device, index) => ({
+    hostpcis: pciDevices.length === 0 ? undefined : pciDevices.map((device, index) => ({
       device: `hostpci${index}`,
       mapping: device.mapping,
       pcie: device.pcie ?? true,
       xvga: device.primaryGpu ?? false,
+      rombar: device.rombar ?? true,
+      romFile: device.romFile,
     })),
     tags: proxmoxTags(spec.tags),
   };
@@ -155,6 +177,8 @@ export class ProxmoxVm extends pulumi.ComponentResource {
     this.vm = new proxmox.VmLegacy(name, vmLegacyArgs(args), {
       parent: this,
       provider: opts.provider,
+      // What the guest plugs into (its bridges, its PCI mappings): a component's dependsOn does not reach its children.
+      dependsOn: opts.dependsOn,
       ...guestOptions(args.holdsData),
       ignoreChanges: vmIgnoreChanges(args),
     });

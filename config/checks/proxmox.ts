@@ -1,6 +1,16 @@
 import type { ConfigIssue } from "../errors";
-import { isHostAddress, parseSubnet } from "../ipv4";
-import { guestMemoryMb, type ContainerSpec, type DatastoreContent, type ProxmoxSettings, type ProxmoxVmEntry } from "../proxmox";
+import { isHostAddress, parseSubnet, subnetOfInterface } from "../ipv4";
+import {
+  bridgeCarriesVlan,
+  guestMemoryMb,
+  vlanInterfaceParts,
+  type ContainerSpec,
+  type DatastoreContent,
+  type NodeBridgeSpec,
+  type NodeVlanSpec,
+  type ProxmoxSettings,
+  type ProxmoxVmEntry,
+} from "../proxmox";
 import type { OmniClusterSpec, TalosClusterSpec, TalosSpec } from "../talos";
 
 /** The compute part of the homelab inventory: Proxmox, its containers and VMs, the Talos cluster. */
@@ -29,15 +39,19 @@ interface Guest {
 
 /** Cross-field checks of the compute inventory that the schemas alone cannot express. */
 export function checkCompute(inventory: ComputeInventory): ConfigIssue[] {
-  // Addresses are claimed in this order: gateways, nodes, containers, VMs, the VIP, Talos nodes.
+  // Addresses are claimed in this order: gateways, nodes, the nodes' interfaces, containers, VMs, the VIP, Talos nodes.
   const addresses = new AddressBook();
   const { talos } = inventory;
   const guests = [...containerGuests(inventory.proxmoxContainers), ...vmGuests(inventory.proxmoxVms), ...(talos.manager === "homeops" ? talosGuests(talos) : [])];
   return [
     ...checkNetworks(inventory.proxmox, addresses),
     ...checkNodeAddresses(inventory.proxmox, addresses),
+    ...checkNodeInterfaces(inventory.proxmox, addresses),
+    ...checkPciMappings(inventory.proxmox),
     ...checkContainers(inventory, addresses),
     ...checkVms(inventory, addresses),
+    ...checkPciCapacity(inventory),
+    ...checkGuestVlans(inventory.proxmox, nicPlacements(inventory)),
     ...(talos.manager === "homeops" ? checkTalos(inventory.proxmox, talos, addresses) : checkOmniCluster(inventory.proxmox, talos, addresses)),
     ...checkUniqueVmIds(guests),
     ...checkMemoryCapacity(inventory.proxmox, guests),
@@ -119,9 +133,192 @@ function checkVms(inventory: ComputeInventory, addresses: AddressBook): ConfigIs
         ];
       }),
       ...(vm.cloudInit ? datastoreIssues(proxmox, vm.node, vm.cloudInit.datastore, "images", `${key}.cloudInit.datastore`) : []),
-      ...vm.network.flatMap((nic, index) => addressIssues(proxmox, nic.network, nic.ip, `${key}.network[${index}]`, addresses)),
+      ...vm.network.flatMap((nic, index) => (nic.ip === "dhcp" ? networkIssues(proxmox, nic.network, `${key}.network[${index}]`) : addressIssues(proxmox, nic.network, nic.ip, `${key}.network[${index}]`, addresses))),
+      ...balloonIssues(vm, key),
+      ...vm.pciDevices.flatMap((device, index) => pciDeviceIssues(proxmox, vm, device, `${key}.pciDevices[${index}]`, key)),
     ];
   });
+}
+
+function balloonIssues(vm: ProxmoxVmEntry, key: string): ConfigIssue[] {
+  if (vm.balloonMinMb === undefined) return [];
+  if (vm.pciDevices.length > 0) {
+    return [{ key: `${key}.balloonMinMb`, message: `a VM with PCI passthrough cannot balloon: Proxmox pins all its memory for the devices' DMA; leave balloonMinMb out` }];
+  }
+  if (vm.balloonMinMb > vm.memoryMb) return [{ key: `${key}.balloonMinMb`, message: `${vm.balloonMinMb} MB is more than the VM's ${vm.memoryMb} MB (memoryMb)` }];
+  return [];
+}
+
+/** A passed-through device: a mapping with a device on the VM's node, on a port and firmware the VM has. */
+function pciDeviceIssues(proxmox: ProxmoxSettings, vm: ProxmoxVmEntry, device: ProxmoxVmEntry["pciDevices"][number], key: string, vmKey: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const mapping = proxmox.pciMappings[device.mapping];
+  if (!mapping) {
+    issues.push({ key: `${key}.mapping`, message: `${unknownName("PCI mapping", device.mapping, proxmox.pciMappings)} in ${PROXMOX}.pciMappings` });
+  } else if (!mapping.devices.some((entry) => entry.node === vm.node)) {
+    const nodes = [...new Set(mapping.devices.map((entry) => entry.node))].join(", ");
+    issues.push({ key: `${key}.mapping`, message: `PCI mapping ${device.mapping} has no device on node ${vm.node} (it has one on ${nodes}): the VM can only run where the device is` });
+  }
+  if (device.pcie && vm.machine === "pc") {
+    issues.push({ key: `${key}.pcie`, message: `a PCIe port needs machine q35, and ${vmKey}.machine is pc: set machine: q35 (or pcie: false)` });
+  }
+  if (device.primaryGpu && !vm.uefi) {
+    issues.push({ key: `${key}.primaryGpu`, message: `a primary GPU (x-vga) needs OVMF firmware: set ${vmKey}.uefi: true` });
+  }
+  return issues;
+}
+
+/**
+ * A device is exclusive: the VMs of a node that pass a mapping through can all run only if
+ * the mapping has as many devices there (unless it hands out mediated devices).
+ */
+function checkPciCapacity(inventory: ComputeInventory): ConfigIssue[] {
+  const { pciMappings } = inventory.proxmox;
+  const users = new Map<string, string[]>();
+  const issues: ConfigIssue[] = [];
+  for (const [name, vm] of Object.entries(inventory.proxmoxVms)) {
+    vm.pciDevices.forEach((device, index) => {
+      const mapping = pciMappings[device.mapping];
+      if (!mapping || mapping.mediatedDevices) return;
+      const available = mapping.devices.filter((entry) => entry.node === vm.node).length;
+      const slot = `${device.mapping}@${vm.node}`;
+      const before = users.get(slot) ?? [];
+      const key = `${VMS}.${name}.pciDevices[${index}]`;
+      if (available > 0 && before.length >= available) {
+        issues.push({
+          key: `${key}.mapping`,
+          message: `PCI mapping ${device.mapping} has ${available} device${available === 1 ? "" : "s"} on node ${vm.node}, already passed to ${before.join(", ")}: the VMs could not all run at once`,
+        });
+      }
+      users.set(slot, [...before, key]);
+    });
+  }
+  return issues;
+}
+
+/** The cluster's PCI mappings: devices on known nodes, each address once per node. */
+function checkPciMappings(proxmox: ProxmoxSettings): ConfigIssue[] {
+  return Object.entries(proxmox.pciMappings).flatMap(([name, mapping]) => {
+    const seen = new Map<string, number>();
+    return mapping.devices.flatMap((device, index) => {
+      const key = `${PROXMOX}.pciMappings.${name}.devices[${index}]`;
+      if (!(device.node in proxmox.nodes)) return [{ key: `${key}.node`, message: unknownName("Proxmox node", device.node, proxmox.nodes) }];
+      const where = `${device.node} ${device.path}`;
+      const first = seen.get(where);
+      seen.set(where, first ?? index);
+      return first === undefined ? [] : [{ key: `${key}.path`, message: `${device.path} on ${device.node} is already devices[${first}]` }];
+    });
+  });
+}
+
+/**
+ * The bridges and VLAN interfaces of each node: VLAN ids only on a VLAN-aware bridge, a VLAN
+ * interface's name saying its device and tag or its fields doing so, the VLAN carried by the
+ * bridge it rides on, addresses on their subnets, and one default gateway per node.
+ */
+function checkNodeInterfaces(proxmox: ProxmoxSettings, addresses: AddressBook): ConfigIssue[] {
+  return Object.entries(proxmox.nodes).flatMap(([nodeName, node]) => {
+    const nodeKey = `${PROXMOX}.nodes.${nodeName}`;
+    const issues: ConfigIssue[] = [];
+    let gatewayKey: string | undefined;
+    const checkInterface = (spec: NodeBridgeSpec | NodeVlanSpec, key: string) => {
+      if (spec.address !== undefined) {
+        const [ip] = spec.address.split("/");
+        const subnet = parseSubnet(subnetOfInterface(spec.address)!)!;
+        if (!isHostAddress(ip, subnet)) issues.push({ key: `${key}.address`, message: `${ip} is not a host address of its subnet ${subnetOfInterface(spec.address)}` });
+        // The node's own address may be on one of its interfaces; any other address is claimed once.
+        else if (ip !== node.address) issues.push(...addresses.claim(ip, `${key}.address`));
+      }
+      if (spec.gateway !== undefined) {
+        if (spec.address === undefined) issues.push({ key: `${key}.gateway`, message: "a gateway needs the interface's own address (address)" });
+        else if (!isHostAddress(spec.gateway, parseSubnet(subnetOfInterface(spec.address)!)!)) {
+          issues.push({ key: `${key}.gateway`, message: `${spec.gateway} is not on the interface's subnet ${subnetOfInterface(spec.address)}` });
+        }
+        if (gatewayKey) issues.push({ key: `${key}.gateway`, message: `a node has one default gateway, and ${gatewayKey} sets it already` });
+        else gatewayKey = `${key}.gateway`;
+      }
+    };
+    for (const [name, bridge] of Object.entries(node.bridges)) {
+      const key = `${nodeKey}.bridges.${name}`;
+      if (bridge.vlanIds && bridge.vlanAware !== true) {
+        issues.push({ key: `${key}.vlanIds`, message: "a bridge carries a list of VLANs only when it is VLAN-aware: set vlanAware: true" });
+      }
+      checkInterface(bridge, key);
+    }
+    for (const [name, vlan] of Object.entries(node.vlans)) {
+      const key = `${nodeKey}.vlans.${name}`;
+      const named = /^.+\.\d{1,4}$/.test(name);
+      if (named && (vlan.interface !== undefined || vlan.vlanId !== undefined)) {
+        issues.push({ key: `${key}.${vlan.interface !== undefined ? "interface" : "vlanId"}`, message: `the name ${name} gives the device and the VLAN already: leave interface and vlanId out` });
+      } else if (!named && (vlan.interface === undefined || vlan.vlanId === undefined)) {
+        issues.push({ key, message: `a VLAN interface not named <device>.<vlan> (like vmbr0.40) needs interface and vlanId` });
+      }
+      const { device, vlanId } = vlanInterfaceParts(name, vlan);
+      const bridge = device === undefined ? undefined : node.bridges[device];
+      if (bridge && vlanId !== undefined && !bridgeCarriesVlan(bridge, vlanId)) {
+        issues.push({ key, message: `VLAN ${vlanId} rides on bridge ${device}, which ${notCarried(bridge, `${nodeKey}.bridges.${device}`)}` });
+      }
+      checkInterface(vlan, key);
+    }
+    return issues;
+  });
+}
+
+/** Why a declared bridge does not carry a VLAN, naming the key to change. */
+function notCarried(bridge: NodeBridgeSpec, bridgeKey: string): string {
+  if (bridge.vlanAware !== true) return `is not VLAN-aware (${bridgeKey}.vlanAware)`;
+  return `carries VLANs ${(bridge.vlanIds ?? ["2-4094"]).join(", ")} only (${bridgeKey}.vlanIds)`;
+}
+
+/** A guest's network device as the VLAN rule sees it: the node it runs on and the network it joins. */
+interface NicPlacement {
+  /** The key of the device (or of what places it), for the message. */
+  key: string;
+  node: string;
+  network: string;
+}
+
+/** Every guest's network devices: containers', VMs', and the Talos nodes' VMs (on the cluster's network). */
+function nicPlacements(inventory: ComputeInventory): NicPlacement[] {
+  const { talos } = inventory;
+  return [
+    ...Object.entries(inventory.proxmoxContainers).flatMap(([name, container]) =>
+      container.network.map((nic, index) => ({ key: `${CONTAINERS}.${name}.network[${index}].network`, node: container.node, network: nic.network })),
+    ),
+    ...Object.entries(inventory.proxmoxVms).flatMap(([name, vm]) =>
+      vm.network.map((nic, index) => ({ key: `${VMS}.${name}.network[${index}].network`, node: vm.node, network: nic.network })),
+    ),
+    ...talosNicPlacements(talos),
+  ];
+}
+
+function talosNicPlacements(talos: TalosSpec): NicPlacement[] {
+  if (talos.manager !== "homeops") return [];
+  return talos.nodes.flatMap((node, index) => (node.proxmoxNode ? [{ key: `${TALOS}.nodes[${index}].proxmoxNode`, node: node.proxmoxNode, network: talos.network }] : []));
+}
+
+/**
+ * A guest on a node whose bridges the stack file declares is on one of them, and on a VLAN
+ * that bridge carries; a node that declares none keeps its network to itself (not checked).
+ */
+function checkGuestVlans(proxmox: ProxmoxSettings, placements: NicPlacement[]): ConfigIssue[] {
+  return placements.flatMap(({ key, node, network: networkName }) => {
+    const network = proxmox.networks[networkName];
+    const bridges = proxmox.nodes[node]?.bridges;
+    if (!network || !bridges || Object.keys(bridges).length === 0) return [];
+    const bridgeKey = `${PROXMOX}.nodes.${node}.bridges.${network.bridge}`;
+    const bridge = bridges[network.bridge];
+    if (!bridge) {
+      return [{ key, message: `network ${networkName} is on bridge ${network.bridge}, which node ${node} does not declare (${PROXMOX}.nodes.${node}.bridges: ${Object.keys(bridges).join(", ")})` }];
+    }
+    if (network.vlanId === undefined || bridgeCarriesVlan(bridge, network.vlanId)) return [];
+    return [{ key, message: `network ${networkName} is VLAN ${network.vlanId} on bridge ${network.bridge}, which on node ${node} ${notCarried(bridge, bridgeKey)}` }];
+  });
+}
+
+/** A network by name, for a device whose address the guest takes by DHCP. */
+function networkIssues(proxmox: ProxmoxSettings, networkName: string, key: string): ConfigIssue[] {
+  return proxmox.networks[networkName] ? [] : [{ key: `${key}.network`, message: unknownName("network", networkName, proxmox.networks) }];
 }
 
 /** Omni's machines: each name, UUID and address once, and an etcd quorum of control planes. */
@@ -191,7 +388,7 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
 /** `field` is the address's key under `key` (`ip` for guests). */
 function addressIssues(proxmox: ProxmoxSettings, networkName: string, ip: string, key: string, addresses: AddressBook, field = "ip"): ConfigIssue[] {
   const network = proxmox.networks[networkName];
-  if (!network) return [{ key: `${key}.network`, message: unknownName("network", networkName, proxmox.networks) }];
+  if (!network) return networkIssues(proxmox, networkName, key);
   if (!isHostAddress(ip, parseSubnet(network.subnet)!)) {
     return [{ key: `${key}.${field}`, message: `${ip} is not a host address of network ${networkName} (${network.subnet})` }];
   }
@@ -272,9 +469,9 @@ function checkDockerHostsOnGuests(inventory: ComputeInventory): ConfigIssue[] {
     const guest = container ? { what: "Proxmox container", spec: container } : vm ? { what: "Proxmox VM", spec: vm } : undefined;
     if (!guest) return [];
     const key = `homeops:dockerHosts.${name}`;
-    const ips = guest.spec.network.map((nic) => nic.ip);
+    const ips = guest.spec.network.map((nic) => nic.ip).filter((ip) => ip !== "dhcp");
     return [
-      ...(ips.includes(host.address) ? [] : [{ key: `${key}.address`, message: `${guest.what} ${name} has ${ips.join(", ")}, not ${host.address}` }]),
+      ...(ips.includes(host.address) ? [] : [{ key: `${key}.address`, message: `${guest.what} ${name} has ${ips.join(", ") || "no static address"}, not ${host.address}` }]),
       ...(host.memoryMb <= guest.spec.memoryMb
         ? []
         : [{ key: `${key}.memoryMb`, message: `${host.memoryMb} MB is more than the ${guest.spec.memoryMb} MB ${guest.what} ${name} has` }]),

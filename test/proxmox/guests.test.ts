@@ -6,10 +6,12 @@ import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { ProxmoxContainer, containerLegacyArgs, type ContainerGuestSpec } from "../../components/proxmox/container";
 import { proxmoxTags } from "../../components/proxmox/guest";
-import { containerGuestSpec } from "../../components/proxmox/inventory";
+import { containerGuestSpec, deployVms, vmGuestSpec, vmSecretValues } from "../../components/proxmox/inventory";
+import { bridgeArgs, bridgeIgnoreChanges, vlanArgs, vlanIgnoreChanges } from "../../components/proxmox/nodeNetwork";
+import { pciMappingArgs } from "../../components/proxmox/pciMapping";
 import { ProxmoxCluster, providerArgs, proxmoxSecretValues } from "../../components/proxmox/proxmoxCluster";
 import { ProxmoxVm, vmIgnoreChanges, vmLegacyArgs, type VmSpec } from "../../components/proxmox/vm";
-import type { ContainerSpec, ProxmoxSettings } from "../../config/proxmox";
+import { vmsSchema, type ContainerSpec, type ProxmoxSettings } from "../../config/proxmox";
 import { installRecordingMocks } from "../../tools/plan/recorder";
 import type { PlannedResource } from "../../policy/contract/plan";
 
@@ -24,8 +26,26 @@ const settings: ProxmoxSettings = {
   apiToken: { configSecret: "proxmoxApiToken" },
   insecure: false,
   ssh: { username: "root", agent: true },
-  networks: { servers: { bridge: "vmbr1", vlanId: 20, subnet: "192.168.20.0/24", gateway: "192.168.20.1", nameservers: ["192.168.20.1"], searchDomain: "lan" } },
-  nodes: { godzilla: { address: "192.168.20.10", memoryMb: 131072, zfsArcMaxMb: 16384, datastores: { local: ["iso", "snippets"], "local-zfs": ["images", "rootdir"] } } },
+  networks: {
+    servers: { bridge: "vmbr1", vlanId: 20, subnet: "192.168.20.0/24", gateway: "192.168.20.1", nameservers: ["192.168.20.1"], searchDomain: "lan" },
+    storage: { bridge: "vmbr1", vlanId: 40, subnet: "10.40.0.0/24", gateway: "10.40.0.1", nameservers: [] },
+  },
+  nodes: {
+    godzilla: {
+      address: "192.168.20.10",
+      memoryMb: 131072,
+      zfsArcMaxMb: 16384,
+      datastores: { local: ["iso", "snippets"], "local-zfs": ["images", "rootdir"] },
+      bridges: {
+        // The node's own bridge, adopted: its address and ports stay as the node has them.
+        vmbr0: { existing: true, vlanAware: true },
+        // A trunk over the storage VLAN interface.
+        vmbr1: { existing: false, ports: ["eno2.40"], vlanAware: true, vlanIds: [20, "40-41"], mtu: 9000 },
+      },
+      vlans: { "eno2.40": { existing: false }, storage: { existing: false, interface: "vmbr0", vlanId: 40, address: "10.40.0.10/24", comment: "NFS" } },
+    },
+  },
+  pciMappings: { "rtx-3090": { comment: "RTX 3090", mediatedDevices: false, devices: [{ node: "godzilla", path: "0000:01:00.0", id: "10de:2204", iommuGroup: 14 }] } },
 };
 
 /** Seed 002's GPU host: a UEFI VM with the GPU passed through by its resource mapping. */
@@ -45,6 +65,30 @@ const gpuVm: VmSpec = {
   holdsData: true,
 };
 
+const BRIDGE = "proxmoxve:network/linux/bridge:Bridge";
+const VLAN = "proxmoxve:network/linux/vlan:Vlan";
+const PCI = "proxmoxve:hardware/mapping/pci:Pci";
+const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000000 ops@laptop";
+
+/** An inventory entry as the stack file gives it, parsed (defaults filled in). */
+const inventoryVm = vmsSchema.parse({
+  "ai-workbench": {
+    node: "godzilla",
+    vmId: 411,
+    cores: 8,
+    memoryMb: 16384,
+    uefi: true,
+    disks: [{ datastore: "local-zfs", sizeGb: 64 }],
+    network: [
+      { network: "servers", ip: "192.168.20.50", firewall: true },
+      { network: "storage", ip: "dhcp" },
+    ],
+    cloudInit: { datastore: "local-zfs", user: "ops", sshKeys: [SSH_KEY], password: { configSecret: "aiWorkbenchPassword" } },
+    pciDevices: [{ mapping: "rtx-3090", primaryGpu: true }],
+  },
+});
+
 function registered(type: string, name: string): PlannedResource {
   const found = recorded.find((resource) => resource.type === type && resource.name === name);
   if (!found) throw new Error(`${type} ${name} was not registered`);
@@ -58,12 +102,58 @@ describe("under mocks", () => {
   beforeAll(async () => {
     const cluster = new ProxmoxCluster("lab", { settings, apiToken: pulumi.secret("root@pam!homeops=token") });
     const vm = new ProxmoxVm("gpu-worker", gpuVm, { parent: cluster, provider: cluster.provider });
+    const inventoryVms = deployVms(cluster, inventoryVm, (ref) => pulumi.secret(`value of ${ref.configSecret}`));
     const container = new ProxmoxContainer(
       "scratch",
       { ...containerGuestSpec("scratch", scratch, (name) => settings.networks[name]), holdsData: false },
       { parent: cluster, provider: cluster.provider },
     );
-    [providerUrn] = await Promise.all([urnOf(cluster.provider), urnOf(vm.vm), urnOf(container.container)]);
+    [providerUrn] = await Promise.all([urnOf(cluster.provider), urnOf(vm.vm), urnOf(container.container), urnOf(inventoryVms["ai-workbench"].vm)]);
+  });
+
+  const urnNamed = (type: string, name: string) => registered(type, name).urn;
+
+  test("each node's declared bridges and VLAN interfaces are the provider's, protected and kept if removed", () => {
+    const vmbr1 = registered(BRIDGE, "lab/godzilla/vmbr1");
+    expect(vmbr1.parent).toMatch(/homeops:proxmox:NodeNetwork::lab\/godzilla$/);
+    expect(vmbr1.provider).toBe(providerUrn);
+    expect(vmbr1).toMatchObject({ protect: true, retainOnDelete: true, ignoreChanges: ["address6", "gateway6"] });
+    expect(vmbr1.inputs).toMatchObject({ nodeName: "godzilla", name: "vmbr1", ports: ["eno2.40"], vlanAware: true, vids: "20 40-41", mtu: 9000 });
+    // vmbr1 bridges the VLAN interface eno2.40, and the VLAN interface "storage" rides on vmbr0.
+    expect(vmbr1.dependencies).toEqual([urnNamed(VLAN, "lab/godzilla/eno2.40")]);
+    expect(registered(VLAN, "lab/godzilla/storage").dependencies).toEqual([urnNamed(BRIDGE, "lab/godzilla/vmbr0")]);
+    expect(registered(VLAN, "lab/godzilla/storage").inputs).toMatchObject({ name: "storage", interface: "vmbr0", vlan: 40, address: "10.40.0.10/24", comment: "NFS" });
+  });
+
+  test("an adopted bridge leaves what its entry does not state as the node has it", () => {
+    const vmbr0 = registered(BRIDGE, "lab/godzilla/vmbr0");
+    expect(vmbr0.ignoreChanges.sort()).toEqual(["address", "address6", "autostart", "comment", "gateway", "gateway6", "mtu", "ports", "vids"]);
+    expect(vmbr0.inputs).toMatchObject({ name: "vmbr0", vlanAware: true });
+    expect(vmbr0.inputs.address).toBeUndefined();
+  });
+
+  test("the cluster's PCI mapping, and a VM waits for it and for its bridge", () => {
+    const mapping = registered(PCI, "lab/pci/rtx-3090");
+    expect(mapping.inputs).toMatchObject({ name: "rtx-3090", maps: [{ node: "godzilla", path: "0000:01:00.0", id: "10de:2204", iommuGroup: 14 }] });
+    const vm = registered(VM_TYPE, "ai-workbench");
+    expect(vm.dependencies.sort()).toEqual([mapping.urn, urnNamed(BRIDGE, "lab/godzilla/vmbr1")].sort());
+  });
+
+  test("a VM from the inventory: devices with their tags and firewall, cloud-init's user with its password secret, no ballooning", () => {
+    const vm = registered(VM_TYPE, "ai-workbench");
+    expect(vm.inputs).toMatchObject({
+      machine: "q35",
+      bios: "ovmf",
+      memory: { dedicated: 16384, floating: 0 },
+      networkDevices: [
+        { bridge: "vmbr1", vlanId: 20, firewall: true },
+        { bridge: "vmbr1", vlanId: 40, firewall: false },
+      ],
+      hostpcis: [{ device: "hostpci0", mapping: "rtx-3090", pcie: true, xvga: true, rombar: true }],
+    });
+    const initialization = vm.inputs.initialization as Record<string, any>;
+    expect(initialization.ipConfigs).toEqual([{ ipv4: { address: "192.168.20.50/24", gateway: "192.168.20.1" } }, { ipv4: { address: "dhcp" } }]);
+    expect(initialization.userAccount).toEqual({ username: "ops", keys: [SSH_KEY], password: "[secret]" });
   });
 
   test("the provider gets the API token as a secret and SSH addresses for every node", () => {
@@ -174,6 +264,74 @@ describe("VM arguments", () => {
   test("impossible VMs are refused", () => {
     expect(() => vmLegacyArgs({ ...gpuVm, name: "diskless", disks: [] })).toThrow(/at least one disk/);
     expect(() => vmLegacyArgs({ ...gpuVm, name: "greedy", pciDevices: Array.from({ length: 17 }, () => ({ mapping: "nic" })) })).toThrow(/at most 16 PCI devices/);
+  });
+});
+
+describe("node network arguments", () => {
+  test("a new bridge states what it is; the provider takes bridge-vids as one space-separated string", () => {
+    const vmbr1 = settings.nodes.godzilla.bridges.vmbr1;
+    expect(bridgeArgs("godzilla", "vmbr1", vmbr1)).toEqual({
+      nodeName: "godzilla",
+      name: "vmbr1",
+      ports: ["eno2.40"],
+      vlanAware: true,
+      vids: "20 40-41",
+      address: undefined,
+      gateway: undefined,
+      mtu: 9000,
+      comment: undefined,
+    });
+    expect(bridgeIgnoreChanges(vmbr1)).toEqual(["address6", "gateway6"]);
+  });
+
+  test("an adopted interface ignores exactly the settings its entry leaves out", () => {
+    expect(bridgeIgnoreChanges({ existing: true, address: "192.168.20.10/24", gateway: "192.168.20.1", ports: ["eno1"], vlanAware: true, vlanIds: [20] })).toEqual([
+      "address6",
+      "gateway6",
+      "mtu",
+      "comment",
+      "autostart",
+    ]);
+    expect(vlanIgnoreChanges({ existing: true, address: "10.40.0.10/24" })).toEqual(["address6", "gateway6", "gateway", "mtu", "comment", "autostart"]);
+    expect(vlanIgnoreChanges({ existing: false })).toEqual(["address6", "gateway6"]);
+  });
+
+  test("a VLAN interface named <device>.<vlan> gives the provider its name only", () => {
+    expect(vlanArgs("godzilla", "eno2.40", { existing: false })).toEqual({ nodeName: "godzilla", name: "eno2.40", address: undefined, gateway: undefined, mtu: undefined, comment: undefined });
+    expect(vlanArgs("godzilla", "storage", settings.nodes.godzilla.vlans.storage)).toMatchObject({ name: "storage", interface: "vmbr0", vlan: 40 });
+  });
+
+  test("a PCI mapping lists its device per node", () => {
+    expect(pciMappingArgs("rtx-3090", settings.pciMappings["rtx-3090"])).toEqual({
+      name: "rtx-3090",
+      comment: "RTX 3090",
+      mediatedDevices: false,
+      maps: [{ node: "godzilla", path: "0000:01:00.0", id: "10de:2204", iommuGroup: 14, subsystemId: undefined, comment: undefined }],
+    });
+  });
+});
+
+describe("an inventory VM", () => {
+  const spec = vmGuestSpec("ai-workbench", inventoryVm["ai-workbench"], (name) => settings.networks[name], (ref) => `value of ${ref.configSecret}`);
+
+  test("cloud-init without a user, keys or password leaves the image's user alone", () => {
+    const plain = vmsSchema.parse({ plain: { ...inventoryVm["ai-workbench"], cloudInit: { datastore: "local-zfs" }, pciDevices: [] } }).plain;
+    expect(vmGuestSpec("plain", plain, (name) => settings.networks[name], () => "unused").cloudInit?.userAccount).toBeUndefined();
+  });
+
+  test("ballooning only when asked for, never with passthrough", () => {
+    expect(vmLegacyArgs({ ...spec, pciDevices: [], balloonMinMb: 4096 }).memory).toEqual({ dedicated: 16384, floating: 4096 });
+    expect(() => vmLegacyArgs({ ...spec, balloonMinMb: 4096 })).toThrow(/PCI passthrough cannot balloon/);
+    expect(vmLegacyArgs({ ...spec, pciDevices: [] }).hostpcis).toBeUndefined();
+  });
+
+  test("a user account and a user-data file exclude each other", () => {
+    expect(() => vmLegacyArgs({ ...spec, cloudInit: { ...spec.cloudInit!, userDataFileId: "local:snippets/x.yaml" } })).toThrow(/a user account or a user-data file, not both/);
+  });
+
+  test("its password is declared to StackSecrets", () => {
+    expect(vmSecretValues(inventoryVm)).toEqual([{ configSecret: "aiWorkbenchPassword" }]);
+    expect(vmSecretValues({})).toEqual([]);
   });
 });
 

@@ -140,8 +140,10 @@ export function computedShape(type: string): ComputedShape {
   const [provider, module, className] = type.split(":");
   const packageName = SDK_PACKAGES[provider];
   if (!packageName || !module || !className) throw new Error(`no SDK declarations known for ${type}`);
-  const [folder, file] = module.split("/");
-  const path = join(packageDir(packageName), ...(folder === "index" ? [] : [folder]), `${file}.d.ts`);
+  // `index/network`, `route53/zone`, or a nested module's `network/linux/bridge`: folders, then the file.
+  const folders = module.split("/");
+  const file = folders.pop();
+  const path = join(packageDir(packageName), ...folders.filter((folder) => folder !== "index"), `${file}.d.ts`);
   const source = parse(path, fileText(path));
   const args = findInterface(source, `${className}Args`);
   const shape = shapeOf(packageName, classOutputs(source, className), args ? interfaceMembers(args) : []);
