@@ -286,6 +286,12 @@ const vmDiskSchema = z
     interface: z.string().regex(/^(scsi|virtio|sata|ide)\d+$/, "must be a disk slot like scsi0, virtio0, sata0 or ide0").optional(),
     datastore: z.string(),
     sizeGb: z.number().int().positive(),
+    /**
+     * A disk image on the node the disk is written from when the VM is created, such as a
+     * cloud image (`local:iso/noble-server-cloudimg-amd64.img`, on a datastore with `iso` or
+     * `import` content); a VM that exists keeps its disk.
+     */
+    image: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*:(iso|import)\/[^/\s]+\.(img|qcow2|raw|vmdk)$/, "must be an image file id like local:iso/noble-server-cloudimg-amd64.img (iso or import content, .img, .qcow2, .raw or .vmdk)").optional(),
   })
   .strict();
 

@@ -70,7 +70,7 @@ export function vmGuestSpec(
     balloonMinMb: spec.balloonMinMb,
     machine: spec.machine,
     uefi: spec.uefi,
-    disks: spec.disks.map((disk) => ({ interface: disk.interface, datastore: disk.datastore, sizeGb: disk.sizeGb })),
+    disks: spec.disks.map((disk) => ({ interface: disk.interface, datastore: disk.datastore, sizeGb: disk.sizeGb, imageFileId: disk.image })),
     networkDevices: nics.map(({ nic, lan }) => ({ bridge: lan.bridge, vlanId: lan.vlanId, macAddress: nic.macAddress, firewall: nic.firewall })),
     cloudInit: cloudInit && {
       datastore: cloudInit.datastore,

@@ -127,8 +127,11 @@ function checkVms(inventory: ComputeInventory, addresses: AddressBook): ConfigIs
         const slot = disk.interface ?? `scsi${index}`;
         const first = slots.get(slot);
         slots.set(slot, first ?? index);
+        // `<datastore>:<content>/<file>`; the schema allows iso and import content only.
+        const [imageDatastore, imageContent] = disk.image?.split(/[:/]/) ?? [];
         return [
           ...datastoreIssues(proxmox, vm.node, disk.datastore, "images", `${key}.disks[${index}].datastore`),
+          ...(disk.image ? datastoreIssues(proxmox, vm.node, imageDatastore, imageContent as DatastoreContent, `${key}.disks[${index}].image`) : []),
           ...(first === undefined ? [] : [{ key: `${key}.disks[${index}].interface`, message: `${slot} is already used by disks[${first}]` }]),
         ];
       }),

@@ -55,6 +55,13 @@ describe("a VM's passthrough, memory, network devices and cloud-init", () => {
     ["a private key instead of a public one", (c) => (gpuVm(c).cloudInit.sshKeys = ["-----BEGIN OPENSSH PRIVATE KEY-----"]), `${VM}.cloudInit.sshKeys[0]`, /must be an OpenSSH public key line/],
     ["a password in plain text", (c) => (gpuVm(c).cloudInit.password = "hunter2"), `${VM}.cloudInit.password`, /must be \{configSecret: <key>\}/],
     ["a user name that is no Unix name", (c) => (gpuVm(c).cloudInit.user = "Ops Team"), `${VM}.cloudInit.user`, /must be a Unix user name/],
+    ["a disk image that is no image file", (c) => (gpuVm(c).disks[0].image = "local:vztmpl/debian-12.tar.zst"), `${VM}.disks[0].image`, /must be an image file id like local:iso\/noble-server-cloudimg-amd64\.img/],
+    [
+      "a disk image on a datastore without its content",
+      (c) => (gpuVm(c).disks[0].image = "local:import/noble-server-cloudimg-amd64.qcow2"),
+      `${VM}.disks[0].image`,
+      /datastore local on Proxmox node r720xd is not enabled for import \(it holds iso, vztmpl, backup\)/,
+    ],
     ["a misspelt cloud-init key", (c) => (gpuVm(c).cloudInit.sshKey = []), `${VM}.cloudInit.sshKey`, /did you mean `sshKeys`\?/],
   ])("%s", (_kind, mutate, key, message) => {
     expect(broken(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });

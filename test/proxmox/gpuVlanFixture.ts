@@ -34,7 +34,7 @@ export function withGpuAndVlans(config: Record<string, any>): void {
     cores: 8,
     memoryMb: 16384,
     uefi: true,
-    disks: [{ datastore: "ssdpool0-store", sizeGb: 128 }],
+    disks: [{ datastore: "ssdpool0-store", sizeGb: 128, image: "local:iso/noble-server-cloudimg-amd64.img" }],
     network: [
       { network: "servers", ip: "10.20.0.50", firewall: true },
       { network: "storage", ip: "dhcp" },

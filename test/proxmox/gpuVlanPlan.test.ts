@@ -61,6 +61,9 @@ test("the GPU's cluster mapping, and the VM passing it through on q35 with OVMF 
     memory: { dedicated: 16384, floating: 0 },
     hostpcis: [{ device: "hostpci0", mapping: "rtx3090", pcie: true, xvga: true, rombar: true }],
   });
+  // The cloud image is written to the disk when the VM is created, and never again.
+  expect((vm.inputs.disks as Record<string, unknown>[])[0]).toMatchObject({ interface: "scsi0", datastoreId: "ssdpool0-store", size: 128, fileId: "local:iso/noble-server-cloudimg-amd64.img" });
+  expect(vm.ignoreChanges).toEqual(["disks[0].fileId"]);
   expect(index.waitsFor(vm, index.named(PCI, "proxmox/pci/rtx3090"))).toBe(true);
   expect(index.waitsFor(vm, index.named(BRIDGE, "proxmox/r720xd/vmbr0"))).toBe(true);
   expect(index.waitsFor(vm, index.named(BRIDGE, "proxmox/r720xd/vmbr1"))).toBe(false);
