@@ -6,7 +6,9 @@
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import type { PackConfig } from "../../policy/config";
 import { evaluatePlan, violationDetail } from "../../policy/evaluate";
+import { importPlanFor, liveInventoryOf } from "../../tools/plan/importFile";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
+import { readHomeopsSettings } from "../../tools/plan/stackConfig";
 import { planIndex, type PlanIndex } from "../support/planIndex";
 import { stackPreview } from "../support/previews";
 import { GPU_VM, gpuVlanStackFile, SSH_KEY } from "./gpuVlanFixture";
@@ -19,9 +21,10 @@ const VM = "proxmoxve:index/vmLegacy:VmLegacy";
 let plan: Plan;
 let index: PlanIndex;
 let packConfig: PackConfig;
+let stackFile: string;
 
 beforeAll(async () => {
-  const stackFile = gpuVlanStackFile();
+  stackFile = gpuVlanStackFile();
   ({ plan } = await stackPreview("homelab", stackFile));
   index = planIndex(plan.resources);
   packConfig = policyConfigForStack("homelab", stackFile);
@@ -43,6 +46,13 @@ test("the adopted vmbr0 is made VLAN-aware for its two VLANs and keeps its addre
   const vmbr0 = index.named(BRIDGE, "proxmox/r720xd/vmbr0");
   expect(vmbr0.inputs).toEqual({ nodeName: "r720xd", name: "vmbr0", vlanAware: true, vids: "20 40" });
   expect([...vmbr0.ignoreChanges].sort()).toEqual(["address", "address6", "autostart", "comment", "gateway", "gateway6", "mtu", "ports"]);
+});
+
+test("the import file adopts the existing vmbr0 by <node>:<name>, under its node's network component; the new interfaces are created", () => {
+  const { file } = importPlanFor(plan, liveInventoryOf(readHomeopsSettings(stackFile)));
+  const interfaces = file.resources.filter((resource) => resource.type === BRIDGE || resource.type === VLAN);
+  expect(interfaces).toEqual([{ type: BRIDGE, name: "proxmox/r720xd/vmbr0", id: "r720xd:vmbr0", parent: "NodeNetwork:proxmox/r720xd", provider: "proxmoxve:proxmox" }]);
+  expect(file.resources).toContainEqual({ type: "homeops:proxmox:NodeNetwork", name: "proxmox/r720xd", component: true, parent: "Cluster:proxmox" });
 });
 
 test("the GPU's cluster mapping, and the VM passing it through on q35 with OVMF and an EFI disk, without ballooning", () => {

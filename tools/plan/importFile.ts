@@ -34,6 +34,8 @@ export interface LiveInventory {
   lxcs: ReadonlySet<string>;
   /** Logical names of the Proxmox VMs that exist (homeops:proxmoxVms). */
   vms: ReadonlySet<string>;
+  /** The node bridges and VLAN interfaces the stack file says exist (`existing: true`), as `<node>:<name>`. */
+  nodeInterfaces?: ReadonlySet<string>;
   /** The hosted zone's id, when the stack file gives it. */
   existingZoneId?: string;
   /** Logical names of the platform's Namespaces, Secrets and objects that run already (not its charts: see README). */
@@ -43,6 +45,7 @@ export interface LiveInventory {
 const DOCKER_TYPES = new Set(["docker:index/container:Container", "docker:index/volume:Volume", "docker:index/network:Network"]);
 const LXC_TYPE = "proxmoxve:index/containerLegacy:ContainerLegacy";
 const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
+const NODE_INTERFACE_TYPES = new Set(["proxmoxve:network/linux/bridge:Bridge", "proxmoxve:network/linux/vlan:Vlan"]);
 const ZONE_TYPES = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
 
 function idOf(resource: PlannedResource, live: LiveInventory): string | undefined | null {
@@ -53,6 +56,11 @@ function idOf(resource: PlannedResource, live: LiveInventory): string | undefine
   const guests = resource.type === LXC_TYPE ? live.lxcs : resource.type === VM_TYPE ? live.vms : undefined;
   // The provider's import id of a guest: `<node>/<vmid>`.
   if (guests) return guests.has(resource.name) ? `${String(resource.inputs.nodeName)}/${String(resource.inputs.vmId)}` : null;
+  if (NODE_INTERFACE_TYPES.has(resource.type)) {
+    // The provider's import id of a node interface: `<node>:<iface>`.
+    const id = `${String(resource.inputs.nodeName)}:${String(resource.inputs.name)}`;
+    return live.nodeInterfaces?.has(id) ? id : null;
+  }
   if (ZONE_TYPES.has(resource.type)) return live.existingZoneId ?? ID_PLACEHOLDER;
   // A chart's objects are the provider's to adopt (README, "Taking over the running platform"), never imported.
   if (resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm.sh/") && live.kubernetes?.has(resource.name)) {
@@ -124,7 +132,8 @@ type RawStack = Declared & { name: string; host: string; volumes?: Record<string
  * What runs today, from the stack file's `homeops:` config: every Docker stack, volume and
  * network the file declares, except those whose deviation says the estate lacks them
  * (`stack`, `network`: see `npm run adopt -- --check`); every LXC and VM of
- * homeops:proxmoxContainers and homeops:proxmoxVms; the zone's id if given; the platform's
+ * homeops:proxmoxContainers and homeops:proxmoxVms; every bridge and VLAN interface of
+ * homeops:proxmox.nodes marked `existing`; the zone's id if given; the platform's
  * Namespaces, Secrets and objects but those `homeops:platform.deviations` says the estate lacks.
  */
 export function liveInventoryOf(config: Record<string, unknown>): LiveInventory {
@@ -148,9 +157,21 @@ export function liveInventoryOf(config: Record<string, unknown>): LiveInventory 
     docker,
     lxcs: new Set(Object.keys((config.proxmoxContainers ?? {}) as object)),
     vms: new Set(Object.keys((config.proxmoxVms ?? {}) as object)),
+    nodeInterfaces: existingNodeInterfaces(config.proxmox as RawProxmox | undefined),
     existingZoneId: dns.existingZoneId,
     kubernetes: livePlatformObjects(config.platform as RawPlatform | undefined),
   };
+}
+
+type RawProxmox = { nodes?: Record<string, { bridges?: Record<string, { existing?: boolean }>; vlans?: Record<string, { existing?: boolean }> }> };
+
+/** `<node>:<name>` of each node bridge and VLAN interface that runs on its node already. */
+function existingNodeInterfaces(proxmox: RawProxmox | undefined): Set<string> {
+  return new Set(
+    Object.entries(proxmox?.nodes ?? {}).flatMap(([node, spec]) =>
+      [...Object.entries(spec.bridges ?? {}), ...Object.entries(spec.vlans ?? {})].filter(([, entry]) => entry.existing === true).map(([name]) => `${node}:${name}`),
+    ),
+  );
 }
 
 type RawPlatform = {
