@@ -5,11 +5,11 @@
  * and a VM that passes the GPU through with cloud-init's user and keys, on both VLANs. The
  * committed stack file declares none of this.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { ROOT } from "../support/stackConfig";
+import { tempDir } from "../support/tempDirs";
 
 export const GPU_VM = "ai-workbench";
 export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000000 ops@laptop";
@@ -52,7 +52,7 @@ export function gpuVlanStackFile(): string {
   const config = { proxmox: settings.config["homeops:proxmox"], proxmoxVms: settings.config["homeops:proxmoxVms"] };
   withGpuAndVlans(config);
   Object.assign(settings.config, { "homeops:proxmox": config.proxmox, "homeops:proxmoxVms": config.proxmoxVms });
-  const file = join(mkdtempSync(join(tmpdir(), "homeops-gpu-vlan-")), "Pulumi.gpu-vlans.yaml");
+  const file = join(tempDir("homeops-gpu-vlan-"), "Pulumi.gpu-vlans.yaml");
   writeFileSync(file, stringify(settings));
   return file;
 }
