@@ -1,4 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
+// The module alone, not the SDK's index (which loads its runtime): config is read by tools and tests too.
+import { RunError } from "@pulumi/pulumi/errors";
 
 /** One problem found in stack configuration, located by its config key path. */
 export interface ConfigIssue {
@@ -11,7 +12,7 @@ export interface ConfigIssue {
  * Thrown before any resource is registered when the stack configuration is invalid.
  * A RunError, so the Pulumi CLI prints the message without a stack trace.
  */
-export class ConfigError extends pulumi.RunError {
+export class ConfigError extends RunError {
   constructor(readonly issues: ConfigIssue[]) {
     super(formatIssues(issues));
     this.name = "ConfigError";

@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import { allConfig } from "@pulumi/pulumi/runtime/config";
 import { z } from "zod";
 import { ConfigError, keyPath, type ConfigIssue } from "./errors";
 import { knownKeysRecorder, unknownKeyMessage } from "./unknownKeys";
@@ -17,7 +17,7 @@ export function loadStackConfig<Shape extends z.ZodRawShape>(
 ): z.infer<z.ZodObject<Shape>> {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const raw = Object.fromEntries(
-    Object.entries(pulumi.runtime.allConfig())
+    Object.entries(allConfig())
       .filter(([key]) => key.startsWith(prefix))
       .map(([key, value]) => [key.slice(prefix.length), parseConfigValue(value)]),
   );

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { RunError } from "@pulumi/pulumi";
+import { RunError } from "@pulumi/pulumi/errors";
 import { parse } from "yaml";
 import { configSecretsReferencedIn } from "../../config/values";
 
