@@ -80,6 +80,16 @@ export const PRESET_NAMESPACES: Record<PlatformRelease, string> = {
 export const LOAD_BALANCER_PROVIDERS = ["metallb", "cilium"] as const;
 export type LoadBalancerProvider = (typeof LOAD_BALANCER_PROVIDERS)[number];
 
+/**
+ * The annotation a LoadBalancer Service (or a Gateway's `spec.infrastructure`) asks its
+ * provider for an address with: MetalLB's (0.13 and later), or Cilium LB IPAM's
+ * (`lbipam.cilium.io/ips`, which replaced `io.cilium/lb-ipam-ips`, still read).
+ */
+export const ADDRESS_ANNOTATIONS: Record<LoadBalancerProvider, string> = { metallb: "metallb.io/loadBalancerIPs", cilium: "lbipam.cilium.io/ips" };
+export const DEPRECATED_CILIUM_ADDRESS_ANNOTATION = "io.cilium/lb-ipam-ips";
+/** The annotations that let two Services share one address (MetalLB's, Cilium's). */
+export const SHARED_ADDRESS_ANNOTATIONS = ["metallb.io/allow-shared-ip", "lbipam.cilium.io/sharing-key"] as const;
+
 /** The settings blocks the presets read; each is needed only by the presets that read it. */
 export type PresetSettingsKey = "loadBalancer" | "acme" | "objectStore" | "monitoring" | "argocd" | "newt";
 

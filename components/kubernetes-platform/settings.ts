@@ -1,4 +1,4 @@
-import { installedPresets, platformInstallsCni, PRESET_NAMESPACES, type IngressController, type LoadBalancerProvider, type PlatformRelease, type PlatformSpec } from "../../config/platform";
+import { ADDRESS_ANNOTATIONS, installedPresets, platformInstallsCni, PRESET_NAMESPACES, type IngressController, type LoadBalancerProvider, type PlatformRelease, type PlatformSpec } from "../../config/platform";
 import type { ClusterCni } from "../../config/talos";
 
 /**
@@ -48,13 +48,6 @@ export function installs(settings: Pick<PlatformSettings, "presets">, preset: Pl
 export function runsKubeProxy(settings: Pick<PlatformSettings, "cni">): boolean {
   return !settings.cni?.kubeProxyReplacement;
 }
-
-/**
- * The annotation a LoadBalancer Service asks its provider for an address with: MetalLB's
- * (0.13 and later), or Cilium LB IPAM's (`lbipam.cilium.io/ips`, which replaced the deprecated
- * `io.cilium/lb-ipam-ips`).
- */
-export const ADDRESS_ANNOTATIONS: Record<LoadBalancerProvider, string> = { metallb: "metallb.io/loadBalancerIPs", cilium: "lbipam.cilium.io/ips" };
 
 /** The ingress controller's Service annotations: its address, asked of the pool's provider. */
 export function ingressAddressAnnotations(settings: PlatformSettings): Record<string, string> {

@@ -2,8 +2,11 @@ import { isIPv4 } from "node:net";
 import type { ConfigIssue } from "../errors";
 import { addressRangeBounds, ipv4ToNumber } from "../ipv4";
 import {
+  ADDRESS_ANNOTATIONS,
+  DEPRECATED_CILIUM_ADDRESS_ANNOTATION,
   installedPresets,
   loadBalancerPreset,
+  SHARED_ADDRESS_ANNOTATIONS,
   platformInstallsCni,
   PRESET_NAMESPACES,
   PRESET_REQUIREMENTS,
@@ -45,6 +48,7 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
     ...checkCiliumLoadBalancer(platform, installsCni, context.clusterCni),
     ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr) : []),
     ...checkAddressPoolObjects(platform, context.reservedAddresses),
+    ...checkRequestedAddresses(platform),
     ...checkCustomPlatform(platform, installsCni),
     ...checkGeneratedSecrets(platform, context.generatedSecrets),
   ];
@@ -260,6 +264,75 @@ function checkAddressPoolObjects(platform: PlatformSpec, reserved: ReservedAddre
     if (!Array.isArray(addresses) || !addresses.every((range): range is string => typeof range === "string")) return [{ key, message: "must be a list of address ranges (first-last or a subnet)" }];
     return checkAddressPool(addresses, key, platform.nodeCidr, reserved);
   });
+}
+
+/** An address an object asks the load balancer for, where it asks, and whether it may share it. */
+interface RequestedAddress {
+  address: string;
+  key: string;
+  by: string;
+  shares: boolean;
+}
+
+/**
+ * The addresses the stack file's objects ask the load balancer for: a LoadBalancer Service's
+ * address annotation or `spec.loadBalancerIP`, a Gateway's `IPAddress` addresses and its
+ * `spec.infrastructure` annotations (what Cilium's Gateway API gives the Service it makes).
+ */
+function requestedAddresses(platform: PlatformSpec): RequestedAddress[] {
+  const annotationKeys = [...Object.values(ADDRESS_ANNOTATIONS), DEPRECATED_CILIUM_ADDRESS_ANNOTATION];
+  const record = (value: unknown): Record<string, unknown> => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  return platform.objects.flatMap(({ manifest }, index) => {
+    const at = `${KEY}.objects[${index}].manifest`;
+    const by = `${manifest.kind} ${[manifest.metadata.namespace, manifest.metadata.name].filter(Boolean).join("/")}`;
+    const spec = record(manifest.spec);
+    const fromAnnotations = (annotations: Record<string, unknown>, path: string) =>
+      annotationKeys.flatMap((name) => (typeof annotations[name] === "string" ? (annotations[name] as string).split(",").map((address) => ({ address: address.trim(), key: `${path}.${name}` })) : []));
+    let asked: { address: string; key: string }[] = [];
+    let annotations: Record<string, unknown> = {};
+    if (manifest.kind === "Service" && manifest.apiVersion === "v1" && spec.type === "LoadBalancer") {
+      annotations = record(manifest.metadata.annotations);
+      asked = [...fromAnnotations(annotations, `${at}.metadata.annotations`), ...(typeof spec.loadBalancerIP === "string" ? [{ address: spec.loadBalancerIP, key: `${at}.spec.loadBalancerIP` }] : [])];
+    } else if (manifest.kind === "Gateway" && manifest.apiVersion.startsWith("gateway.networking.k8s.io/")) {
+      annotations = record(record(spec.infrastructure).annotations);
+      const addresses = Array.isArray(spec.addresses) ? spec.addresses.map(record) : [];
+      asked = [
+        ...addresses.flatMap((entry, position) => ((entry.type ?? "IPAddress") === "IPAddress" && typeof entry.value === "string" ? [{ address: entry.value, key: `${at}.spec.addresses[${position}].value` }] : [])),
+        ...fromAnnotations(annotations, `${at}.spec.infrastructure.annotations`),
+      ];
+    }
+    const shares = SHARED_ADDRESS_ANNOTATIONS.some((name) => name in annotations);
+    return asked.map((entry) => ({ ...entry, by, shares }));
+  });
+}
+
+/** Every address asked of the load balancer lies in its pool, and is asked for once (unless shared by annotation). */
+function checkRequestedAddresses(platform: PlatformSpec): ConfigIssue[] {
+  const { loadBalancer } = platform;
+  const asked = requestedAddresses(platform);
+  const issues: ConfigIssue[] = [];
+  const pool = loadBalancer?.addresses.map(addressRangeBounds) ?? [];
+  const held = new Map<string, RequestedAddress>();
+  if (loadBalancer) held.set(loadBalancer.ingressAddress, { address: loadBalancer.ingressAddress, key: `${KEY}.loadBalancer.ingressAddress`, by: "the ingress controller", shares: false });
+  for (const request of asked) {
+    const { address, key } = request;
+    if (!isIPv4(address)) {
+      issues.push({ key, message: `"${address}" is not an IPv4 address` });
+      continue;
+    }
+    if (!loadBalancer) {
+      issues.push({ key, message: `asks the load balancer for ${address}, but homeops:platform.loadBalancer declares no pool` });
+      continue;
+    }
+    const value = ipv4ToNumber(address);
+    if (!pool.some((bounds) => bounds && value >= bounds.first && value <= bounds.last)) {
+      issues.push({ key, message: `${address} is not in the pool ${loadBalancer.poolName} (${loadBalancer.addresses.join(", ")})` });
+    }
+    const other = held.get(address);
+    if (other && !(other.shares && request.shares)) issues.push({ key, message: `${address} is asked for by ${other.by} too (${other.key}); give each its own address` });
+    else held.set(address, request);
+  }
+  return issues;
 }
 
 /** Ranges on the nodes' segment (L2 mode answers ARP there), over no address a host holds, none overlapping another. */

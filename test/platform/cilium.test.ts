@@ -48,6 +48,10 @@ describe("the stack file's Cilium", () => {
     ["the ingress address outside the Cilium pool", (c) => (c.platform.loadBalancer.ingressAddress = "192.168.11.89"), "homeops:platform.loadBalancer.ingressAddress", /192\.168\.11\.89 is not in the pool first-pool/],
     ["Cilium's load balancing on a cluster the platform does not install Cilium on", (c) => (c.talos.cni = { name: "flannel" }), "homeops:platform.loadBalancer", /^needs the cilium preset \(the CiliumLoadBalancerIPPool .*\); set homeops:talos.cni to \{name: cilium\}/],
     ["the ingress controller without a load balancer preset", (c) => (c.talos.cni = { name: "flannel" }), "homeops:platform.charts.ingress-nginx", /^ingress-nginx needs the cilium preset \(its LoadBalancer address comes from the load balancer's pool\)/],
+    ["a Gateway's address outside the pool", (c) => (c.platform.objects[0].manifest.spec.addresses[0].value = "192.168.11.99"), "homeops:platform.objects[0].manifest.spec.addresses[0].value", /^192\.168\.11\.99 is not in the pool first-pool/],
+    ["a Gateway asking for the ingress controller's address", (c) => (c.platform.objects[0].manifest.spec.infrastructure = { annotations: { "lbipam.cilium.io/ips": "192.168.11.90" } }), "homeops:platform.objects[0].manifest.spec.infrastructure.annotations.lbipam.cilium.io/ips", /^192\.168\.11\.90 is asked for by the ingress controller too \(homeops:platform.loadBalancer.ingressAddress\)/],
+    ["a LoadBalancer Service with an address that is none", (c) => c.platform.objects.push({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "dns", namespace: "gateways" }, spec: { type: "LoadBalancer", loadBalancerIP: "192.168.11" } } }), "homeops:platform.objects[1].manifest.spec.loadBalancerIP", /^"192\.168\.11" is not an IPv4 address$/],
+    ["two objects asking for one address", (c) => c.platform.objects.push({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "dns", namespace: "gateways", annotations: { "io.cilium/lb-ipam-ips": "192.168.11.91" } }, spec: { type: "LoadBalancer" } } }), "homeops:platform.objects[1].manifest.metadata.annotations.io.cilium/lb-ipam-ips", /^192\.168\.11\.91 is asked for by Gateway gateways\/internal too/],
     ["native routing without its CIDR", (c) => (c.talos.cni.routing = { mode: "native" }), "homeops:talos.cni.routing.podCidr", /is required but not set/],
     ["an unknown routing mode", (c) => (c.talos.cni.routing = { mode: "bgp" }), "homeops:talos.cni.routing.mode", /must be \{mode: tunnel\} or \{mode: native, podCidr/],
     ["a pod CIDR with host bits", (c) => (c.talos.cni.routing.podCidr = "10.244.1.0/16"), "homeops:talos.cni.routing.podCidr", /must be an IPv4 subnet/],
@@ -59,6 +63,16 @@ describe("the stack file's Cilium", () => {
     ["a misspelt Hubble option", (c) => (c.talos.cni.hubble.UI = true), "homeops:talos.cni.hubble.UI", /^unknown key; did you mean `ui`\?$/],
   ])("%s", (_kind, mutate, key, message) => {
     expect(problems(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
+  });
+
+  test("addresses asked of the load balancer: two Services may share one when both say so; without a pool none may be asked", () => {
+    const dns = (name: string) => ({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "gateways", annotations: { "lbipam.cilium.io/ips": "192.168.11.92", "lbipam.cilium.io/sharing-key": "dns" } }, spec: { type: "LoadBalancer" } } });
+    expect(problems((c) => c.platform.objects.push(dns("dns-tcp"), dns("dns-udp")))).toEqual([]);
+    const withoutPool = problems((c) => {
+      delete c.platform.loadBalancer;
+      c.platform.objects.push({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "dns", namespace: "gateways" }, spec: { type: "LoadBalancer", loadBalancerIP: "192.168.11.92" } } });
+    });
+    expect(withoutPool).toContainEqual({ key: "homeops:platform.objects[1].manifest.spec.loadBalancerIP", message: "asks the load balancer for 192.168.11.92, but homeops:platform.loadBalancer declares no pool" });
   });
 
   test("MetalLB stays the default: the committed example plans as before, with MetalLB's pool and no Cilium feature", () => {

@@ -5,8 +5,9 @@ import { TALOS_EXAMPLE_FILE, talosExampleData } from "../homelab-compute/talosEx
 /**
  * The Talos-on-Proxmox example as the seeds' clusters run Cilium (001's native routing, Gateway
  * API and Hubble, 003's LB IPAM): `homeops:talos.cni` with every feature, Cilium's LB IPAM with
- * L2 announcements instead of MetalLB (its chart and its speaker's allowance gone), and the
- * allowances Hubble's workloads in kube-system need. Raw, as a stack file gives it.
+ * L2 announcements instead of MetalLB (its chart and its speaker's allowance gone), a Gateway
+ * at an address of the pool, and the allowances Hubble's workloads in kube-system need. Raw,
+ * as a stack file gives it.
  */
 export function ciliumClusterData(): Record<string, any> {
   const config = talosExampleData();
@@ -21,6 +22,20 @@ export function ciliumClusterData(): Record<string, any> {
   platform.loadBalancer = { ...platform.loadBalancer, provider: "cilium", interfaces: ["^eth[0-9]+$"] };
   delete platform.charts.metallb;
   platform.policyAllowances.hostNetwork = platform.policyAllowances.hostNetwork.filter((workload: string) => !workload.startsWith("metallb-system/"));
+  // Seed 001's internal gateway, served by Cilium's Gateway API at an address of the pool.
+  platform.namespaces = { ...platform.namespaces, gateways: { podSecurity: "restricted" } };
+  platform.objects = [
+    ...(platform.objects ?? []),
+    {
+      manifest: {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: { name: "internal", namespace: "gateways" },
+        spec: { gatewayClassName: "cilium", addresses: [{ type: "IPAddress", value: "192.168.11.91" }], listeners: [{ name: "http", port: 80, protocol: "HTTP" }] },
+      },
+      needs: ["cilium"],
+    },
+  ];
   platform.policyAllowances.unfencedWorkloads.push(
     { workload: "kube-system/hubble-relay", reason: "Hubble's relay, in Talos's kube-system beside the agents it reads" },
     { workload: "kube-system/hubble-ui", reason: "Hubble's UI, reached with kubectl port-forward" },

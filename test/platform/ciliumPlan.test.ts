@@ -48,6 +48,9 @@ test("the Gateway API's CRDs are applied from their release before Cilium, which
   const crds = index.named("kubernetes:yaml/v2:ConfigFile", "platform/gateway-api-crds");
   expect(crds.inputs.file).toBe("https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml");
   expect(chart("cilium").dependencies).toContain(crds.urn);
+  // The stack file's Gateway is applied once Cilium (and so the CRDs) are in place.
+  const gateway = index.named("kubernetes:gateway.networking.k8s.io/v1:Gateway", "platform/Gateway/gateways/internal");
+  expect(gateway.dependencies).toContain(chart("cilium").urn);
   expect(chart("cilium").inputs.values).toMatchObject({
     routingMode: "native",
     ipv4NativeRoutingCIDR: "10.244.0.0/16",
