@@ -313,7 +313,8 @@ function checkRequestedAddresses(platform: PlatformSpec): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const pool = loadBalancer?.addresses.map(addressRangeBounds) ?? [];
   const held = new Map<string, RequestedAddress>();
-  if (loadBalancer) held.set(loadBalancer.ingressAddress, { address: loadBalancer.ingressAddress, key: `${KEY}.loadBalancer.ingressAddress`, by: "the ingress controller", shares: false });
+  // The ingress address is held only when an ingress controller is installed to take it.
+  if (loadBalancer && platform.ingressController) held.set(loadBalancer.ingressAddress, { address: loadBalancer.ingressAddress, key: `${KEY}.loadBalancer.ingressAddress`, by: "the ingress controller", shares: false });
   for (const request of asked) {
     const { address, key } = request;
     if (!isIPv4(address)) {

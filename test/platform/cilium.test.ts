@@ -68,6 +68,11 @@ describe("the stack file's Cilium", () => {
   test("addresses asked of the load balancer: two Services may share one when both say so; without a pool none may be asked", () => {
     const dns = (name: string) => ({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name, namespace: "gateways", annotations: { "lbipam.cilium.io/ips": "192.168.11.92", "lbipam.cilium.io/sharing-key": "dns" } }, spec: { type: "LoadBalancer" } } });
     expect(problems((c) => c.platform.objects.push(dns("dns-tcp"), dns("dns-udp")))).toEqual([]);
+    // Without an ingress controller, nothing takes the ingress address: a Gateway may.
+    const gatewayAtIngressAddress = (c: Record<string, any>) => (c.platform.objects[0].manifest.spec.addresses[0].value = "192.168.11.90");
+    expect(problems(gatewayAtIngressAddress)).toContainEqual(expect.objectContaining({ key: "homeops:platform.objects[0].manifest.spec.addresses[0].value" }));
+    const withoutIngress = problems((c) => (gatewayAtIngressAddress(c), delete c.platform.ingressController));
+    expect(withoutIngress.filter((issue) => issue.key.startsWith("homeops:platform.objects"))).toEqual([]);
     const withoutPool = problems((c) => {
       delete c.platform.loadBalancer;
       c.platform.objects.push({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "dns", namespace: "gateways" }, spec: { type: "LoadBalancer", loadBalancerIP: "192.168.11.92" } } });
