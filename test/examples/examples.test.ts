@@ -2,8 +2,9 @@
  * The example stack files of other homelabs (examples/<name>/, issue 13): each one planned
  * offline as its stack, judged by the policy pack, and held to its README. The README's
  * "Declares" table names plan resources as `<kind> <name>`, the type and name
- * `npm run plan` prints; every one of them must be in the plan, and every VM, LXC, Talos
- * node, Helm release, container and tunnel of the plan must be named there, so the README
+ * `npm run plan` prints; every one of them must be in the plan, and every VM, LXC, PCI
+ * mapping, node bridge and VLAN, Talos node, Helm release, Deployment, container and tunnel of
+ * the plan must be named there, so the README
  * can neither claim what the file does not declare nor leave out what it does.
  */
 import { readFileSync } from "node:fs";
@@ -38,6 +39,9 @@ const EXAMPLES: Example[] = [
 const KINDS: Record<string, (type: string) => boolean> = {
   vm: (type) => type === "proxmoxve:index/vmLegacy:VmLegacy",
   lxc: (type) => type === "proxmoxve:index/containerLegacy:ContainerLegacy",
+  "pci-mapping": (type) => type === "proxmoxve:hardware/mapping/pci:Pci",
+  bridge: (type) => type === "proxmoxve:network/linux/bridge:Bridge",
+  vlan: (type) => type === "proxmoxve:network/linux/vlan:Vlan",
   "talos-node": (type) => type === "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration",
   release: (type) => type === "kubernetes:helm.sh/v4:Chart",
   namespace: (type) => type === "kubernetes:core/v1:Namespace",
@@ -50,8 +54,8 @@ const KINDS: Record<string, (type: string) => boolean> = {
   record: (type) => type === "cloudflare:index/dnsRecord:DnsRecord",
 };
 
-/** What the README must name completely: the machines and the workloads. */
-const LISTED_IN_FULL = ["vm", "lxc", "talos-node", "release", "deployment", "container", "tunnel"];
+/** What the README must name completely: the machines, the hosts' networks and the workloads. */
+const LISTED_IN_FULL = ["vm", "lxc", "pci-mapping", "bridge", "vlan", "talos-node", "release", "deployment", "container", "tunnel"];
 
 const exampleDir = (example: Example) => join(ROOT, "examples", example.name);
 
@@ -95,7 +99,7 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
     expect(missing).toEqual([]);
   });
 
-  test("every VM, LXC, Talos node, release, Deployment, container and tunnel of the plan is in the README", () => {
+  test("every VM, LXC, PCI mapping, bridge, VLAN, Talos node, release, Deployment, container and tunnel of the plan is in the README", () => {
     const unlisted = LISTED_IN_FULL.flatMap((kind) =>
       resources()
         .filter((resource) => KINDS[kind](resource.type) && !named(items, kind, resource.name))
