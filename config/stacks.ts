@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { checkDns } from "./checks/dns";
 import { checkDockerInventory } from "./checks/docker";
-import { checkPlatform, reservedAddresses } from "./checks/platform";
+import { checkPlatform, reservedAddresses, talosAddresses } from "./checks/platform";
 import { checkCompute } from "./checks/proxmox";
 import { checkTunnel } from "./checks/tunnel";
 import { dnsSchema } from "./dns";
@@ -56,7 +56,7 @@ function checkHomelab(config: HomelabConfig) {
   return [
     ...checkDockerInventory(config),
     ...checkCompute(config),
-    ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config), clusterCni: config.talos.cni }),
+    ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config), clusterCni: config.talos.cni, clusterAddresses: talosAddresses(config.talos) }),
     ...checkDns(config.dns, config),
     ...checkTunnel(config),
   ];

@@ -35,6 +35,8 @@ export interface PlatformCheckContext {
   reservedAddresses: ReservedAddress[];
   /** The CNI of the Talos cluster this stack builds (`homeops:talos.cni`), when it builds one. */
   clusterCni?: ClusterCni;
+  /** The addresses of that cluster's nodes (and its API VIP). */
+  clusterAddresses?: ReservedAddress[];
 }
 
 /** Cross-field checks of the platform settings. */
@@ -46,7 +48,7 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
     ...checkClusterCni(platform, context.clusterCni),
     ...(platform.loadBalancer ? checkLoadBalancer(platform.loadBalancer, platform.nodeCidr, context.reservedAddresses) : []),
     ...checkCiliumLoadBalancer(platform, installsCni, context.clusterCni),
-    ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr) : []),
+    ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr, context.clusterAddresses ?? []) : []),
     ...checkAddressPoolObjects(platform, context.reservedAddresses),
     ...checkRequestedAddresses(platform),
     ...checkCustomPlatform(platform, installsCni),
@@ -235,7 +237,7 @@ function checkCiliumLoadBalancer(platform: PlatformSpec, installsCni: boolean, c
 }
 
 /** The Cilium features that need others, and native routing's CIDR against the nodes' network. */
-function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCidr: string): ConfigIssue[] {
+function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCidr: string, clusterAddresses: ReservedAddress[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const at = "homeops:talos.cni";
   if (cni.gatewayApi && !cni.kubeProxyReplacement) {
@@ -249,6 +251,11 @@ function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCi
     const nodes = addressRangeBounds(nodeCidr);
     if (pods && nodes && pods.first <= nodes.last && nodes.first <= pods.last) {
       issues.push({ key: `${at}.routing.podCidr`, message: `${cni.routing.podCidr} overlaps the nodes' network ${nodeCidr} (homeops:platform.nodeCidr): traffic to the nodes would be routed as pod traffic, unmasqueraded` });
+    }
+    // Each node routes the others' pod ranges to them directly: they must share one L2 segment.
+    const outside = cni.routing.autoDirectNodeRoutes ? clusterAddresses.filter(({ address }) => nodes && !(ipv4ToNumber(address) >= nodes.first && ipv4ToNumber(address) <= nodes.last)) : [];
+    for (const { address, owner } of outside) {
+      issues.push({ key: `${at}.routing.autoDirectNodeRoutes`, message: `needs every node on the nodes' network ${nodeCidr} (one L2 segment), but ${owner} is at ${address}; set it to false and route the pod ranges on your router, or use mode: tunnel` });
     }
   }
   return issues;

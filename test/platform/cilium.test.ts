@@ -56,6 +56,7 @@ describe("the stack file's Cilium", () => {
     ["an unknown routing mode", (c) => (c.talos.cni.routing = { mode: "bgp" }), "homeops:talos.cni.routing.mode", /must be \{mode: tunnel\} or \{mode: native, podCidr/],
     ["a pod CIDR with host bits", (c) => (c.talos.cni.routing.podCidr = "10.244.1.0/16"), "homeops:talos.cni.routing.podCidr", /must be an IPv4 subnet/],
     ["a pod CIDR over the nodes' network", (c) => (c.talos.cni.routing.podCidr = "192.168.0.0/16"), "homeops:talos.cni.routing.podCidr", /overlaps the nodes' network 192\.168\.11\.0\/24/],
+    ["direct node routes with a node off the nodes' network", (c) => (c.talos.nodes[2].ip = "192.168.12.63"), "homeops:talos.cni.routing.autoDirectNodeRoutes", /^needs every node on the nodes' network 192\.168\.11\.0\/24 \(one L2 segment\), but Talos node talos-cp-3 is at 192\.168\.12\.63/],
     ["a routing option that Cilium names otherwise", (c) => (c.talos.cni.routing.ipv4NativeRoutingCIDR = "10.244.0.0/16"), "homeops:talos.cni.routing.ipv4NativeRoutingCIDR", /^unknown key/],
     ["Gateway API without kube-proxy replacement", (c) => ((c.talos.cni.kubeProxyReplacement = false), (c.platform.loadBalancer.provider = "metallb"), delete c.platform.loadBalancer.interfaces, (c.platform.charts.metallb = { chart: "metallb", repository: "https://metallb.github.io/metallb", version: "0.16.1" })), "homeops:talos.cni.gatewayApi", /^needs kubeProxyReplacement: true/],
     ["a Gateway API version range", (c) => (c.talos.cni.gatewayApi.crdsVersion = "v1.4"), "homeops:talos.cni.gatewayApi.crdsVersion", /must be a Gateway API release like v1\.4\.1/],
@@ -78,6 +79,12 @@ describe("the stack file's Cilium", () => {
       c.platform.objects.push({ manifest: { apiVersion: "v1", kind: "Service", metadata: { name: "dns", namespace: "gateways" }, spec: { type: "LoadBalancer", loadBalancerIP: "192.168.11.92" } } });
     });
     expect(withoutPool).toContainEqual({ key: "homeops:platform.objects[1].manifest.spec.loadBalancerIP", message: "asks the load balancer for 192.168.11.92, but homeops:platform.loadBalancer declares no pool" });
+  });
+
+  test("without direct node routes a node may sit on another segment (the router carries the pod routes)", () => {
+    const elsewhere = (c: Record<string, any>) => (c.talos.nodes[2].ip = "192.168.12.63");
+    expect(problems(elsewhere).filter((issue) => issue.key.startsWith("homeops:talos.cni"))).toHaveLength(1);
+    expect(problems((c) => (elsewhere(c), (c.talos.cni.routing.autoDirectNodeRoutes = false))).filter((issue) => issue.key.startsWith("homeops:talos.cni"))).toEqual([]);
   });
 
   test("MetalLB stays the default: the committed example plans as before, with MetalLB's pool and no Cilium feature", () => {
@@ -126,7 +133,8 @@ describe("Cilium's values against its chart (values.schema.json of 1.19.3)", () 
   });
 
   test("Gateway API on; Hubble with its relay and UI, certificates from the in-cluster certgen Job, every container limited", () => {
-    expect(full.gatewayAPI).toEqual({ enabled: true });
+    // The GatewayClass is made whether or not the cluster serves the Gateway API when the chart is rendered.
+    expect(full.gatewayAPI).toEqual({ enabled: true, gatewayClass: { create: "true" } });
     expect(ciliumValues(plain).gatewayAPI).toEqual({ enabled: false });
     expect(full.hubble).toMatchObject({ enabled: true, tls: { auto: { enabled: true, method: "cronJob" } }, relay: { enabled: true }, ui: { enabled: true } });
     const hubble = full.hubble as Extract<typeof full.hubble, { enabled: true }>;

@@ -41,7 +41,12 @@ export interface CiliumValues {
   l2announcements: { enabled: boolean };
   /** The agent's API client budget, sized for the L2 announcements' leases when they are on. */
   k8sClientRateLimit?: { qps: number; burst: number };
-  gatewayAPI: { enabled: boolean };
+  /**
+   * `gatewayClass.create: "true"`: the chart's default `auto` creates the GatewayClass only if
+   * the cluster serves the Gateway API when the chart is rendered, which on the first `up` is
+   * before the CRDs are applied.
+   */
+  gatewayAPI: { enabled: false } | { enabled: true; gatewayClass: { create: "true" } };
   /** Only with kube-proxy replacement: the API server through KubePrism. */
   k8sServiceHost?: string;
   k8sServicePort?: number;
@@ -128,7 +133,7 @@ export function ciliumValues(cni: PlatformCni, loadBalancerPool?: PlatformSettin
     ...(cni.routing?.mode === "native" ? { ipv4NativeRoutingCIDR: cni.routing.podCidr, autoDirectNodeRoutes: cni.routing.autoDirectNodeRoutes } : {}),
     l2announcements: { enabled: announces },
     ...(announces ? { k8sClientRateLimit: l2AnnouncementRateLimit(loadBalancerPool.addresses) } : {}),
-    gatewayAPI: { enabled: cni.gatewayApi !== undefined },
+    gatewayAPI: cni.gatewayApi ? { enabled: true, gatewayClass: { create: "true" } } : { enabled: false },
     cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
     securityContext: { capabilities: { ciliumAgent: [...CILIUM_AGENT_CAPABILITIES], cleanCiliumState: [...CILIUM_CLEAN_STATE_CAPABILITIES] } },
     // The platform's NetworkPolicies name the API server, the webhooks' caller and host-network
