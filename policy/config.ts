@@ -5,6 +5,7 @@
  * offline preview and `npm run policy -- check --config`.
  */
 import type { EnforcementLevel } from "@pulumi/policy";
+import type { DeclaredPort } from "./contract/docker";
 
 /** A deliberate exception, matched against the resource name or URN, or the subject a finding names (container, host, node). */
 export interface Exemption {
@@ -22,7 +23,7 @@ export interface AllowList {
 /**
  * What the inventory declares of a Docker container: what its `homeops.*` labels also carry,
  * and what Docker's provider cannot read back from a running container (its networks, its
- * network mode as written, its bind mounts), which an adopted container keeps as it runs.
+ * network mode as written, its bind mounts, its ports), which an adopted container keeps as it runs.
  */
 export interface DeclaredContainer {
   zone: string;
@@ -36,6 +37,8 @@ export interface DeclaredContainer {
   networks?: string[];
   /** The host paths it bind-mounts. */
   hostPaths?: string[];
+  /** The ports it publishes. */
+  ports?: DeclaredPort[];
 }
 
 /** What the inventory declares of a Docker network, which its `homeops.*` labels also carry. */
@@ -62,7 +65,7 @@ export interface PolicySettingsByName {
   "docker-container-memory": {};
   "docker-container-trust-labels": DeclarationsSetting;
   "docker-management-no-published-ports": DeclarationsSetting;
-  "docker-published-ports-allowed": {
+  "docker-published-ports-allowed": DeclarationsSetting & {
     /** Per Docker host (its `homeops.host` label): ports that may be published on non-loopback addresses, as `80/tcp`. */
     allowedPorts: Record<string, string[]>;
   };
@@ -117,7 +120,7 @@ export const DEFAULT_SETTINGS: { [N in PolicyName]: SettingsOf<N> } = {
   "docker-container-memory": {},
   "docker-container-trust-labels": { declared: {} },
   "docker-management-no-published-ports": { declared: {} },
-  "docker-published-ports-allowed": { allowedPorts: {} },
+  "docker-published-ports-allowed": { allowedPorts: {}, declared: {} },
   "docker-isolation-boundaries": { declared: {} },
   "docker-shared-netns-declared": { declared: {} },
   "docker-protected-network-internal": { declared: {} },

@@ -19,7 +19,7 @@ const names: PolicyConfigJSONSchema = { type: "array", items: { type: "string", 
 export const DECLARED: { declared: PolicyConfigJSONSchema } = {
   declared: {
     type: "object",
-    description: "What the inventory declares per Docker host (homeops.host), by Docker name: each container's zone, reachableFrom, netnsSharedWith, image, networkMode, networks and hostPaths, each network's egressReason. Wins over labels and inputs: an adopted container shows its live labels, and nothing of what Docker's provider cannot read back.",
+    description: "What the inventory declares per Docker host (homeops.host), by Docker name: each container's zone, reachableFrom, netnsSharedWith, image, networkMode, networks, hostPaths and ports, each network's egressReason. Wins over labels and inputs: an adopted container shows its live labels, and nothing of what Docker's provider cannot read back.",
     additionalProperties: {
       type: "object",
       required: ["containers", "networks"],
@@ -39,6 +39,20 @@ export const DECLARED: { declared: PolicyConfigJSONSchema } = {
               networkMode: { type: "string", minLength: 1 },
               networks: names,
               hostPaths: names,
+              ports: {
+                type: "array",
+                items: {
+                  type: "object",
+                  required: ["internal", "external", "ip", "protocol"],
+                  additionalProperties: false,
+                  properties: {
+                    internal: { type: "integer", minimum: 1, maximum: 65535 },
+                    external: { type: "integer", minimum: 1, maximum: 65535 },
+                    ip: { type: "string", minLength: 1 },
+                    protocol: { type: "string", enum: ["tcp", "udp"] },
+                  },
+                },
+              },
             },
           },
         },
@@ -132,8 +146,8 @@ export function containerNameOf(resource: ResourceView): string {
 /**
  * A container as the policies see it. What `homeops.*` labels declare comes from the pack
  * configuration's declarations when they name the container (an adopted container shows the
- * engine its live labels), else from its labels; so do its network mode, networks and bind
- * mounts where its `ignoreChanges` has the engine show them as they run.
+ * engine its live labels), else from its labels; so do its network mode, networks, bind
+ * mounts and ports where its `ignoreChanges` has the engine show them as they run.
  */
 export function readContainer(resource: ResourceView, declarations: DockerDeclarations = {}): DockerContainer {
   const { props } = resource;
@@ -142,8 +156,8 @@ export function readContainer(resource: ResourceView, declarations: DockerDeclar
   const name = containerNameOf(resource);
   const declared = declarations[host]?.containers[name];
   // What the engine shows as it runs (an adopted container's ignoreChanges) is the network mode
-  // as Docker holds it (`container:<id>`), and nothing for its networks and mounts, which the
-  // provider never reads back: the declarations give those.
+  // as Docker holds it (`container:<id>`), and nothing for its networks, mounts and ports,
+  // which the provider does not read back on import: the declarations give those.
   const asRunning = new Set(resource.ignoreChanges);
   const networkMode = parseNetworkMode(declared && asRunning.has("networkMode") ? declared.networkMode : stringOf(props.networkMode));
   const unread = (input: string) => asRunning.has(input) && records(props[input]).length === 0;
@@ -163,7 +177,7 @@ export function readContainer(resource: ResourceView, declarations: DockerDeclar
       zone: declared ? declared.zone : labels.get(LABELS.zone),
       networks: networkMode.kind === "networks" && declaredNetworks ? declaredNetworks : networksOf(props, networkMode),
       networkMode,
-      ports: portsOf(props),
+      ports: declared?.ports && unread("ports") ? declared.ports : portsOf(props),
       reachableFrom: declared ? declared.reachableFrom ?? [] : commaList(labels.get(LABELS.reachableFrom)),
       netnsSharedWith: declared ? declared.netnsSharedWith ?? [] : commaList(labels.get(LABELS.netnsSharedWith)),
     },

@@ -103,10 +103,11 @@ const publishedPortsAllowed = resourcePolicy({
       description: "Per Docker host (homeops.host): ports allowed on public addresses, as <port>/<tcp|udp|sctp>.",
       additionalProperties: { type: "array", items: { type: "string", pattern: "^[0-9]{1,5}/(tcp|udp|sctp)$" } },
     },
+    ...DECLARED,
   },
   appliesTo: isContainer,
-  check(resource, { allowedPorts }) {
-    const { node, host } = readContainer(resource);
+  check(resource, { allowedPorts, declared }) {
+    const { node, host } = readContainer(resource, declared);
     const allowed = Object.hasOwn(allowedPorts, host) ? allowedPorts[host] : [];
     const offending = node.ports.filter((port) => !isLoopback(port.ip) && !allowed.includes(`${port.external}/${port.protocol}`));
     return offending.map((port) => ({

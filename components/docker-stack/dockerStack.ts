@@ -9,17 +9,20 @@ import { containerCreationOrder } from "./order";
 
 /**
  * What an adopted container keeps as it runs. kreuzwerker/terraform-provider-docker, which
- * @pulumi/docker wraps, does not read these back from a running container
+ * @pulumi/docker wraps, does not read these back from a running container on import
  * (resource_docker_container_funcs.go, resourceDockerContainerRead): labels and env ("taken
- * over from the Docker image"), `volumes`, `upload`, and `networks_advanced` (read only into
- * an empty list, which an import never has); `network_mode` it reads as Docker holds it
- * (`container:<id>`, compose's primary network), not as written. All are ForceNew, so after
- * `pulumi import` each would differ from the program's value and replace the container.
+ * over from the Docker image"), `volumes` and `upload` never; `ports`, `devices`, `log_opts`
+ * and `networks_advanced` only when the state already has them, which an import's does not;
+ * `network_mode` it reads as Docker holds it (`container:<id>`, compose's primary network),
+ * not as written. All are ForceNew, so after `pulumi import` each would differ from the
+ * program's value and replace the container.
  * The policy pack reads what they declare from its configuration instead (`declared`, written
  * by `npm run plan -- <stack> --policy-config`); a change to one reaches the host when the
- * container is recreated deliberately (`pulumi up --replace <urn>`, README).
+ * container is recreated deliberately (`pulumi up --replace <urn>`, README). A plain replace
+ * would create the new container from the imported state, without them: adopted containers
+ * are protected, so that never happens by surprise.
  */
-const KEPT_AS_THEY_RUN = ["labels", "envs", "volumes", "uploads", "networksAdvanced", "networkMode"] as const;
+const KEPT_AS_THEY_RUN = ["labels", "envs", "volumes", "uploads", "ports", "devices", "logOpts", "networksAdvanced", "networkMode"] as const;
 
 export interface DockerStackArgs {
   host: DockerHost;
@@ -91,8 +94,10 @@ export class DockerStack extends pulumi.ComponentResource {
           dependsOn: startAfter(container).map(resolveContainer),
           // The container name is fixed, so the old one must go before its replacement starts.
           deleteBeforeReplace: true,
-          // A tunnel-critical container is replaced only after `pulumi state unprotect`.
-          protect: spec.tunnelCritical,
+          // A tunnel-critical container is replaced only after `pulumi state unprotect`; so is an
+          // adopted one, whose state lacks what the provider does not read back (KEPT_AS_THEY_RUN):
+          // only `pulumi up --replace <urn>` creates its replacement from the stack file in full.
+          protect: spec.tunnelCritical || adopted,
           ignoreChanges: adopted ? [...KEPT_AS_THEY_RUN] : [],
         },
       );

@@ -4,10 +4,11 @@
  * kreuzwerker/terraform-provider-docker (83c00e0b; @pulumi/docker 5.2.0 wraps its v3 line),
  * internal/provider/resource_docker_container_funcs.go, resourceDockerContainerRead, reads
  * back from a running container neither its labels nor its env ("We decided not to set the
- * environment variables and labels"), nor `volumes`, `upload` ("can't be imported") or
- * `networks_advanced` (set only into an empty list, which an import never has); it reads
- * `network_mode` as Docker holds it, `container:<id>` for a shared namespace. Every one of
- * these is ForceNew in resource_docker_container.go. Networks and volumes it reads with
+ * environment variables and labels"), nor `volumes` or `upload` ("can't be imported"); it
+ * reads `ports`, `devices`, `log_opts` and `networks_advanced` only when the state already
+ * has them (`d.GetOk`), which an import's does not; it reads `network_mode` as Docker holds
+ * it, `container:<id>` for a shared namespace. Every one of these is ForceNew in
+ * resource_docker_container.go. Networks and volumes it reads with
  * their live labels (compose's). The engine resets each ignored input to the imported
  * state's value, deleting it where that has none (pulumi/pulumi
  * sdk/go/common/resource/properties_path.go, PropertyPath.Reset), before Analyze.
@@ -26,7 +27,7 @@ import { CONTAINER, NETWORK } from "./harness";
 const VOLUME = "docker:index/volume:Volume";
 
 /** Container arguments the provider does not read back on import (the header's source). */
-const NOT_READ_FROM_A_CONTAINER = ["labels", "envs", "volumes", "uploads", "networksAdvanced"];
+const NOT_READ_FROM_A_CONTAINER = ["labels", "envs", "volumes", "uploads", "ports", "devices", "logOpts", "networksAdvanced"];
 
 type Inputs = Record<string, unknown>;
 type Label = { label: string; value: string };
@@ -90,9 +91,12 @@ describe.each(["vps", "homelab"])("%s: adopted Docker resources", (stack) => {
     expect(created).toEqual(stack === "homelab" ? ["server04-alloy/server04-alloy-alloy-1"] : []);
   });
 
-  test("after import, no adopted container differs in an argument that would replace it", async () => {
+  test("after import, no adopted container differs in an argument that would replace it, and none is replaced without a deliberate --replace", async () => {
     const { plan } = await stackPreview(stack);
     const adopted = plan.resources.filter((resource) => resource.type === CONTAINER && keptAsRunning(resource));
+    // A replacement a plain `up` made would be created from the imported state, which lacks what
+    // the provider does not read; only `pulumi up --replace` creates it from the program in full.
+    expect(adopted.filter((container) => !container.protect).map((container) => container.name)).toEqual([]);
     for (const container of adopted) {
       const imported = importedState(container);
       const differing = Object.keys(container.inputs).filter(
@@ -106,7 +110,7 @@ describe.each(["vps", "homelab"])("%s: adopted Docker resources", (stack) => {
     const { plan } = await stackPreview(stack);
     const imported = asImported(plan);
     const containers = imported.resources.filter((resource) => resource.type === CONTAINER && keptAsRunning(resource));
-    expect(containers.some((resource) => "networksAdvanced" in resource.inputs || "envs" in resource.inputs || "labels" in resource.inputs)).toBe(false);
+    expect(containers.some((resource) => ["networksAdvanced", "ports", "envs", "labels"].some((input) => input in resource.inputs))).toBe(false);
     expect(await verdicts(imported, config(stack))).toEqual(await verdicts(plan, config(stack)));
   });
 });
@@ -133,6 +137,20 @@ describe("the VPS after import, broken in the stack file", () => {
     const broken = withDeclaration(mounted, "lldap", (declared) => ({ ...declared, hostPaths: [...(declared.hostPaths ?? []), socket] }));
     expect(await verdicts(asImported(broken.plan), broken.config)).toEqual([
       `mandatory docker-socket-mount-allowed aegis-identity/lldap: Docker container lldap mounts the Docker socket ${socket}, which docker-socket-mount-allowed.dockerContainers does not allow. Fix: Remove the ${socket} mount from lldap, or add "lldap" to docker-socket-mount-allowed.dockerContainers if it needs the Docker API.`,
+    ]);
+  });
+
+  test("a port published by LLDAP is refused, from the declarations alone", async () => {
+    const vps = await vpsStack();
+    const port = { internal: 17170, external: 17170, ip: "0.0.0.0", protocol: "tcp" as const };
+    const published = withContainer(vps, "lldap", (inputs) => ({ ...inputs, ports: [port] }));
+    const broken = withDeclaration(published, "lldap", (declared) => ({ ...declared, ports: [port] }));
+    const found = await verdicts(asImported(broken.plan), broken.config);
+    expect(found.map((verdict) => verdict.split(":")[0])).toEqual([
+      "mandatory docker-isolation-boundaries aegis-identity/lldap",
+      // Published on the host's public address, LLDAP faces the internet itself, and reaches PocketID.
+      "mandatory docker-isolation-boundaries aegis-identity/pocketid",
+      "mandatory docker-published-ports-allowed aegis-identity/lldap",
     ]);
   });
 

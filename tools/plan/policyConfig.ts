@@ -35,6 +35,7 @@ export function dockerDeclarationsOf(hosts: Record<string, DockerHostSpec>, stac
         ...(container.netnsSharedWith.length > 0 ? { netnsSharedWith: container.netnsSharedWith } : {}),
         ...(container.networkMode ? { networkMode: container.networkMode } : { networks: container.networks }),
         hostPaths: container.mounts.flatMap((mount) => (mount.kind === "bind" ? [mount.source] : [])),
+        ports: container.ports,
       };
     }
   }
@@ -63,7 +64,7 @@ export function policyConfigFor(inventory: PolicyInventory): PackConfig {
     "docker-isolation-boundaries": { declared },
     "docker-shared-netns-declared": { declared },
     "docker-protected-network-internal": { declared },
-    "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])) },
+    "docker-published-ports-allowed": { allowedPorts: Object.fromEntries(hosts.map(([name, host]) => [name, host.publicPorts ?? []])), declared },
     "docker-image-digest-pinned": { declared, hosts: hosts.filter(([, host]) => host.requireImageDigests).map(([name]) => name) },
     "docker-host-memory-capacity": { capacityMb: Object.fromEntries(hosts.map(([name, host]) => [name, host.memoryMb])) },
     "proxmox-node-memory-capacity": { capacityMb: Object.fromEntries(Object.entries(inventory.proxmox?.nodes ?? {}).map(([name, node]) => [name, guestMemoryMb(node)])) },
