@@ -10,6 +10,8 @@ export const dnsLabel = z
 /** Proxmox guest ids: 100 and up (lower ids are reserved), at most 999999999. */
 export const vmIdSchema = z.number().int().min(100, "Proxmox VMIDs start at 100").max(999_999_999, "Proxmox VMIDs end at 999999999");
 
+const PROXMOX_NODES = "homeops:proxmox.nodes";
+
 const vlanIdSchema = z.number().int().min(1, "VLAN ids are 1-4094").max(4094, "VLAN ids are 1-4094");
 
 /** `first-last` VLAN ids, as `bridge-vids` writes a range. */
@@ -107,16 +109,34 @@ const proxmoxNodeSchema = z
   .strict();
 
 /** A LAN segment guests attach to: a Linux bridge on every node, optionally a VLAN on it. */
-const proxmoxNetworkSchema = z
-  .object({
-    bridge: z.string().regex(/^[a-z][a-z0-9_.-]{0,14}$/, "must be a Linux bridge name like vmbr0"),
-    vlanId: vlanIdSchema.optional(),
-    subnet: ipv4Subnet,
-    gateway: ipv4Address,
-    nameservers: z.array(ipv4Address).default([]),
-    searchDomain: z.string().optional(),
-  })
-  .strict();
+/** Settings of a bridge that a network entry is the natural first place to write: each is the node's, in `bridges`. */
+const BRIDGE_SETTINGS = ["vlanAware", "vlanIds", "ports"];
+
+const proxmoxNetworkSchema = z.preprocess(
+  (value, context) => {
+    if (typeof value !== "object" || value === null) return value;
+    const bridge = String((value as { bridge?: unknown }).bridge ?? "<bridge>");
+    for (const key of BRIDGE_SETTINGS.filter((setting) => setting in value)) {
+      context.issues.push({
+        code: "custom",
+        input: value,
+        path: [key],
+        message: `${key} is a setting of the bridge on each node: declare it as ${PROXMOX_NODES}.<node>.bridges.${bridge}.${key} (the network gives its vlanId)`,
+      });
+    }
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !BRIDGE_SETTINGS.includes(key)));
+  },
+  z
+    .object({
+      bridge: z.string().regex(/^[a-z][a-z0-9_.-]{0,14}$/, "must be a Linux bridge name like vmbr0"),
+      vlanId: vlanIdSchema.optional(),
+      subnet: ipv4Subnet,
+      gateway: ipv4Address,
+      nameservers: z.array(ipv4Address).default([]),
+      searchDomain: z.string().optional(),
+    })
+    .strict(),
+);
 export type ProxmoxNetworkSpec = z.infer<typeof proxmoxNetworkSchema>;
 
 /**

@@ -165,6 +165,11 @@ describe("a guest on a VLAN its bridge does not carry is refused, whatever the g
   });
 
   test("the issue's stack file: a VLAN-aware bridge is a node's, not a network's", () => {
-    expect(broken((c) => (c.proxmox.networks.servers.vlanAware = true))).toContainEqual({ key: "homeops:proxmox.networks.servers.vlanAware", message: expect.stringMatching(/^unknown key/) });
+    expect(broken((c) => (c.proxmox.networks.servers.vlanAware = true))).toEqual([
+      {
+        key: "homeops:proxmox.networks.servers.vlanAware",
+        message: "vlanAware is a setting of the bridge on each node: declare it as homeops:proxmox.nodes.<node>.bridges.vmbr0.vlanAware (the network gives its vlanId)",
+      },
+    ]);
   });
 });
