@@ -68,6 +68,12 @@ export function pve03Routes(): Record<string, FakeAnswer> {
       ],
     },
     "/cluster/status": { data: [{ type: "node", id: "node/pve03", name: "pve03", ip: "192.168.11.12", local: 1, online: 1, nodeid: 0, level: "" }] },
+    "/nodes/pve03/network": {
+      data: [
+        { iface: "enp1s0", type: "eth", method: "manual", active: 1 },
+        { iface: "vmbr0", type: "bridge", method: "static", cidr: "192.168.11.12/24", gateway: "192.168.11.1", bridge_ports: "enp1s0", autostart: 1, active: 1 },
+      ],
+    },
     "/nodes/pve03/storage": {
       data: [
         { storage: "local", type: "dir", content: "iso,vztmpl,backup", enabled: 1, active: 1, shared: 0, total: 100 * GIB, used: 10 * GIB, avail: 90 * GIB },
@@ -124,6 +130,13 @@ export function r720xdRoutes(vmConfig: Record<string, unknown> = {}): Record<str
       ],
     },
     "/cluster/status": { data: [{ type: "node", id: "node/r720xd", name: "r720xd", ip: "192.168.11.15", local: 1, online: 1, nodeid: 0 }] },
+    "/nodes/r720xd/network": {
+      data: [
+        { iface: "eno1", type: "eth", method: "manual", active: 1 },
+        { iface: "vmbr0", type: "bridge", method: "static", cidr: "192.168.11.15/24", gateway: "192.168.11.1", bridge_ports: "eno1", bridge_vlan_aware: 1, bridge_vids: "2-4094", autostart: 1, active: 1 },
+        { iface: "vmbr0.40", type: "vlan", method: "static", cidr: "10.40.0.15/24", "vlan-raw-device": "vmbr0", "vlan-id": "40", comments: "storage\n", autostart: 1 },
+      ],
+    },
     "/nodes/r720xd/storage": {
       data: [
         { storage: "local", type: "dir", content: "backup,iso,vztmpl", enabled: 1, active: 1 },

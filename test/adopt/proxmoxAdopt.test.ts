@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { containersSchema, vmsSchema } from "../../config/proxmox";
+import { containersSchema, proxmoxSchema, vmsSchema } from "../../config/proxmox";
 import { adoptCommand } from "../../tools/adopt/cli";
 import { runCommand, STACK_FRAME, type CliRun } from "../support/runCli";
 import { tempDir } from "../support/tempDirs";
@@ -54,7 +54,16 @@ describe("a node's guests and storages as stack-file entries", () => {
     const entries = config(run);
     expect(entries["homeops:proxmox"]).toEqual({
       networks: { vmbr0: { bridge: "vmbr0", subnet: "192.168.11.0/24", gateway: "192.168.11.1" } },
-      nodes: { pve03: { address: "192.168.11.12", memoryMb: 30720, zfsArcMaxMb: 0, datastores: { local: ["backup", "iso", "vztmpl"], "local-zfs": ["images", "rootdir"] } } },
+      nodes: {
+        pve03: {
+          address: "192.168.11.12",
+          memoryMb: 30720,
+          zfsArcMaxMb: 0,
+          datastores: { local: ["backup", "iso", "vztmpl"], "local-zfs": ["images", "rootdir"] },
+          // The installer's bridge as it is, to adopt without changing it; the physical port is not declared.
+          bridges: { vmbr0: { existing: true, address: "192.168.11.12/24", gateway: "192.168.11.1", ports: ["enp1s0"], vlanAware: false } },
+        },
+      },
     });
     expect(entries["homeops:proxmoxContainers"].komodo).toEqual({
       node: "pve03",
@@ -106,26 +115,59 @@ describe("a node's guests and storages as stack-file entries", () => {
         { interface: "scsi0", datastore: "ssdpool0-store", sizeGb: 64 },
         { interface: "scsi1", datastore: "pool0-store", sizeGb: 2048 },
       ],
-      network: [{ network: "vmbr0", ip: "<the address the guest configures>", macAddress: "BC:24:11:AA:BB:CC" }],
+      network: [{ network: "vmbr0", ip: "<the address the guest configures>", macAddress: "BC:24:11:AA:BB:CC", firewall: true }],
       guestAgent: true,
       startOnBoot: true,
       tags: ["docker", "seaweedfs"],
     });
     expect(run.stderr).toContain("to fill: homeops:proxmoxVms.seaweedfs.network[0].ip: qemu 100 (seaweedfs) on r720xd: the guest sets its own address");
     expect(run.stdout).toContain(`{"type":"proxmoxve:index/vmLegacy:VmLegacy","name":"seaweedfs","id":"r720xd/100"}`);
+    // A VLAN-aware bridge with the VLANs it carries, and the node's own leg on VLAN 40.
+    expect(entries["homeops:proxmox"].nodes.r720xd).toMatchObject({
+      bridges: { vmbr0: { existing: true, address: "192.168.11.15/24", gateway: "192.168.11.1", ports: ["eno1"], vlanAware: true, vlanIds: ["2-4094"] } },
+      vlans: { "vmbr0.40": { existing: true, address: "10.40.0.15/24", comment: "storage" } },
+    });
+    expect(proxmoxSchema.shape.nodes.safeParse(entries["homeops:proxmox"].nodes).error).toBeUndefined();
     const vms = entries["homeops:proxmoxVms"];
     vms.seaweedfs.network[0].ip = "192.168.11.133";
     expect(vmsSchema.safeParse(vms).error).toBeUndefined();
   });
 
   test("a setting the stack file cannot declare is listed and makes the exit code 1, unless allowed", async () => {
-    const routes = r720xdRoutes({ hostpci0: "mapping=gpu,pcie=1" });
+    const routes = r720xdRoutes({ hostpci0: "0000:42:00.0,pcie=1" });
     const refused = await adoptFrom(routes);
     expect(refused.run.status).toBe(1);
-    expect(refused.run.stderr).toContain("unmapped: qemu 100 (seaweedfs) on r720xd: hostpci0: a passed-through PCI device");
+    expect(refused.run.stderr).toContain("unmapped: qemu 100 (seaweedfs) on r720xd: hostpci0: the raw PCI device 0000:42:00.0: declare a resource mapping of it in homeops:proxmox.pciMappings");
     const allowed = await adoptFrom(routes, ["--allow-unmapped"]);
     expect(allowed.run.status).toBe(0);
     expect(config(allowed.run)["homeops:proxmoxVms"].seaweedfs.vmId).toBe(100);
+  });
+
+  test("a GPU passed through by its mapping, and cloud-init's user and keys", async () => {
+    const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly0000000000000000000000 ops@laptop";
+    const routes = r720xdRoutes({
+      hostpci0: "mapping=rtx3090,pcie=1,x-vga=1",
+      bios: "ovmf",
+      ide2: "ssdpool0-store:vm-100-cloudinit,media=cdrom",
+      ipconfig0: "ip=dhcp",
+      ciuser: "ops",
+      sshkeys: encodeURIComponent(`${key}\n`),
+      cipassword: "**********",
+    });
+    const { run } = await adoptFrom(routes);
+    expect(run.status).toBe(0);
+    const vm = config(run)["homeops:proxmoxVms"].seaweedfs;
+    expect(vm).toMatchObject({
+      uefi: true,
+      pciDevices: [{ mapping: "rtx3090", pcie: true, primaryGpu: true }],
+      network: [{ network: "vmbr0", ip: "dhcp", firewall: true }],
+      cloudInit: { datastore: "ssdpool0-store", user: "ops", sshKeys: [key], password: { configSecret: "<a config secret key>" } },
+    });
+    // The mapping and the password are listed to fill; the password itself is never read.
+    expect(run.stderr).toContain("to fill: homeops:proxmox.pciMappings.rtx3090: qemu 100 (seaweedfs) on r720xd passes mapping rtx3090 through");
+    expect(run.stderr).toContain("to fill: homeops:proxmoxVms.seaweedfs.cloudInit.password:");
+    expect(run.stderr).not.toContain("network[0].ip");
+    expect(vmsSchema.safeParse({ seaweedfs: vm }).error).toBeUndefined();
   });
 
   test("the token may come from a file", async () => {

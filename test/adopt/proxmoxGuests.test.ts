@@ -1,5 +1,5 @@
 /** The pure mapping of Proxmox API answers to stack-file entries (tools/adopt/proxmoxGuests.ts). */
-import { containerEntry, nodeDatastores, propertyString, sizeGb, vmEntry } from "../../tools/adopt/proxmoxGuests";
+import { containerEntry, nodeDatastores, nodeInterfaces, propertyString, sizeGb, vmEntry } from "../../tools/adopt/proxmoxGuests";
 
 test("property strings: the first bare item is the default, later bare items are flags", () => {
   expect(propertyString("local-zfs:subvol-200-disk-0,size=64G")).toEqual({ default: "local-zfs:subvol-200-disk-0", size: "64G" });
@@ -66,10 +66,40 @@ describe("a VM's config", () => {
     expect(toFill).toEqual([]);
   });
 
-  test("memory as a property string; ballooning, sockets, an inserted ISO and passthrough are unmapped", () => {
+  test("ballooning without passthrough is a floor; a mapped device is passed through by name", () => {
+    expect(vmEntry("pve", 400, { ...base, memory: "8192", balloon: 2048 }).entry.balloonMinMb).toBe(2048);
+    // balloon = memory (or no key) is Proxmox's default: a device that never takes memory back.
+    expect(vmEntry("pve", 400, { ...base, memory: "8192", balloon: 8192 }).entry.balloonMinMb).toBeUndefined();
+    const { entry, unmapped } = vmEntry("pve", 400, { ...base, hostpci0: "mapping=hba,pcie=0,rombar=0", hostpci1: "mapping=gpu,pcie=1,romfile=vbios.rom" });
+    expect(entry.pciDevices).toEqual([
+      { mapping: "hba", pcie: false, primaryGpu: false, rombar: false },
+      { mapping: "gpu", pcie: true, primaryGpu: false, romFile: "vbios.rom" },
+    ]);
+    expect(unmapped).toEqual([]);
+  });
+
+  test("memory as a property string; ballooning with passthrough, sockets, an inserted ISO and a raw PCI device are unmapped", () => {
     const { entry, unmapped } = vmEntry("pve", 400, { ...base, memory: "current=6144", balloon: 2048, sockets: 2, ide2: "local:iso/ubuntu.iso,media=cdrom", hostpci0: "0000:01:00,pcie=1" });
     expect(entry.memoryMb).toBe(6144);
     expect(entry.disks).toEqual([{ interface: "scsi0", datastore: "local-zfs", sizeGb: 32 }]);
     expect(unmapped.map(({ key }) => key).sort()).toEqual(["balloon", "hostpci0", "ide2", "sockets"]);
+  });
+});
+
+test("a node's bridges and VLAN interfaces, as they are; ports, bonds and OVS are the node's own", () => {
+  expect(
+    nodeInterfaces([
+      { iface: "bond0", type: "bond" },
+      { iface: "vmbr10", type: "bridge", bridge_ports: "bond0 eno3", bridge_vlan_aware: 1, bridge_vids: "10 20 100-110", mtu: "9000" },
+      { iface: "vmbr2", type: "bridge", bridge_vlan_aware: 0, comments: " " },
+      { iface: "ovs1", type: "OVSBridge" },
+      { iface: "storage", type: "vlan", cidr: "10.40.0.15/24", "vlan-raw-device": "bond0", "vlan-id": "40" },
+    ]),
+  ).toEqual({
+    bridges: {
+      vmbr2: { existing: true, vlanAware: false },
+      vmbr10: { existing: true, mtu: 9000, ports: ["bond0", "eno3"], vlanAware: true, vlanIds: [10, 20, "100-110"] },
+    },
+    vlans: { storage: { existing: true, address: "10.40.0.15/24", interface: "bond0", vlanId: 40 } },
   });
 });

@@ -9,11 +9,13 @@ import {
   containerEntry,
   networkKey,
   nodeDatastores,
+  nodeInterfaces,
   vmEntry,
   type ClusterResource,
   type DiscoveredNetwork,
   type GuestConfig,
   type GuestEntry,
+  type NodeInterface,
   type NodeStorage,
   type ToFill,
   type Unmapped,
@@ -62,7 +64,15 @@ export async function discoverProxmox(api: ProxmoxApi): Promise<Discovery> {
     }
     const maxmem = nodes.find((resource) => resource.node === node)!.maxmem ?? 0;
     const storages = await api.get<NodeStorage[]>(`/nodes/${node}/storage`);
-    discovery.nodes[node] = { address: addresses.get(node) ?? "<the node's address>", memoryMb: Math.floor(maxmem / MIB), zfsArcMaxMb: 0, datastores: nodeDatastores(storages) };
+    const { bridges, vlans } = nodeInterfaces(await api.get<NodeInterface[]>(`/nodes/${node}/network`));
+    discovery.nodes[node] = {
+      address: addresses.get(node) ?? "<the node's address>",
+      memoryMb: Math.floor(maxmem / MIB),
+      zfsArcMaxMb: 0,
+      datastores: nodeDatastores(storages),
+      ...(Object.keys(bridges).length > 0 ? { bridges } : {}),
+      ...(Object.keys(vlans).length > 0 ? { vlans } : {}),
+    };
     if (!addresses.get(node)) discovery.toFill.push({ path: `homeops:proxmox.nodes.${node}.address`, why: `GET /cluster/status gives no address for ${node}` });
     discovery.toFill.push({ path: `homeops:proxmox.nodes.${node}.zfsArcMaxMb`, why: `the API does not report it: zfs_arc_max in /etc/modprobe.d/zfs.conf on ${node}, in MB (0 when unset)` });
 

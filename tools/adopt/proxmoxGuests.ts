@@ -1,6 +1,7 @@
 /**
  * The stack-file entries for what runs on a Proxmox node, from the API's answers: pure
- * functions over the JSON of `GET /cluster/resources`, `/nodes/{node}/storage` and each
+ * functions over the JSON of `GET /cluster/resources`, `/nodes/{node}/storage`,
+ * `/nodes/{node}/network` and each
  * guest's `/nodes/{node}/lxc|qemu/{vmid}/config` (Proxmox VE API; the guest config keys are
  * those of pct.conf(5) and qm.conf(5)).
  */
@@ -55,7 +56,7 @@ export interface DiscoveredNetwork {
 const DATASTORE_CONTENT = new Set(["images", "rootdir", "vztmpl", "iso", "snippets", "import", "backup"]);
 /** Keys that say nothing the stack file declares (identity, bookkeeping, the defaults it assumes). */
 const LXC_IGNORED = new Set(["arch", "digest", "hostname", "nameserver", "searchdomain", "lock", "cmode", "console", "tty", "timezone", "protection"]);
-const QEMU_IGNORED = new Set(["digest", "name", "boot", "ostype", "scsihw", "vmgenid", "smbios1", "meta", "numa", "sockets", "efidisk0", "bootdisk", "lock", "protection", "cicustom", "ciuser", "cipassword", "sshkeys", "searchdomain", "nameserver", "tpmstate0"]);
+const QEMU_IGNORED = new Set(["digest", "name", "boot", "ostype", "scsihw", "vmgenid", "smbios1", "meta", "numa", "sockets", "efidisk0", "bootdisk", "lock", "protection", "cicustom", "searchdomain", "nameserver", "tpmstate0"]);
 
 /** `key=value,flag` property strings as Proxmox writes them; a bare first item is returned under `default`. */
 export function propertyString(text: string): Record<string, string> {
@@ -199,9 +200,32 @@ export function vmEntry(node: string, vmId: number, config: GuestConfig): GuestE
   entry.cpuType = propertyString(String(config.cpu ?? "kvm64")).default;
   // `memory` is a number, or a property string (`current=8192`) on newer releases.
   const memory = propertyString(String(config.memory ?? "512"));
-  entry.memoryMb = Number(memory.current ?? memory.default);
-  if (config.balloon !== undefined && Number(config.balloon) !== 0 && Number(config.balloon) !== entry.memoryMb) {
-    unmapped.push({ guest, key: "balloon", reason: `ballooning down to ${config.balloon} MB: the stack file declares dedicated memory only` });
+  const memoryMb = Number(memory.current ?? memory.default);
+  entry.memoryMb = memoryMb;
+  const pciDevices = numbered(config, "hostpci").flatMap(([index, value]) => {
+    const device = propertyString(value);
+    handled.add(`hostpci${index}`);
+    // Only a resource mapping can be attached with an API token; a raw address needs root@pam.
+    if (device.mapping === undefined) {
+      unmapped.push({ guest, key: `hostpci${index}`, reason: `the raw PCI device ${device.host ?? device.default}: declare a resource mapping of it in homeops:proxmox.pciMappings and pass that through` });
+      return [];
+    }
+    toFill.push({ path: `homeops:proxmox.pciMappings.${device.mapping}`, why: `${guest} passes mapping ${device.mapping} through: its devices per node, from pvesh get /cluster/mapping/pci/${device.mapping}` });
+    return [
+      {
+        mapping: device.mapping,
+        pcie: flag(device.pcie),
+        primaryGpu: flag(device["x-vga"]),
+        ...(device.rombar === "0" ? { rombar: false } : {}),
+        ...(device.romfile === undefined ? {} : { romFile: device.romfile }),
+      },
+    ];
+  });
+  // No `balloon` key is Proxmox's default: a balloon device that never takes memory back.
+  const balloon = config.balloon === undefined ? 0 : Number(config.balloon);
+  if (balloon !== 0 && balloon < memoryMb) {
+    if (numbered(config, "hostpci").length > 0) unmapped.push({ guest, key: "balloon", reason: `ballooning down to ${balloon} MB with PCI passthrough: its memory is pinned, and the stack file refuses it` });
+    else entry.balloonMinMb = balloon;
   }
   entry.machine = String(config.machine ?? "pc").includes("q35") ? "q35" : "pc";
   entry.uefi = config.bios === "ovmf";
@@ -232,20 +256,84 @@ export function vmEntry(node: string, vmId: number, config: GuestConfig): GuestE
     const model = Object.keys(nic).find((key) => /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/i.test(nic[key]));
     const vlanId = nic.tag === undefined ? undefined : Number(nic.tag);
     const ipConfig = propertyString(String(config[`ipconfig${index}`] ?? ""));
+    const dhcp = ipConfig.ip === "dhcp";
     const ip = ipConfig.ip?.includes("/") ? ipConfig.ip : undefined;
     networks.push({ bridge: nic.bridge, vlanId, subnet: ip && subnetOfInterface(ip), gateway: ipConfig.gw });
-    if (!ip) toFill.push({ path: `homeops:proxmoxVms.${name}.network[${index}].ip`, why: `${guest}: the guest sets its own address on net${index}, which the API does not show` });
-    return { network: networkKey(nic.bridge, vlanId), ip: ip ? ip.split("/")[0] : "<the address the guest configures>", ...(model ? { macAddress: nic[model].toUpperCase() } : {}) };
+    if (!ip && !dhcp) toFill.push({ path: `homeops:proxmoxVms.${name}.network[${index}].ip`, why: `${guest}: the guest sets its own address on net${index}, which the API does not show` });
+    return {
+      network: networkKey(nic.bridge, vlanId),
+      ip: dhcp ? "dhcp" : ip ? ip.split("/")[0] : "<the address the guest configures>",
+      ...(model ? { macAddress: nic[model].toUpperCase() } : {}),
+      ...(flag(nic.firewall) ? { firewall: true } : {}),
+    };
   });
-  if (cloudInitDatastore) entry.cloudInit = { datastore: cloudInitDatastore };
+  if (cloudInitDatastore) entry.cloudInit = cloudInitEntry(name, guest, cloudInitDatastore, config, toFill);
+  for (const key of ["ciuser", "sshkeys", "cipassword"]) handled.add(key);
+  if (pciDevices.length > 0) entry.pciDevices = pciDevices;
   entry.guestAgent = flag(propertyString(String(config.agent ?? "0")).default);
   entry.startOnBoot = flag(config.onboot);
   const tags = tagsOf(config.tags);
   if (tags.length > 0) entry.tags = tags;
   for (const key of Object.keys(config)) {
     if (handled.has(key) || QEMU_IGNORED.has(key)) continue;
-    const reason = /^hostpci\d+$/.test(key) ? "a passed-through PCI device (not declared by homeops:proxmoxVms yet)" : "a VM setting the stack file does not declare";
-    unmapped.push({ guest, key, reason });
+    unmapped.push({ guest, key, reason: "a VM setting the stack file does not declare" });
   }
   return { name, entry, networks, unmapped, toFill };
+}
+
+/** What the cloud-init drive holds of the user: the name and keys; a password is set, never shown (the API masks it). */
+function cloudInitEntry(name: string, guest: string, datastore: string, config: GuestConfig, toFill: ToFill[]): Record<string, unknown> {
+  // `sshkeys` is URL-encoded, one key a line.
+  const sshKeys = config.sshkeys === undefined ? [] : decodeURIComponent(String(config.sshkeys)).split("\n").map((line) => line.trim()).filter(Boolean);
+  if (config.cipassword !== undefined) {
+    toFill.push({ path: `homeops:proxmoxVms.${name}.cloudInit.password`, why: `${guest} has a cloud-init password: {configSecret: <key>}, set with pulumi config set --secret <key>` });
+  }
+  return {
+    datastore,
+    ...(config.ciuser === undefined ? {} : { user: String(config.ciuser) }),
+    ...(sshKeys.length > 0 ? { sshKeys } : {}),
+    ...(config.cipassword === undefined ? {} : { password: { configSecret: "<a config secret key>" } }),
+  };
+}
+
+/** One entry of `GET /nodes/{node}/network`. */
+export interface NodeInterface {
+  iface: string;
+  type: string;
+  bridge_ports?: string;
+  bridge_vlan_aware?: number;
+  bridge_vids?: string;
+  cidr?: string;
+  gateway?: string;
+  mtu?: string | number;
+  comments?: string;
+  "vlan-raw-device"?: string;
+  "vlan-id"?: string | number;
+}
+
+/**
+ * A node's Linux bridges and VLAN interfaces as `existing` entries holding what they hold now
+ * (so that adopting them changes nothing); other kinds (physical ports, bonds, OVS) are the
+ * node's own and are not declared.
+ */
+export function nodeInterfaces(interfaces: readonly NodeInterface[]): { bridges: Record<string, unknown>; vlans: Record<string, unknown> } {
+  const common = (entry: NodeInterface) => ({
+    existing: true,
+    ...(entry.cidr ? { address: entry.cidr } : {}),
+    ...(entry.gateway ? { gateway: entry.gateway } : {}),
+    ...(entry.mtu === undefined ? {} : { mtu: Number(entry.mtu) }),
+    ...(entry.comments?.trim() ? { comment: entry.comments.trim() } : {}),
+  });
+  const sorted = [...interfaces].sort((a, b) => a.iface.localeCompare(b.iface, undefined, { numeric: true }));
+  const bridges = sorted.filter((entry) => entry.type === "bridge").map((entry) => {
+    const ports = (entry.bridge_ports ?? "").split(/\s+/).filter(Boolean);
+    const vlanAware = flag(entry.bridge_vlan_aware);
+    const vlanIds = (entry.bridge_vids ?? "").split(/\s+/).filter(Boolean).map((item) => (/^\d+$/.test(item) ? Number(item) : item));
+    return [entry.iface, { ...common(entry), ...(ports.length > 0 ? { ports } : {}), vlanAware, ...(vlanAware && vlanIds.length > 0 ? { vlanIds } : {}) }] as const;
+  });
+  const vlans = sorted.filter((entry) => entry.type === "vlan").map((entry) => {
+    const named = /^.+\.\d{1,4}$/.test(entry.iface);
+    return [entry.iface, { ...common(entry), ...(named ? {} : { interface: entry["vlan-raw-device"], vlanId: Number(entry["vlan-id"]) }) }] as const;
+  });
+  return { bridges: Object.fromEntries(bridges), vlans: Object.fromEntries(vlans) };
 }
