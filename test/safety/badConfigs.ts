@@ -156,6 +156,13 @@ export function badConfigs(): BadConfig[] {
       return { key: "homeops:proxmox.apiToken", rule: /configSecret/ };
     }, "a plaintext value where a secret is required (Proxmox API token)"),
     broken("homelab", (c) => {
+      const [name, vm] = Object.entries(c.proxmoxVms as Config)[0];
+      const network = c.proxmox.networks[vm.network[0].network];
+      network.vlanId = 30;
+      c.proxmox.nodes[vm.node].bridges = { [network.bridge]: { existing: true, vlanAware: true, vlanIds: [20] } };
+      return { key: `homeops:proxmoxVms.${name}.network[0].network`, rule: new RegExp(`VLAN 30 on bridge ${network.bridge}, which on node ${vm.node} carries VLANs 20 only`) };
+    }, "a VM on a VLAN its node's bridge does not carry"),
+    broken("homelab", (c) => {
       const { index, addresses } = addressPool(c);
       const holder = Object.entries(c.dockerHosts as Config).find(([, host]) => /^\d+\.\d+\.\d+\.\d+$/.test(host.address))!;
       addresses.push(`${holder[1].address}/32`);
