@@ -22,6 +22,16 @@ import { TalosConfigError } from "./errors";
  */
 export type ConfigPatch = string | TalosDocument | readonly TalosDocument[];
 
+/**
+ * A patch with where it was declared, which its errors name instead of its position
+ * (`homeops:talos.roles.worker.patches[0]` rather than `patch 3`). No patch document has
+ * exactly the keys `source` and `patch`, so the two forms cannot be confused.
+ */
+export interface SourcedPatch {
+  source: string;
+  patch: ConfigPatch;
+}
+
 const PATCH_DIRECTIVE = "$patch";
 
 /** The fields a document-deleting patch may carry beside the directive. */
@@ -37,18 +47,38 @@ const REPLACED_PATHS: ReadonlySet<string> = new Set([
 /** Lists in the v1alpha1 document whose items Talos merges by a key field instead of appending. */
 const KEYED_LISTS: ReadonlyMap<string, string> = new Map([["cluster.apiServer.admissionControl", "name"]]);
 
-/** Fields a patch may not change: they follow from the generator's inputs. */
+/**
+ * Fields a patch may not change: they follow from the generator's inputs, and the program
+ * relies on them being what the inputs say (the installer image is how a node is upgraded,
+ * the subnets are checked against the network, the secrets come from the PKI).
+ */
 const FIXED_FIELDS: ReadonlyMap<string, string> = new Map([
   ["version", "the v1alpha1 document's version is fixed by the config contract"],
   ["machine.type", "a node's role comes from its inputs (controlplane or worker), not from a patch"],
+  ["machine.install.image", "the installer image follows from the Talos release and schematic, and upgrades go by it"],
+  ["machine.kubelet.image", "the kubelet follows from the Kubernetes version"],
+  ["cluster.clusterName", "the cluster's name is an input"],
+  ["cluster.controlPlane.endpoint", "the endpoint is an input (the VIP)"],
+  ["cluster.network.podSubnets", "the pod subnets are an input, checked against the network"],
+  ["cluster.network.serviceSubnets", "the service subnets are an input, checked against the network"],
+  ["cluster.network.cni", "the CNI is an input"],
 ]);
 
+/** Fixed too, and secret: an error names the field, never its values. */
+const FIXED_SECRET_FIELDS = ["machine.token", "machine.ca", "cluster.id", "cluster.secret", "cluster.token", "cluster.ca"];
+
 /** Applies patches in order; the documents passed in are left untouched. */
-export function applyPatches(documents: readonly TalosDocument[], patches: readonly ConfigPatch[]): TalosDocument[] {
-  return patches.reduce<TalosDocument[]>(
-    (current, patch, index) => applyPatch(current, patch, `patch ${index + 1}`),
-    [...documents],
-  );
+export function applyPatches(documents: readonly TalosDocument[], patches: readonly (ConfigPatch | SourcedPatch)[]): TalosDocument[] {
+  return patches.reduce<TalosDocument[]>((current, entry, index) => {
+    const { source, patch } = isSourcedPatch(entry) ? entry : { source: `patch ${index + 1}`, patch: entry };
+    return applyPatch(current, patch, source);
+  }, [...documents]);
+}
+
+function isSourcedPatch(entry: ConfigPatch | SourcedPatch): entry is SourcedPatch {
+  if (typeof entry !== "object" || Array.isArray(entry)) return false;
+  const keys = Object.keys(entry);
+  return keys.length === 2 && typeof (entry as Partial<SourcedPatch>).source === "string" && keys.includes("patch");
 }
 
 function applyPatch(documents: TalosDocument[], patch: ConfigPatch, label: string): TalosDocument[] {
@@ -206,13 +236,22 @@ function checkDeleteDirective(value: TalosDocument, allowedFields: ReadonlySet<s
 }
 
 function checkFixedFields(before: TalosDocument, after: TalosDocument, context: MergeContext): void {
+  // Merged mappings and lists are new objects even when equal: compare what they hold.
+  const changed = (field: string) => JSON.stringify(valueAt(before, field)) !== JSON.stringify(valueAt(after, field));
   for (const [field, reason] of FIXED_FIELDS) {
-    const was = valueAt(before, field);
-    const now = valueAt(after, field);
-    if (was !== now) {
-      throw new TalosConfigError(`${context.where}: changes ${field} from ${describeValue(was)} to ${describeValue(now)}; ${reason}`);
+    if (changed(field)) {
+      throw new TalosConfigError(
+        `${context.where}: changes ${field} from ${describeOwned(valueAt(before, field))} to ${describeOwned(valueAt(after, field))}; ${reason}`,
+      );
     }
   }
+  const secret = FIXED_SECRET_FIELDS.find(changed);
+  if (secret) throw new TalosConfigError(`${context.where}: changes ${secret}; the cluster's secrets come from its PKI, not from a patch`);
+}
+
+/** An owned, non-secret field's value in full: which subnets or CNI is more telling than "a list". */
+function describeOwned(value: unknown): string {
+  return Array.isArray(value) || isMapping(value) ? JSON.stringify(value) : describeValue(value);
 }
 
 function valueAt(document: TalosDocument, dottedPath: string): unknown {

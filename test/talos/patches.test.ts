@@ -15,23 +15,40 @@ test("mappings merge and lists append", () => {
   expect(patched).toEqual(v1alpha1({ clusterName: "a" }, { certSANs: ["x", "y"], kubelet: { image: "k", extraArgs: { v: "2" } } }));
 });
 
-test("pod and service subnets and the audit policy are replaced, not merged", () => {
-  const base = v1alpha1({
-    network: { podSubnets: ["10.244.0.0/16"], serviceSubnets: ["10.96.0.0/12"] },
-    apiServer: { auditPolicy: { kind: "Policy", rules: [{ level: "Metadata" }] } },
+test("the audit policy is replaced, not merged", () => {
+  const base = v1alpha1({ apiServer: { auditPolicy: { kind: "Policy", rules: [{ level: "Metadata" }] } } });
+
+  const [patched] = applyPatches([base], [{ cluster: { apiServer: { auditPolicy: { rules: [{ level: "None" }] } } } }]);
+
+  expect(patched).toEqual(v1alpha1({ apiServer: { auditPolicy: { rules: [{ level: "None" }] } } }));
+});
+
+describe("what the generator owns stays as its inputs made it", () => {
+  const base = () => v1alpha1({ clusterName: "a", network: { podSubnets: ["10.244.0.0/16"], serviceSubnets: ["10.96.0.0/12"] } }, { token: "machine-token-value" });
+
+  test.each([
+    ["the pod subnets", { cluster: { network: { podSubnets: ["10.42.0.0/16"] } } }, 'changes cluster.network.podSubnets from ["10.244.0.0/16"] to ["10.42.0.0/16"]; the pod subnets are an input'],
+    ["the cluster's name", { cluster: { clusterName: "b" } }, 'changes cluster.clusterName from string "a" to string "b"'],
+    ["the installer image", { machine: { install: { image: "ghcr.io/siderolabs/installer:v1.13.0" } } }, "changes machine.install.image from nothing to string"],
+  ])("%s", (_what, patch, message) => {
+    expect(() => applyPatches([base()], [patch])).toThrow(message);
   });
 
-  const [patched] = applyPatches(
-    [base],
-    [{ cluster: { network: { podSubnets: ["10.42.0.0/16"] }, apiServer: { auditPolicy: { rules: [{ level: "None" }] } } } }],
-  );
+  test("a secret field is named, its values never", () => {
+    const change = () => applyPatches([base()], [{ machine: { token: "another-token" } }]);
+    expect(change).toThrow("patch 1, the v1alpha1 document: changes machine.token; the cluster's secrets come from its PKI");
+    expect(change).not.toThrow(/machine-token-value|another-token/);
+  });
 
-  expect(patched).toEqual(
-    v1alpha1({
-      network: { podSubnets: ["10.42.0.0/16"], serviceSubnets: ["10.96.0.0/12"] },
-      apiServer: { auditPolicy: { rules: [{ level: "None" }] } },
-    }),
-  );
+  test("setting an owned field to what it is already is no change (podSubnets are replaced, not merged)", () => {
+    expect(applyPatches([base()], [{ cluster: { network: { podSubnets: ["10.244.0.0/16"] } } }])).toEqual([base()]);
+  });
+
+  test("an error names the patch by its source when it has one", () => {
+    expect(() => applyPatches([base()], [{ source: "homeops:talos.nodes[2].patches[0]", patch: { cluster: { clusterName: "b" } } }])).toThrow(
+      "homeops:talos.nodes[2].patches[0], the v1alpha1 document: changes cluster.clusterName",
+    );
+  });
 });
 
 test("admission plugins merge by name", () => {
@@ -66,14 +83,14 @@ test("later patches win, and multi-document patches address each document", () =
   const hostname = { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "stable" };
 
   const patched = applyPatches(
-    [v1alpha1({ clusterName: "a" }), hostname],
+    [v1alpha1({ allowSchedulingOnControlPlanes: false }), hostname],
     [
-      "cluster:\n  clusterName: b\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: off\n",
-      { cluster: { clusterName: "c" } },
+      "cluster:\n  allowSchedulingOnControlPlanes: true\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: off\n",
+      { cluster: { allowSchedulingOnControlPlanes: false } },
     ],
   );
 
-  expect(patched).toEqual([v1alpha1({ clusterName: "c" }), { ...hostname, auto: "off" }]);
+  expect(patched).toEqual([v1alpha1({ allowSchedulingOnControlPlanes: false }), { ...hostname, auto: "off" }]);
 });
 
 test("neither the documents nor the patches are modified, and the result shares nothing with the patch", () => {
