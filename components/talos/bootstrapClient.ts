@@ -56,11 +56,11 @@ export async function bootstrapTalos(options: TalosBootstrapOptions): Promise<Ta
   }
 }
 
-/** The gRPC target for an endpoint given with or without a port. */
-export function talosApiTarget(endpoint: string): string {
+/** The gRPC target for an endpoint given with or without a port (`port` then). */
+export function talosApiTarget(endpoint: string, port = TALOS_API_PORT): string {
   const net: typeof import("node:net") = require("node:net");
   const hasPort = !net.isIPv6(endpoint) && /:\d+$/.test(endpoint);
-  return hasPort ? endpoint : talosApiEndpoint(endpoint, TALOS_API_PORT);
+  return hasPort ? endpoint : talosApiEndpoint(endpoint, port);
 }
 
 /** "host:port", with an IPv6 literal in brackets. */

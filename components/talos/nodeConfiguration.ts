@@ -2,15 +2,18 @@
  * The configuration and release a running Talos node has, kept in line with the declared
  * ones without touching its VM.
  *
- * A new VM gets its machine config from its nocloud user-data snippet on first boot. After
- * that Talos keeps the config it installed and never reads the snippet again, so a later
- * change has to reach the node through its API: this resource sends it
+ * A new VM gets its machine config from its nocloud user-data snippet on first boot; a
+ * machine outside Proxmox gets it from this resource's create, over the Talos API in
+ * maintenance mode (`maintenanceAddress` set, ./maintenanceClient). After that Talos keeps
+ * the config it installed, so a later change has to reach the node through its API: this
+ * resource sends it
  * (`ApplyConfiguration`, AUTO mode) and, when the installer image changed, upgrades the
  * node in place (`Upgrade`), waiting each time until the node answers again. It never
  * replaces anything.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TALOS_API_PORT, talosApiEndpoint } from "./bootstrapClient";
+import { TALOS_API_PORT, talosApiEndpoint, talosApiTarget } from "./bootstrapClient";
+import { applyInMaintenanceMode, DEFAULT_MAINTENANCE_TIMEOUT_MS } from "./maintenanceClient";
 import { DEFAULT_NODE_TIMEOUT_MS, reconcileTalosNode, sha256Hex } from "./nodeApiClient";
 
 export interface TalosNodeConfigurationArgs {
@@ -32,6 +35,14 @@ export interface TalosNodeConfigurationArgs {
   clientKeyPem: pulumi.Input<string>;
   /** How long one reconciliation may take. Default 15 minutes. */
   timeoutMs?: pulumi.Input<number>;
+  /**
+   * Set for a machine without user-data (bare metal): where it answers in maintenance mode
+   * (an address, on `port`, or `address:port`). Create then applies the configuration there
+   * and waits for the node to come up at `node`.
+   */
+  maintenanceAddress?: pulumi.Input<string>;
+  /** How long that first configuration may take (install and reboot). Default 20 minutes. */
+  maintenanceTimeoutMs?: pulumi.Input<number>;
 }
 
 interface NodeConfigurationInputs {
@@ -44,6 +55,8 @@ interface NodeConfigurationInputs {
   clientCertPem: string;
   clientKeyPem: string;
   timeoutMs: number;
+  maintenanceAddress?: string;
+  maintenanceTimeoutMs: number;
 }
 
 interface NodeConfigurationOutputs {
@@ -57,12 +70,27 @@ interface NodeConfigurationOutputs {
 
 /**
  * Serialized into the resource's state by Pulumi's closure serializer: it captures only
- * functions of ./bootstrapClient and ./nodeApiClient, which require their packages at run time.
+ * functions of ./bootstrapClient, ./nodeApiClient and ./maintenanceClient, which require
+ * their packages at run time.
  */
 const nodeConfigurationProvider: pulumi.dynamic.ResourceProvider<NodeConfigurationInputs, NodeConfigurationOutputs> = {
-  // The VM boots this configuration from its user-data: nothing to send.
+  // A VM boots this configuration from its user-data: nothing to send. A machine in
+  // maintenance mode gets it now, once.
   async create(inputs) {
     const endpoint = talosApiEndpoint(inputs.node, inputs.port);
+    let deliveredBy = "nocloud user-data";
+    if (inputs.maintenanceAddress !== undefined) {
+      const outcome = await applyInMaintenanceMode({
+        maintenanceEndpoint: talosApiTarget(inputs.maintenanceAddress, inputs.port),
+        endpoint,
+        caPem: inputs.caPem,
+        clientCertPem: inputs.clientCertPem,
+        clientKeyPem: inputs.clientKeyPem,
+        timeoutMs: inputs.maintenanceTimeoutMs,
+        machineConfig: inputs.machineConfig,
+      });
+      deliveredBy = outcome === "maintenance" ? "ApplyConfiguration in maintenance mode" : "ApplyConfiguration (the machine was already configured by this cluster)";
+    }
     return {
       id: endpoint,
       outs: {
@@ -70,7 +98,7 @@ const nodeConfigurationProvider: pulumi.dynamic.ResourceProvider<NodeConfigurati
         configSha256: sha256Hex(inputs.machineConfig),
         installerImage: inputs.installerImage,
         talosVersion: inputs.talosVersion,
-        deliveredBy: "nocloud user-data",
+        deliveredBy,
       },
     };
   },
@@ -124,6 +152,8 @@ export class TalosNodeConfiguration extends pulumi.dynamic.Resource {
       clientCertPem: pulumi.secret(args.clientCertPem),
       clientKeyPem: pulumi.secret(args.clientKeyPem),
       timeoutMs: args.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
+      maintenanceAddress: args.maintenanceAddress,
+      maintenanceTimeoutMs: args.maintenanceTimeoutMs ?? DEFAULT_MAINTENANCE_TIMEOUT_MS,
       endpoint: undefined,
       configSha256: undefined,
       deliveredBy: undefined,

@@ -21,6 +21,8 @@ export class FakeTalosNode {
   applyAnswer: { mode: "AUTO" | "REBOOT" | "NO_REBOOT" } | { error: grpc.status; details: string } = { mode: "NO_REBOOT" };
   /** How many Version probes go unanswered after a reboot (configuration or upgrade). */
   downProbes = 0;
+  /** False for a machine still in maintenance mode: its configured API does not answer yet. */
+  installed = true;
   private tag: string;
   private unanswered = 0;
 
@@ -50,7 +52,14 @@ export class FakeTalosNode {
     this.applyAnswer = { mode: "NO_REBOOT" };
     this.downProbes = 0;
     this.unanswered = 0;
+    this.installed = true;
     this.tag = tag;
+  }
+
+  /** The machine installed its configuration and reboots into it: down for `downProbes` probes, then up. */
+  bootConfigured(): void {
+    this.installed = true;
+    this.unanswered = this.downProbes;
   }
 
   close(): void {
@@ -81,6 +90,10 @@ export class FakeTalosNode {
 
   private version(_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>): void {
     this.versionCalls += 1;
+    if (!this.installed) {
+      callback({ code: grpc.status.UNAVAILABLE, details: "no configured Talos API here yet" });
+      return;
+    }
     if (this.unanswered > 0) {
       this.unanswered -= 1;
       callback({ code: grpc.status.UNAVAILABLE, details: "rebooting" });

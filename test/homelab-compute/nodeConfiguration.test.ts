@@ -9,7 +9,7 @@ import { reconcileTalosNode, sha256Hex } from "../../components/talos/nodeApiCli
 import type { TalosApiAccess } from "../../components/talos/talosApiAccess";
 import { TalosNodeConfiguration } from "../../components/talos/nodeConfiguration";
 import { generateTestPki, type TestPki } from "../talos-bootstrap/testPki";
-import { loadSerializedProvider, plainInputs } from "../support/dynamicProvider";
+import { loadSerializedProvider, plainInputs, registeredInputs } from "../support/dynamicProvider";
 import { FakeTalosNode } from "./fakeTalosNode";
 
 const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
@@ -95,10 +95,7 @@ describe("the TalosNodeConfiguration resource", () => {
       clientCertPem: pki.admin.certPem,
       clientKeyPem: pki.admin.keyPem,
     });
-    const urn = await new Promise<string>((resolve) => resource.urn.apply(resolve));
-    const registration = registrations.find((args) => args.type === DYNAMIC_TYPE && urn.endsWith(`::${args.name}`));
-    if (!registration) throw new Error(`${urn} was not registered as a ${DYNAMIC_TYPE}`);
-    registered = registration.inputs;
+    registered = await registeredInputs(resource, registrations, DYNAMIC_TYPE);
   });
 
   test("the configuration and the client credentials are secrets; image and release are visible", () => {

@@ -19,3 +19,11 @@ export function loadSerializedProvider(text: string): pulumi.dynamic.ResourcePro
 export function plainInputs(registered: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(registered).map(([key, value]) => [key, pulumi.runtime.unwrapRpcSecret(value)]));
 }
+
+/** The inputs a dynamic resource was registered with under the mocks (`registrations`: what newResource received). */
+export async function registeredInputs(resource: pulumi.Resource, registrations: readonly pulumi.runtime.MockResourceArgs[], type: string): Promise<Record<string, unknown>> {
+  const urn = await new Promise<string>((resolve) => resource.urn.apply(resolve));
+  const registration = registrations.find((args) => args.type === type && urn.endsWith(`::${args.name}`));
+  if (!registration) throw new Error(`${urn} was not registered as a ${type}`);
+  return registration.inputs;
+}
