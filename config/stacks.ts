@@ -3,6 +3,7 @@ import { checkDns } from "./checks/dns";
 import { checkDockerInventory } from "./checks/docker";
 import { checkPlatform, reservedAddresses, talosAddresses } from "./checks/platform";
 import { checkCompute } from "./checks/proxmox";
+import { checkTalosCluster } from "./checks/talos";
 import { checkTunnel } from "./checks/tunnel";
 import { dnsSchema } from "./dns";
 import { dockerHostsSchema, dockerStacksSchema } from "./docker";
@@ -56,6 +57,7 @@ function checkHomelab(config: HomelabConfig) {
   return [
     ...checkDockerInventory(config),
     ...checkCompute(config),
+    ...checkTalosCluster(config.talos, config.proxmox),
     ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config), clusterCni: config.talos.cni, clusterAddresses: talosAddresses(config.talos) }),
     ...checkDns(config.dns, config),
     ...checkTunnel(config),

@@ -6,6 +6,8 @@ const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos
 const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image factory schematic id (64 lowercase hex characters)");
 
 const diskSchema = z.object({ datastore: z.string(), sizeGb: z.number().int().positive() }).strict();
+const installDiskSchema = z.string().regex(/^\/dev\/\S+$/, "must be a /dev path");
+const kubernetesVersionSchema = z.string().regex(/^v?\d+\.\d+\.\d+$/, "must be a Kubernetes release like 1.35.0");
 
 /**
  * How Cilium carries pod traffic between nodes. `tunnel` (Cilium's default, VXLAN): works on
@@ -63,35 +65,127 @@ export const clusterCniSchema = z.discriminatedUnion(
 );
 export type ClusterCni = z.infer<typeof clusterCniSchema>;
 
+/**
+ * A Talos machine-config patch as `talosctl --config-patch` takes it: one document as a
+ * mapping (a v1alpha1 patch, or a document with `apiVersion` and `kind`), or YAML text of one
+ * or more `---` separated documents. The generator merges it (components/talos/patches.ts).
+ */
+const machineConfigPatchSchema = z.union([z.string().min(1), z.record(z.string(), z.unknown())], {
+  error: "must be a Talos machine-config patch: a mapping (one document) or YAML text (one or more documents)",
+});
+const patchesSchema = z.array(machineConfigPatchSchema).default([]);
+export type MachineConfigPatch = z.infer<typeof machineConfigPatchSchema>;
+
+/** Talos's minimum system requirements (docs, "System Requirements"): a control plane needs more. */
+export const TALOS_MINIMUM = { controlplane: { cores: 2, memoryMb: 2048 }, worker: { cores: 1, memoryMb: 1024 } } as const;
+
+/** A VM's size, overriding the cluster's `vm` for a role or a node; each field on its own. */
+const vmSizeSchema = z
+  .object({
+    cores: z.number().int().min(TALOS_MINIMUM.worker.cores, "Talos needs at least 1 core"),
+    memoryMb: z.number().int().min(TALOS_MINIMUM.worker.memoryMb, "Talos needs at least 1024 MB"),
+    cpuType: z.string(),
+    osDisk: diskSchema,
+    /** Replaces the data disks it overrides, as a whole. */
+    dataDisks: z.array(diskSchema),
+  })
+  .partial()
+  .strict();
+export type TalosVmSize = z.infer<typeof vmSizeSchema>;
+
+const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+/**
+ * A machine outside Proxmox: booted from Talos media (ISO, PXE, USB) into maintenance mode,
+ * where the program applies its machine config once over the Talos API (as
+ * `talosctl apply-config --insecure` does); later changes reach it like any node's.
+ */
+const bareMetalSchema = z
+  .object({
+    /** The MAC of its NIC on the cluster's network (`talosctl get links --insecure -n <address>`): its static address goes there. */
+    macAddress: z
+      .string()
+      .transform((mac) => mac.toLowerCase())
+      .refine((mac) => MAC_ADDRESS.test(mac), "must be a MAC address like 0c:c4:7a:12:34:56"),
+    /** Where it answers in maintenance mode, e.g. its DHCP lease; default its `ip`. */
+    maintenanceAddress: ipv4Address.optional(),
+  })
+  .strict();
+
 const talosNodeSchema = z
   .object({
-    /** The node's hostname and its VM's name. */
+    /** The node's hostname (and its VM's name). */
     name: dnsLabel,
     role: z.enum(["controlplane", "worker"]),
-    /** The Proxmox node its VM runs on. */
-    proxmoxNode: z.string(),
-    vmId: vmIdSchema,
+    /** The Proxmox node its VM runs on (not for a bare-metal node). */
+    proxmoxNode: z.string().optional(),
+    vmId: vmIdSchema.optional(),
+    /** This node's VM size, over its role's and the cluster's. */
+    vm: vmSizeSchema.optional(),
+    /** Instead of a Proxmox VM: a machine of its own (see bareMetalSchema). */
+    bareMetal: bareMetalSchema.optional(),
     /** Static address on the cluster's network. */
     ip: ipv4Address,
+    /** The disk Talos installs to when it is not the cluster's `installDisk`, e.g. /dev/nvme0n1 on a bare-metal node. */
+    installDisk: installDiskSchema.optional(),
     /**
      * Pins this node to another Talos release or schematic than the cluster's: how an upgrade
      * is rolled out one node at a time (see components/talos/talosCluster.ts).
      */
     talosVersion: talosVersionSchema.optional(),
     schematicId: schematicIdSchema.optional(),
+    /** Applied after the cluster's and the role's patches. */
+    patches: patchesSchema,
+  })
+  .strict()
+  .superRefine((node, context) => {
+    if (node.bareMetal) {
+      for (const key of ["proxmoxNode", "vmId", "vm"] as const) {
+        if (node[key] !== undefined) context.addIssue({ code: "custom", path: [key], message: "a bare-metal node (bareMetal) has no Proxmox VM: remove one of the two" });
+      }
+      return;
+    }
+    for (const key of ["proxmoxNode", "vmId"] as const) {
+      if (node[key] === undefined) {
+        context.addIssue({ code: "custom", path: [key], message: "is required but not set (a machine outside Proxmox declares bareMetal: {macAddress: ...} instead)" });
+      }
+    }
+  });
+export type TalosNodeSpec = z.infer<typeof talosNodeSchema>;
+/** A node on a Proxmox VM; the schema guarantees both fields when `bareMetal` is absent. */
+export type TalosVmNodeSpec = TalosNodeSpec & { proxmoxNode: string; vmId: number; bareMetal?: undefined };
+export type TalosBareMetalNodeSpec = TalosNodeSpec & { bareMetal: NonNullable<TalosNodeSpec["bareMetal"]> };
+
+export function isVmNode(node: TalosNodeSpec): node is TalosVmNodeSpec {
+  return node.bareMetal === undefined;
+}
+
+/** What every node of a role shares, over the cluster's settings. */
+const talosRoleSchema = z
+  .object({
+    vm: vmSizeSchema.optional(),
+    /** Applied after the cluster's patches, before each node's. */
+    patches: patchesSchema,
   })
   .strict();
 
+/** Talos's defaults (`talosctl gen config`): the generator writes these unless told otherwise. */
+export const TALOS_DEFAULT_POD_SUBNETS = ["10.244.0.0/16"];
+export const TALOS_DEFAULT_SERVICE_SUBNETS = ["10.96.0.0/12"];
+/** Kubernetes takes one cluster CIDR per address family; only IPv4 is supported here. */
+const clusterSubnetsSchema = (what: string, defaults: string[]) =>
+  z.array(ipv4Subnet).min(1, `needs one IPv4 ${what} subnet`).max(1, `takes one IPv4 ${what} subnet (one per address family; IPv6 is not supported here)`).default(defaults);
+
 export const talosClusterSchema = z
   .object({
-    /** This program builds the cluster on Proxmox VMs: PKI, machine configs, bootstrap. */
+    /** This program builds the cluster: PKI, machine configs, bootstrap; its nodes are Proxmox VMs or bare-metal machines. */
     manager: z.literal("homeops"),
     clusterName: dnsLabel,
     /** The Talos release nodes run unless pinned, e.g. v1.13.9. */
     talosVersion: talosVersionSchema,
     /** The image factory schematic (system extensions such as qemu-guest-agent) of every node's image. */
     schematicId: schematicIdSchema,
-    kubernetesVersion: z.string().regex(/^v?\d+\.\d+\.\d+$/, "must be a Kubernetes release like 1.35.0"),
+    kubernetesVersion: kubernetesVersionSchema,
     /** The homeops:proxmox network the nodes live on. */
     network: z.string(),
     /** The shared control-plane address, the Kubernetes API endpoint `https://<vip>:6443`. */
@@ -99,18 +193,22 @@ export const talosClusterSchema = z
     /** Extra names for the API certificates, e.g. a DNS name of the VIP. */
     additionalSans: z.array(z.string().min(1)).default([]),
     /** The disk Talos installs to; the VM's first SCSI disk is /dev/sda. */
-    installDisk: z.string().regex(/^\/dev\/\S+$/, "must be a /dev path").default("/dev/sda"),
+    installDisk: installDiskSchema.default("/dev/sda"),
     allowSchedulingOnControlPlanes: z.boolean().default(true),
     /** Cilium (installed by the platform) or Flannel (Talos's default); required, because only one enforces NetworkPolicies. */
     cni: clusterCniSchema,
+    /** The pods' addresses (`cluster.network.podSubnets`); must not overlap the services' or the nodes' network. */
+    podSubnets: clusterSubnetsSchema("pod", TALOS_DEFAULT_POD_SUBNETS),
+    /** The Services' addresses (`cluster.network.serviceSubnets`). */
+    serviceSubnets: clusterSubnetsSchema("service", TALOS_DEFAULT_SERVICE_SUBNETS),
     /** An even control-plane count is refused unless acknowledged (etcd quorum, see checks). */
     evenControlPlanesAcknowledged: z.boolean().default(false),
-    /** The shape of every node's VM. */
+    /** The shape of every node's VM unless its role or the node says otherwise; required when a node is a VM. */
     vm: z
       .object({
-        cores: z.number().int().min(2, "Talos control planes need at least 2 cores"),
+        cores: z.number().int().min(TALOS_MINIMUM.controlplane.cores, "Talos control planes need at least 2 cores"),
         /** Dedicated memory in MB: it counts against the Proxmox node's capacity. */
-        memoryMb: z.number().int().min(2048, "Talos needs at least 2048 MB"),
+        memoryMb: z.number().int().min(TALOS_MINIMUM.controlplane.memoryMb, "Talos needs at least 2048 MB"),
         cpuType: z.string().default("host"),
         /** The system disk, written from the factory image on creation. */
         osDisk: diskSchema,
@@ -125,11 +223,29 @@ export const talosClusterSchema = z
         /** The schematic includes siderolabs/qemu-guest-agent, so Proxmox may talk to the agent. */
         guestAgent: z.boolean().default(true),
       })
-      .strict(),
+      .strict()
+      .optional(),
+    /** Per role: VM size and patches over the cluster's. */
+    roles: z.object({ controlplane: talosRoleSchema.optional(), worker: talosRoleSchema.optional() }).strict().default({}),
+    /** Machine-config patches for every node, merged first (then the role's, then the node's), as `talosctl --config-patch` does. */
+    patches: patchesSchema,
     nodes: z.array(talosNodeSchema).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((cluster, context) => {
+    const vmNodes = cluster.nodes.flatMap((node, index) => (isVmNode(node) ? [`nodes[${index}]`] : []));
+    if (cluster.vm === undefined && vmNodes.length > 0) {
+      context.addIssue({ code: "custom", path: ["vm"], message: `is required but not set: the Proxmox VM nodes (${vmNodes.join(", ")}) take their shape from it` });
+    }
+  });
 export type TalosClusterSpec = z.infer<typeof talosClusterSchema>;
+export type TalosVmShape = NonNullable<TalosClusterSpec["vm"]>;
+
+/** A VM node's shape: the cluster's `vm`, then its role's, then its own, field by field. */
+export function talosVmShape(cluster: TalosClusterSpec, node: TalosVmNodeSpec): TalosVmShape {
+  if (cluster.vm === undefined) throw new Error(`Talos node ${node.name} is a VM but the cluster has no vm; the schema should have refused it`);
+  return { ...cluster.vm, ...cluster.roles[node.role]?.vm, ...node.vm };
+}
 
 /** A machine Omni manages, by the UUID it registered with (`omnictl get machines`). */
 const omniMachineSchema = z
@@ -142,7 +258,7 @@ const omniMachineSchema = z
     address: ipv4Address,
     role: z.enum(["controlplane", "worker"]),
     /** The disk Talos is installed to. */
-    installDisk: z.string().regex(/^\/dev\/\S+$/, "must be a /dev path"),
+    installDisk: installDiskSchema,
   })
   .strict();
 
@@ -170,7 +286,7 @@ export const omniClusterSchema = z
     /** The cluster's id in Omni. */
     clusterName: dnsLabel,
     talosVersion: talosVersionSchema,
-    kubernetesVersion: z.string().regex(/^v?\d+\.\d+\.\d+$/, "must be a Kubernetes release like 1.35.0"),
+    kubernetesVersion: kubernetesVersionSchema,
     /** The homeops:proxmox network the machines are on (the LAN they share with the guests). */
     network: z.string(),
     /** Image factory system extensions of every machine, e.g. siderolabs/iscsi-tools. */

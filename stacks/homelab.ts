@@ -93,7 +93,7 @@ export function homelab() {
   return {
     proxmoxContainers: Object.keys(containers),
     proxmoxVms: Object.keys(vms),
-    talosNodes: cluster ? Object.keys(cluster.vms) : talos.manager === "omni" ? talos.machines.map((machine) => machine.name) : [],
+    talosNodes: cluster ? cluster.nodeNames : talos.manager === "omni" ? talos.machines.map((machine) => machine.name) : [],
     ...(omniCluster ? { omniCluster: omniCluster.id } : {}),
     // `pulumi stack output kubeconfig --show-secrets > ~/.kube/homeops` (README); a cluster
     // under Omni has its kubeconfig from Omni.

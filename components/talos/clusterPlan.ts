@@ -5,15 +5,17 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProxmoxNetworkSpec } from "../../config/proxmox";
-import type { ClusterCni, TalosClusterSpec } from "../../config/talos";
+import { isVmNode, talosVmShape, type ClusterCni, type MachineConfigPatch, type TalosClusterSpec, type TalosNodeSpec, type TalosVmShape } from "../../config/talos";
 import { cidrAddress, guestDns } from "../proxmox/network";
 import type { VmSpec } from "../proxmox/vm";
 import { installerImage } from "./imageFactory";
-import type { ClusterConfigInput, CniChoice, ConfigPatch, NodeConfigInput } from "./machineConfig";
+import { generateMachineConfig, type ClusterConfigInput, type CniChoice, type ConfigPatch, type NodeConfigInput, type SourcedPatch } from "./machineConfig";
 import type { TalosSecretsBundle } from "./secretsBundle";
 
 export const IMAGE_FACTORY_URL = "https://factory.talos.dev";
 const KUBERNETES_API_PORT = 6443;
+/** Where the stack file declares the cluster, for the errors of the patches it declares. */
+const TALOS_KEY = "homeops:talos";
 
 /** A nocloud disk image from the image factory, downloaded to one Proxmox node. */
 export interface FactoryDiskImage {
@@ -29,21 +31,40 @@ export interface FactoryDiskImage {
 export interface PlannedTalosNode {
   name: string;
   role: "controlplane" | "worker";
-  proxmoxNode: string;
-  vmId: number;
   ip: string;
   /** The address with its prefix length, e.g. `192.168.11.61/24`. */
   address: string;
-  /** Fixed, so that the machine config can select the link by it whatever the NIC is called. */
+  /** The NIC the machine config puts the address on, selected by this MAC whatever it is called. */
   macAddress: string;
   talosVersion: string;
   installerImage: string;
+  /** Where it runs: a Proxmox VM, or a machine of its own. */
+  machine: PlannedVm | PlannedBareMetal;
+  /** The machine-config generator's per-node input. */
+  config: NodeConfigInput;
+}
+
+export interface PlannedVm {
+  kind: "proxmox";
+  proxmoxNode: string;
+  vmId: number;
+  /** Its size: the cluster's, its role's and its own, resolved. */
+  shape: TalosVmShape;
   /** The key of the FactoryDiskImage the VM's system disk is written from. */
   diskImage: string;
   /** The name of its user-data snippet; stable, so the VM's reference survives config changes. */
   snippetFileName: string;
-  /** The machine-config generator's per-node input. */
-  config: NodeConfigInput;
+}
+
+export function isPlannedVm(node: PlannedTalosNode): node is PlannedTalosNode & { machine: PlannedVm } {
+  return node.machine.kind === "proxmox";
+}
+
+/** Booted from Talos media into maintenance mode, where its config is applied over the API once. */
+export interface PlannedBareMetal {
+  kind: "bareMetal";
+  /** Where its maintenance-mode API answers (its DHCP lease, or its static address). */
+  maintenanceAddress: string;
 }
 
 export interface TalosClusterPlan {
@@ -85,29 +106,21 @@ export function stableMacAddress(vmId: number): string {
 
 export function planTalosCluster(spec: TalosClusterSpec, network: ProxmoxNetworkSpec): TalosClusterPlan {
   const images = new Map<string, FactoryDiskImage>();
-  const nodes = spec.nodes.map((node): PlannedTalosNode => {
+  const nodes = spec.nodes.map((node, index): PlannedTalosNode => {
     const talosVersion = node.talosVersion ?? spec.talosVersion;
     const schematicId = node.schematicId ?? spec.schematicId;
-    const fileName = factoryDiskImageFileName(schematicId, talosVersion);
-    const key = `${node.proxmoxNode}/${fileName.replace(/\.img$/, "")}`;
-    if (!images.has(key)) {
-      images.set(key, { key, proxmoxNode: node.proxmoxNode, datastore: spec.vm.imageDatastore, url: factoryDiskImageUrl(schematicId, talosVersion), fileName });
-    }
-    const image = installerImage({ schematicId, talosVersion });
-    const macAddress = stableMacAddress(node.vmId);
     const address = cidrAddress(node.ip, network);
+    const { machine, macAddress } = placeNode(spec, node, { schematicId, talosVersion }, images);
+    const image = installerImage({ schematicId, talosVersion, platform: machine.kind === "proxmox" ? "nocloud" : "metal" });
     return {
       name: node.name,
       role: node.role,
-      proxmoxNode: node.proxmoxNode,
-      vmId: node.vmId,
       ip: node.ip,
       address,
       macAddress,
       talosVersion,
       installerImage: image,
-      diskImage: key,
-      snippetFileName: snippetFileName(spec.clusterName, node.name),
+      machine,
       config: {
         type: node.role,
         hostname: node.name,
@@ -117,7 +130,12 @@ export function planTalosCluster(spec: TalosClusterSpec, network: ProxmoxNetwork
           routes: [{ gateway: network.gateway }],
           nameservers: network.nameservers,
         },
-        install: { image },
+        install: { image, ...(node.installDisk ? { disk: node.installDisk } : {}) },
+        // The role's patches, then the node's, after the cluster's (clusterConfigInput).
+        patches: [
+          ...sourced(spec.roles[node.role]?.patches ?? [], `${TALOS_KEY}.roles.${node.role}.patches`),
+          ...sourced(node.patches, `${TALOS_KEY}.nodes[${index}].patches`),
+        ],
       },
     };
   });
@@ -131,6 +149,57 @@ export function planTalosCluster(spec: TalosClusterSpec, network: ProxmoxNetwork
     bootstrapNode: controlPlanes[0],
   };
 }
+
+/**
+ * A VM (its MAC derived from its VMID, its system disk from the factory image on its Proxmox
+ * node, which `images` collects) or a bare-metal machine (the MAC its NIC has).
+ */
+function placeNode(
+  spec: TalosClusterSpec,
+  node: TalosNodeSpec,
+  release: { schematicId: string; talosVersion: string },
+  images: Map<string, FactoryDiskImage>,
+): { machine: PlannedVm | PlannedBareMetal; macAddress: string } {
+  if (node.bareMetal) {
+    return { machine: { kind: "bareMetal", maintenanceAddress: node.bareMetal.maintenanceAddress ?? node.ip }, macAddress: node.bareMetal.macAddress };
+  }
+  if (!isVmNode(node)) throw new Error(`Talos node ${node.name} is neither a VM nor bare metal; the schema should have refused it`);
+  const shape = talosVmShape(spec, node);
+  const fileName = factoryDiskImageFileName(release.schematicId, release.talosVersion);
+  const key = `${node.proxmoxNode}/${fileName.replace(/\.img$/, "")}`;
+  if (!images.has(key)) {
+    images.set(key, { key, proxmoxNode: node.proxmoxNode, datastore: shape.imageDatastore, url: factoryDiskImageUrl(release.schematicId, release.talosVersion), fileName });
+  }
+  return {
+    machine: { kind: "proxmox", proxmoxNode: node.proxmoxNode, vmId: node.vmId, shape, diskImage: key, snippetFileName: snippetFileName(spec.clusterName, node.name) },
+    macAddress: stableMacAddress(node.vmId),
+  };
+}
+
+/** The stack file's patches, each named by its key for the generator's errors. */
+function sourced(patches: readonly MachineConfigPatch[], key: string): SourcedPatch[] {
+  return patches.map((patch, index) => ({ source: `${key}[${index}]`, patch }));
+}
+
+/**
+ * Generates every node's configuration once with placeholder secrets, so that a patch that
+ * does not fit (or changes what the generator owns) fails the program before any resource
+ * exists, naming its key, rather than later inside the real configs' Output. The shapes the
+ * patches merge into do not depend on the secrets' values; these configs are never used.
+ */
+export function checkMachineConfigs(spec: TalosClusterSpec, plan: TalosClusterPlan): void {
+  const cluster = clusterConfigInput(spec, PLACEHOLDER_SECRETS);
+  for (const node of plan.nodes) generateMachineConfig(cluster, node.config);
+}
+
+const PLACEHOLDER = "cGxhY2Vob2xkZXI="; // base64 of "placeholder"
+const PLACEHOLDER_CA = { crt: PLACEHOLDER, key: PLACEHOLDER };
+const PLACEHOLDER_SECRETS: TalosSecretsBundle = {
+  cluster: { id: PLACEHOLDER, secret: PLACEHOLDER },
+  secrets: { bootstraptoken: "aaaaaa.aaaaaaaaaaaaaaaa", secretboxencryptionsecret: PLACEHOLDER },
+  trustdinfo: { token: "aaaaaa.aaaaaaaaaaaaaaaa" },
+  certs: { etcd: PLACEHOLDER_CA, k8s: PLACEHOLDER_CA, k8saggregator: PLACEHOLDER_CA, k8sserviceaccount: { key: PLACEHOLDER }, os: PLACEHOLDER_CA },
+};
 
 /**
  * Talos labels control planes `node.kubernetes.io/exclude-from-external-load-balancers`,
@@ -173,7 +242,13 @@ export function clusterConfigInput(spec: TalosClusterSpec, secrets: TalosSecrets
     install: { disk: spec.installDisk },
     vip: spec.vip,
     ...(network.cni ? { cni: network.cni } : {}),
-    patches: [...(spec.allowSchedulingOnControlPlanes ? [SERVE_LOAD_BALANCERS_PATCH] : []), ...network.patches],
+    podSubnets: spec.podSubnets,
+    serviceSubnets: spec.serviceSubnets,
+    patches: [
+      ...(spec.allowSchedulingOnControlPlanes ? [SERVE_LOAD_BALANCERS_PATCH] : []),
+      ...network.patches,
+      ...sourced(spec.patches, `${TALOS_KEY}.patches`),
+    ],
   };
 }
 
@@ -184,29 +259,30 @@ export function clusterConfigInput(spec: TalosClusterSpec, secrets: TalosSecrets
  */
 export function talosVmSpec(
   spec: TalosClusterSpec,
-  node: PlannedTalosNode,
+  node: PlannedTalosNode & { machine: PlannedVm },
   network: ProxmoxNetworkSpec,
   files: { systemImage: pulumi.Input<string>; userData: pulumi.Input<string> },
 ): VmSpec {
+  const { shape } = node.machine;
   return {
     name: node.name,
-    node: node.proxmoxNode,
-    vmId: node.vmId,
+    node: node.machine.proxmoxNode,
+    vmId: node.machine.vmId,
     description: `Talos ${node.role} ${node.name} of cluster ${spec.clusterName} (managed by homeops)`,
-    cpu: { cores: spec.vm.cores, type: spec.vm.cpuType },
-    memoryMb: spec.vm.memoryMb,
+    cpu: { cores: shape.cores, type: shape.cpuType },
+    memoryMb: shape.memoryMb,
     disks: [
-      { datastore: spec.vm.osDisk.datastore, sizeGb: spec.vm.osDisk.sizeGb, imageFileId: files.systemImage },
-      ...spec.vm.dataDisks.map((disk) => ({ datastore: disk.datastore, sizeGb: disk.sizeGb })),
+      { datastore: shape.osDisk.datastore, sizeGb: shape.osDisk.sizeGb, imageFileId: files.systemImage },
+      ...shape.dataDisks.map((disk) => ({ datastore: disk.datastore, sizeGb: disk.sizeGb })),
     ],
     networkDevices: [{ bridge: network.bridge, vlanId: network.vlanId, macAddress: node.macAddress }],
     cloudInit: {
-      datastore: spec.vm.cloudInitDatastore,
+      datastore: shape.cloudInitDatastore,
       ipConfigs: [{ address: node.address, gateway: network.gateway }],
       dns: guestDns(network),
       userDataFileId: files.userData,
     },
-    guestAgent: spec.vm.guestAgent,
+    guestAgent: shape.guestAgent,
     tags: ["talos", spec.clusterName, node.role],
     holdsData: true,
   };

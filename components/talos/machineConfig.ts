@@ -9,12 +9,13 @@ import { DOCUMENT_API_VERSION, type TalosDocument } from "./documents";
 import { TalosConfigError } from "./errors";
 import type { CniChoice, InstallInput, MachineType, StaticNetworkInput } from "./inputs";
 import { hostnameDocument, layer2VipDocument, staticNetworkDocuments } from "./networkDocuments";
-import { applyPatches, type ConfigPatch } from "./patches";
+import { TALOS_DEFAULT_POD_SUBNETS, TALOS_DEFAULT_SERVICE_SUBNETS } from "../../config/talos";
+import { applyPatches, type ConfigPatch, type SourcedPatch } from "./patches";
 import { parseSecretsBundle, type TalosSecretsBundle } from "./secretsBundle";
 import { v1alpha1Document } from "./v1alpha1";
 
 export type { TalosDocument } from "./documents";
-export type { ConfigPatch } from "./patches";
+export type { ConfigPatch, SourcedPatch } from "./patches";
 export type * from "./inputs";
 
 /** Cluster-wide inputs: what `talosctl gen config` takes as arguments and flags. */
@@ -38,12 +39,16 @@ export interface ClusterConfigInput {
   sysctls?: Record<string, string>;
   /** Left out: Talos's default, Flannel. */
   cni?: CniChoice;
+  /** Default Talos's: 10.244.0.0/16. */
+  podSubnets?: string[];
+  /** Default Talos's: 10.96.0.0/12. */
+  serviceSubnets?: string[];
   /** Registry host -> mirror endpoint URLs, e.g. `{ "docker.io": ["https://mirror.lan"] }`. */
   registryMirrors?: Record<string, string[]>;
   /** A layer-2 virtual IP the control planes share (announced on each one's static link). */
   vip?: string;
   /** Applied to every node, before the node's own patches. */
-  patches?: ConfigPatch[];
+  patches?: (ConfigPatch | SourcedPatch)[];
 }
 
 /** What differs from node to node. */
@@ -54,7 +59,7 @@ export interface NodeConfigInput {
   network?: StaticNetworkInput;
   /** Overrides the cluster's install settings, e.g. to move one node to a new installer image. */
   install?: InstallInput;
-  patches?: ConfigPatch[];
+  patches?: (ConfigPatch | SourcedPatch)[];
 }
 
 /** All documents of one machine's configuration, in the order Talos writes them. */
@@ -73,6 +78,8 @@ export function generateMachineConfig(cluster: ClusterConfigInput, node: NodeCon
       localApiServerPort: cluster.localApiServerPort,
       sysctls: cluster.sysctls ?? {},
       cni: cluster.cni,
+      podSubnets: cluster.podSubnets ?? TALOS_DEFAULT_POD_SUBNETS,
+      serviceSubnets: cluster.serviceSubnets ?? TALOS_DEFAULT_SERVICE_SUBNETS,
     }),
     ...registryMirrorDocuments(cluster.registryMirrors ?? {}),
     hostnameDocument(node.hostname),

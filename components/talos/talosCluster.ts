@@ -1,7 +1,8 @@
 /**
- * A Talos Kubernetes cluster on Proxmox VMs, made by this program alone (no talosctl, no
- * Talos provider): PKI, one machine config per node, delivered as the VM's nocloud
- * user-data, the VMs, the etcd bootstrap, and the admin talosconfig and kubeconfig.
+ * A Talos Kubernetes cluster on Proxmox VMs and bare-metal machines, made by this program
+ * alone (no talosctl, no Talos provider): PKI, one machine config per node, delivered as the
+ * VM's nocloud user-data or, to a bare-metal machine booted into maintenance mode, over the
+ * Talos API once; the VMs, the etcd bootstrap, and the admin talosconfig and kubeconfig.
  *
  * How a change reaches the nodes, and why no VM is ever replaced by one:
  * - A node's machine config is its user-data snippet. A changed config rewrites the snippet
@@ -32,8 +33,10 @@ import type { TalosClusterSpec } from "../../config/talos";
 import type { ProxmoxCluster } from "../proxmox/proxmoxCluster";
 import { ProxmoxVm } from "../proxmox/vm";
 import { TalosBootstrap } from "./bootstrap";
-import { clusterConfigInput, planTalosCluster, talosVmSpec } from "./clusterPlan";
+import type { ProxmoxNetworkSpec } from "../../config/proxmox";
+import { checkMachineConfigs, clusterConfigInput, isPlannedVm, planTalosCluster, talosVmSpec, type PlannedTalosNode, type PlannedVm } from "./clusterPlan";
 import { generateMachineConfig, toYaml } from "./machineConfig";
+import { TalosConfigError } from "./errors";
 import { TalosNodeConfiguration } from "./nodeConfiguration";
 import { TalosPki } from "./pki";
 
@@ -47,6 +50,8 @@ export class TalosCluster extends pulumi.ComponentResource {
   /** Each node's machine config (all documents, YAML) by node name. Secret. */
   readonly machineConfigs: Record<string, pulumi.Output<string>>;
   readonly vms: Record<string, ProxmoxVm>;
+  /** Every node's name, VM or bare metal, in the inventory's order. */
+  readonly nodeNames: string[];
   /** The etcd bootstrap: whatever needs the running cluster waits for it. */
   readonly bootstrap: TalosBootstrap;
   /** talosctl's configuration for the os:admin identity. Secret. */
@@ -61,6 +66,13 @@ export class TalosCluster extends pulumi.ComponentResource {
     const { spec } = args;
     const network = args.proxmox.network(spec.network);
     const plan = planTalosCluster(spec, network);
+    try {
+      checkMachineConfigs(spec, plan);
+    } catch (error) {
+      // A patch in the stack file that does not fit: the user's to fix, not a program failure.
+      if (error instanceof TalosConfigError) throw new pulumi.RunError(error.message);
+      throw error;
+    }
     const onProxmox = { parent: this, provider: args.proxmox.provider };
 
     const pki = new TalosPki(name, { clusterName: spec.clusterName }, { parent: this });
@@ -88,6 +100,9 @@ export class TalosCluster extends pulumi.ComponentResource {
 
     this.machineConfigs = {};
     this.vms = {};
+    this.nodeNames = plan.nodes.map((node) => node.name);
+    /** What the bootstrap waits for: every node's VM, and every bare-metal machine configured. */
+    const nodesUp: pulumi.Resource[] = [];
     let previousNode: TalosNodeConfiguration | undefined;
     for (const node of plan.nodes) {
       const machineConfig = pulumi.secret(
@@ -95,28 +110,11 @@ export class TalosCluster extends pulumi.ComponentResource {
       );
       this.machineConfigs[node.name] = machineConfig;
 
-      const userData = new proxmox.FileLegacy(
-        `${name}/${node.name}-user-data`,
-        {
-          nodeName: node.proxmoxNode,
-          datastoreId: spec.vm.snippetsDatastore,
-          contentType: "snippets",
-          sourceRaw: { data: machineConfig, fileName: node.snippetFileName },
-        },
-        // A changed config replaces this file resource under the same file name: the new one
-        // overwrites the file, and the old one must not delete it afterwards. (Not
-        // delete-before-replace: the engine would then re-diff the VM with its whole
-        // `initialization` unknown and might replace the VM.) Removing a node leaves its
-        // snippet on the datastore.
-        { ...onProxmox, retainOnDelete: true },
-      );
-
-      const vm = new ProxmoxVm(
-        `${name}/${node.name}`,
-        talosVmSpec(spec, node, network, { systemImage: images[node.diskImage].id, userData: userData.id }),
-        onProxmox,
-      );
-      this.vms[node.name] = vm;
+      const vm = isPlannedVm(node) ? this.nodeVm(name, spec, node, network, machineConfig, images[node.machine.diskImage], onProxmox) : undefined;
+      if (vm) {
+        this.vms[node.name] = vm;
+        nodesUp.push(vm);
+      }
 
       previousNode = new TalosNodeConfiguration(
         `${name}/${node.name}`,
@@ -128,17 +126,19 @@ export class TalosCluster extends pulumi.ComponentResource {
           caPem: admin.caCertPem,
           clientCertPem: admin.certPem,
           clientKeyPem: admin.keyPem,
+          ...(node.machine.kind === "bareMetal" ? { maintenanceAddress: node.machine.maintenanceAddress } : {}),
         },
         // One node at a time, in the inventory's order (see the module comment).
-        { parent: this, dependsOn: [vm, ...(previousNode ? [previousNode] : [])] },
+        { parent: this, dependsOn: [...(vm ? [vm] : []), ...(previousNode ? [previousNode] : [])] },
       );
+      if (!vm) nodesUp.push(previousNode);
     }
 
     this.bootstrap = new TalosBootstrap(
       `${name}-bootstrap`,
       { node: plan.bootstrapNode.ip, caPem: admin.caCertPem, clientCertPem: admin.certPem, clientKeyPem: admin.keyPem },
       // Once every node exists: the others join the etcd the first one founds.
-      { parent: this, dependsOn: Object.values(this.vms) },
+      { parent: this, dependsOn: nodesUp },
     );
 
     this.talosconfig = pki.talosconfig(plan.controlPlaneIps, plan.controlPlaneIps);
@@ -151,5 +151,33 @@ export class TalosCluster extends pulumi.ComponentResource {
       kubeconfig: this.kubeconfig,
       machineConfigs: this.machineConfigs,
     });
+  }
+
+  /** A node's VM and the user-data snippet it boots its configuration from. */
+  private nodeVm(
+    name: string,
+    spec: TalosClusterSpec,
+    node: PlannedTalosNode & { machine: PlannedVm },
+    network: ProxmoxNetworkSpec,
+    machineConfig: pulumi.Output<string>,
+    systemImage: proxmox.download.File,
+    onProxmox: { parent: pulumi.Resource; provider: proxmox.Provider },
+  ): ProxmoxVm {
+    const userData = new proxmox.FileLegacy(
+      `${name}/${node.name}-user-data`,
+      {
+        nodeName: node.machine.proxmoxNode,
+        datastoreId: node.machine.shape.snippetsDatastore,
+        contentType: "snippets",
+        sourceRaw: { data: machineConfig, fileName: node.machine.snippetFileName },
+      },
+      // A changed config replaces this file resource under the same file name: the new one
+      // overwrites the file, and the old one must not delete it afterwards. (Not
+      // delete-before-replace: the engine would then re-diff the VM with its whole
+      // `initialization` unknown and might replace the VM.) Removing a node leaves its
+      // snippet on the datastore.
+      { ...onProxmox, retainOnDelete: true },
+    );
+    return new ProxmoxVm(`${name}/${node.name}`, talosVmSpec(spec, node, network, { systemImage: systemImage.id, userData: userData.id }), onProxmox);
   }
 }

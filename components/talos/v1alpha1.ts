@@ -17,13 +17,13 @@ export interface V1Alpha1Input {
   localApiServerPort?: number;
   sysctls: Record<string, string>;
   cni?: CniChoice;
+  podSubnets: string[];
+  serviceSubnets: string[];
 }
 
 const KUBELET_IMAGE = "ghcr.io/siderolabs/kubelet";
 const KUBERNETES_IMAGE_REGISTRY = "registry.k8s.io";
 const KUBE_PRISM_PORT = 7445;
-const POD_SUBNETS = ["10.244.0.0/16"];
-const SERVICE_SUBNETS = ["10.96.0.0/12"];
 
 /**
  * The v1alpha1 document as `talosctl gen config` writes it for the v1.13 contract.
@@ -87,8 +87,8 @@ function clusterSection(input: V1Alpha1Input): TalosDocument {
     network: {
       ...(input.cni === undefined ? {} : { cni: { ...input.cni } }),
       dnsDomain: input.dnsDomain,
-      podSubnets: [...POD_SUBNETS],
-      serviceSubnets: [...SERVICE_SUBNETS],
+      podSubnets: [...input.podSubnets],
+      serviceSubnets: [...input.serviceSubnets],
     },
     token: secrets.secrets.bootstraptoken,
     ...(controlPlane ? { secretboxEncryptionSecret: secrets.secrets.secretboxencryptionsecret } : {}),

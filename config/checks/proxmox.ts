@@ -11,7 +11,7 @@ import {
   type ProxmoxSettings,
   type ProxmoxVmEntry,
 } from "../proxmox";
-import type { OmniClusterSpec, TalosClusterSpec, TalosSpec } from "../talos";
+import { isVmNode, talosVmShape, type OmniClusterSpec, type TalosClusterSpec, type TalosSpec } from "../talos";
 
 /** The compute part of the homelab inventory: Proxmox, its containers and VMs, the Talos cluster. */
 export interface ComputeInventory {
@@ -361,24 +361,31 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
     if (first) issues.push({ key: `${key}.name`, message: `node name "${node.name}" is already used by ${first}` });
     else names.set(node.name, key);
     if (network) issues.push(...addressIssues(proxmox, talos.network, node.ip, key, addresses));
-    if (!(node.proxmoxNode in proxmox.nodes)) {
+    if (isVmNode(node) && !(node.proxmoxNode in proxmox.nodes)) {
       issues.push({ key: `${key}.proxmoxNode`, message: unknownName("Proxmox node", node.proxmoxNode, proxmox.nodes) });
     }
   });
 
-  // Every Proxmox node that hosts a Talos VM needs the cluster's datastores, each reported once.
-  const hosts = [...new Set(talos.nodes.map((node) => node.proxmoxNode))].filter((host) => host in proxmox.nodes);
+  // Every Proxmox node that hosts a Talos VM needs that VM's datastores (its role or its own
+  // may name other disks than the cluster's); each is reported once, under the key that names it.
   const { vm } = talos;
-  const needs: [string, string, DatastoreContent][] = [
-    [`${TALOS}.vm.osDisk.datastore`, vm.osDisk.datastore, "images"],
-    ...vm.dataDisks.map((disk, index): [string, string, DatastoreContent] => [`${TALOS}.vm.dataDisks[${index}].datastore`, disk.datastore, "images"]),
-    [`${TALOS}.vm.imageDatastore`, vm.imageDatastore, "iso"],
-    [`${TALOS}.vm.snippetsDatastore`, vm.snippetsDatastore, "snippets"],
-    [`${TALOS}.vm.cloudInitDatastore`, vm.cloudInitDatastore, "images"],
-  ];
-  for (const [key, datastore, content] of needs) {
-    for (const host of hosts) issues.push(...datastoreIssues(proxmox, host, datastore, content, key));
-  }
+  const checked = new Set<string>();
+  const need = (key: string, datastore: string, content: DatastoreContent, host: string) => {
+    if (checked.has(`${key} ${host} ${datastore}`)) return;
+    checked.add(`${key} ${host} ${datastore}`);
+    issues.push(...datastoreIssues(proxmox, host, datastore, content, key));
+  };
+  talos.nodes.forEach((node, index) => {
+    if (!isVmNode(node) || vm === undefined || !(node.proxmoxNode in proxmox.nodes)) return;
+    const shape = talosVmShape(talos, node);
+    const sizeKey = (field: "osDisk" | "dataDisks") =>
+      node.vm?.[field] ? `${TALOS}.nodes[${index}].vm.${field}` : talos.roles[node.role]?.vm?.[field] ? `${TALOS}.roles.${node.role}.vm.${field}` : `${TALOS}.vm.${field}`;
+    need(`${sizeKey("osDisk")}.datastore`, shape.osDisk.datastore, "images", node.proxmoxNode);
+    shape.dataDisks.forEach((disk, diskIndex) => need(`${sizeKey("dataDisks")}[${diskIndex}].datastore`, disk.datastore, "images", node.proxmoxNode));
+    need(`${TALOS}.vm.imageDatastore`, vm.imageDatastore, "iso", node.proxmoxNode);
+    need(`${TALOS}.vm.snippetsDatastore`, vm.snippetsDatastore, "snippets", node.proxmoxNode);
+    need(`${TALOS}.vm.cloudInitDatastore`, vm.cloudInitDatastore, "images", node.proxmoxNode);
+  });
 
   const countIssue = controlPlaneCountIssue(
     talos.nodes.filter((node) => node.role === "controlplane").length,
@@ -425,14 +432,13 @@ function vmGuests(vms: Record<string, ProxmoxVmEntry>): Guest[] {
   return Object.entries(vms).map(([name, vm]) => ({ name, key: `${VMS}.${name}`, node: vm.node, vmId: vm.vmId, memoryMb: vm.memoryMb }));
 }
 
+/** The nodes that are Proxmox VMs, each with its own memory (a bare-metal node uses no Proxmox capacity). */
 function talosGuests(talos: TalosClusterSpec): Guest[] {
-  return talos.nodes.map((node, index) => ({
-    name: node.name,
-    key: `${TALOS}.nodes[${index}]`,
-    node: node.proxmoxNode,
-    vmId: node.vmId,
-    memoryMb: talos.vm.memoryMb,
-  }));
+  return talos.nodes.flatMap((node, index) =>
+    isVmNode(node) && talos.vm !== undefined
+      ? [{ name: node.name, key: `${TALOS}.nodes[${index}]`, node: node.proxmoxNode, vmId: node.vmId, memoryMb: talosVmShape(talos, node).memoryMb }]
+      : [],
+  );
 }
 
 /** VMIDs are cluster-wide in Proxmox: containers and VMs share one space. */

@@ -24,7 +24,7 @@ import { ProxmoxCluster } from "../../components/proxmox/proxmoxCluster";
 import { ProxmoxVm } from "../../components/proxmox/vm";
 import { configSecretKeysIn, StackSecrets } from "../../components/secrets/stackSecrets";
 import { inventoryValues } from "../../stacks/inventoryValues";
-import { planTalosCluster, talosVmSpec } from "../../components/talos/clusterPlan";
+import { isPlannedVm, planTalosCluster, talosVmSpec } from "../../components/talos/clusterPlan";
 import { TalosCluster } from "../../components/talos/talosCluster";
 import { TalosPki } from "../../components/talos/pki";
 import { validateHomelabConfig, validateVpsConfig } from "../../config/stacks";
@@ -81,7 +81,7 @@ component("homeops:secrets:StackSecrets", (name) => new StackSecrets(name, { gen
 component("homeops:proxmox:Cluster", (name) => new ProxmoxCluster(name, { settings: homelab.proxmox, apiToken: pulumi.secret("homeops@pve!pulumi=test") }));
 component("homeops:proxmox:Vm", (name) => {
   const plan = planTalosCluster(talos, homelab.proxmox.networks.lan);
-  const spec = talosVmSpec(talos, plan.nodes[0], homelab.proxmox.networks.lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/talos.yaml" });
+  const spec = talosVmSpec(talos, plan.nodes.filter(isPlannedVm)[0], homelab.proxmox.networks.lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/talos.yaml" });
   new ProxmoxVm(name, spec, { provider: shared.proxmox.provider });
 });
 component("homeops:proxmox:Container", (name) => {

@@ -5,6 +5,7 @@ import {
   SERVE_LOAD_BALANCERS_PATCH,
   clusterConfigInput,
   factoryDiskImageUrl,
+  isPlannedVm,
   planTalosCluster,
   snippetFileName,
   stableMacAddress,
@@ -29,7 +30,7 @@ const OTHER_SCHEMATIC = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec
 /** The example plus a worker, to see what only control planes get. */
 const withWorker: TalosClusterSpec = {
   ...copy(talos),
-  nodes: [...talos.nodes, { name: "talos-worker-1", role: "worker", proxmoxNode: "pve1", vmId: 304, ip: "192.168.11.64" }],
+  nodes: [...talos.nodes, { name: "talos-worker-1", role: "worker", proxmoxNode: "pve1", vmId: 304, ip: "192.168.11.64", patches: [] }],
 };
 
 test("one factory image per Proxmox node and release, as a .img the iso content accepts", () => {
@@ -56,12 +57,13 @@ test("pinning one node to a new release moves that node only", () => {
     `factory.talos.dev/nocloud-installer/${OTHER_SCHEMATIC}:v1.13.9`,
   ]);
   expect(after.nodes.map((node) => node.talosVersion)).toEqual(["v1.13.9", NEXT_RELEASE, "v1.13.9"]);
-  expect(after.nodes[1].diskImage).toBe("pve2/talos-v1.13.10-ce4c9805-nocloud-amd64");
+  expect(after.nodes[1].machine).toMatchObject({ diskImage: "pve2/talos-v1.13.10-ce4c9805-nocloud-amd64" });
   // Everything else a node is made of stays as it was.
   for (const index of [0, 1, 2]) {
-    const { installerImage: _a, talosVersion: _b, diskImage: _c, config: newConfig, ...rest } = after.nodes[index];
-    const { installerImage: _d, talosVersion: _e, diskImage: _f, config: oldConfig, ...restBefore } = before.nodes[index];
+    const { installerImage: _a, talosVersion: _b, machine: newMachine, config: newConfig, ...rest } = after.nodes[index];
+    const { installerImage: _d, talosVersion: _e, machine: oldMachine, config: oldConfig, ...restBefore } = before.nodes[index];
     expect(rest).toEqual(restBefore);
+    expect({ ...newMachine, diskImage: undefined }).toEqual({ ...oldMachine, diskImage: undefined });
     expect({ ...newConfig, install: undefined }).toEqual({ ...oldConfig, install: undefined });
   }
 });
@@ -71,7 +73,7 @@ test("nodes, endpoint and bootstrap node follow the inventory", () => {
   expect(plan.endpoint).toBe("https://192.168.11.60:6443");
   expect(plan.controlPlaneIps).toEqual(["192.168.11.61", "192.168.11.62", "192.168.11.63"]);
   expect(plan.bootstrapNode.name).toBe("talos-cp-1");
-  expect(plan.nodes.map((node) => [node.name, node.address, node.snippetFileName])).toEqual([
+  expect(plan.nodes.filter(isPlannedVm).map((node) => [node.name, node.address, node.machine.snippetFileName])).toEqual([
     ["talos-cp-1", "192.168.11.61/24", "homeops-talos-cp-1.user-data.yaml"],
     ["talos-cp-2", "192.168.11.62/24", "homeops-talos-cp-2.user-data.yaml"],
     ["talos-cp-3", "192.168.11.63/24", "homeops-talos-cp-3.user-data.yaml"],
@@ -104,7 +106,7 @@ describe("generated machine configs", () => {
   });
 
   test("each node selects its link by the MAC its VM gets, with its address, route and resolver", () => {
-    const node = plan.nodes[1];
+    const node = plan.nodes.filter(isPlannedVm)[1];
     expect(configs[node.name]).toContainEqual(expect.objectContaining({ kind: "LinkAliasConfig", selector: { match: `mac(link.hardware_addr) == "${node.macAddress}"` } }));
     expect(configs[node.name]).toContainEqual(
       expect.objectContaining({ kind: "LinkConfig", name: "net0", addresses: [{ address: "192.168.11.62/24" }], routes: [{ gateway: "192.168.11.1" }] }),
@@ -180,11 +182,11 @@ describe("the cluster's CNI", () => {
 
 test("a node's VM: system disk from the factory image, Ceph data disks, snippet, protected", () => {
   const plan = planTalosCluster(talos, lan);
-  const vm = talosVmSpec(talos, plan.nodes[0], lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/cp1.yaml" });
+  const vm = talosVmSpec(talos, plan.nodes.filter(isPlannedVm)[0], lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/cp1.yaml" });
   expect(vm).toMatchObject({
     node: "pve1",
     vmId: 301,
-    memoryMb: talos.vm.memoryMb,
+    memoryMb: talos.vm?.memoryMb,
     disks: [
       { datastore: "local-zfs", sizeGb: 32, imageFileId: "local:iso/talos.img" },
       { datastore: "local-zfs", sizeGb: 200 },

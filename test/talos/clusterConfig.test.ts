@@ -1,0 +1,104 @@
+/**
+ * The stack file's Talos cluster beyond three identical VMs: role and node VM sizes, workers,
+ * bare-metal nodes, patches, pod and service subnets, and Talos's support matrix; each refused
+ * with its key path when wrong.
+ */
+import { kubernetesSupportIssue } from "../../config/talosSupport";
+import { talosExampleData } from "../homelab-compute/talosExample";
+import { configProblems, copy, stackConfigData } from "../support/stackConfig";
+
+type Case = [string, (config: Record<string, any>) => void, string, RegExp];
+
+const BARE_METAL = { name: "metal-1", role: "worker", ip: "192.168.11.70", bareMetal: { macAddress: "0c:c4:7a:12:34:56" }, installDisk: "/dev/nvme0n1" };
+const WORKER_VM = { name: "talos-w-1", role: "worker", proxmoxNode: "pve2", vmId: 304, ip: "192.168.11.64" };
+
+/** The example stack file (three control-plane VMs) changed by `mutate`. */
+function problems(mutate: (config: Record<string, any>) => void) {
+  const config = copy(talosExampleData());
+  mutate(config);
+  return configProblems("homelab", config);
+}
+const withNodes = (...nodes: object[]) => (c: Record<string, any>) => c.talos.nodes.push(...copy(nodes));
+
+describe("what the stack file may now say", () => {
+  test.each<[string, (config: Record<string, any>) => void]>([
+    ["a worker VM of its own size", withNodes({ ...WORKER_VM, vm: { cores: 2, memoryMb: 4096, dataDisks: [] } })],
+    ["a bare-metal worker (no proxmoxNode, no vmId)", withNodes(BARE_METAL)],
+    ["a bare-metal control plane among VMs, answering in maintenance mode on its DHCP lease", (c) => {
+      c.talos.nodes.push({ ...BARE_METAL, role: "controlplane", bareMetal: { macAddress: "0C:C4:7A:12:34:56", maintenanceAddress: "192.168.11.150" } });
+      c.talos.evenControlPlanesAcknowledged = true;
+    }],
+    ["role sizes and patches, cluster patches as a mapping and as YAML text, node patches", (c) => {
+      c.talos.roles = { worker: { vm: { memoryMb: 8192 }, patches: [{ machine: { nodeLabels: { "node-role.kubernetes.io/worker": "" } } }] } };
+      c.talos.patches = [{ machine: { sysctls: { "net.core.somaxconn": "65535" } } }, "apiVersion: v1alpha1\nkind: TimeSyncConfig\nntp:\n  servers: [time.cloudflare.com]\n"];
+      c.talos.nodes.push({ ...WORKER_VM, patches: [{ machine: { kernel: { modules: [{ name: "nvidia" }] } } }] });
+    }],
+    ["seed 001's pod and service subnets", (c) => Object.assign(c.talos, { podSubnets: ["10.42.0.0/16"], serviceSubnets: ["10.43.0.0/16"] })],
+    ["a cluster of bare-metal machines only, without a vm shape", (c) => {
+      c.talos.nodes = [0, 1, 2].map((index) => ({ ...BARE_METAL, role: "controlplane", name: `metal-${index}`, ip: `192.168.11.7${index}`, bareMetal: { macAddress: `0c:c4:7a:00:00:0${index}` } }));
+      delete c.talos.vm;
+    }],
+  ])("%s", (_what, mutate) => {
+    expect(problems(mutate)).toEqual([]);
+  });
+
+  test("the committed homelab (Omni's cluster) stays valid", () => {
+    expect(configProblems("homelab", stackConfigData("homelab"))).toEqual([]);
+  });
+});
+
+describe("refused, with the key and the rule", () => {
+  test.each<Case>([
+    // bare metal
+    ["a node with neither a VM nor bareMetal", withNodes({ name: "x", role: "worker", ip: "192.168.11.71" }), "homeops:talos.nodes[3].proxmoxNode", /is required but not set \(a machine outside Proxmox declares bareMetal/],
+    ["a bare-metal node with a VMID", withNodes({ ...BARE_METAL, vmId: 305 }), "homeops:talos.nodes[3].vmId", /a bare-metal node \(bareMetal\) has no Proxmox VM/],
+    ["a bare-metal node with a VM size", withNodes({ ...BARE_METAL, vm: { cores: 4 } }), "homeops:talos.nodes[3].vm", /has no Proxmox VM/],
+    ["a malformed MAC", withNodes({ ...BARE_METAL, bareMetal: { macAddress: "0c:c4:7a:12:34" } }), "homeops:talos.nodes[3].bareMetal.macAddress", /must be a MAC address/],
+    ["a bare-metal node's address used twice", withNodes({ ...BARE_METAL, ip: "192.168.11.200" }), "homeops:talos.nodes[3].ip", /already used by homeops:proxmoxContainers\.komodo/],
+    ["VM nodes without the cluster's vm", (c) => delete c.talos.vm, "homeops:talos.vm", /is required but not set: the Proxmox VM nodes \(nodes\[0\], nodes\[1\], nodes\[2\]\) take their shape from it/],
+    // sizes
+    ["a node VM below Talos's minimum", withNodes({ ...WORKER_VM, vm: { memoryMb: 512 } }), "homeops:talos.nodes[3].vm.memoryMb", /at least 1024 MB/],
+    ["a control plane sized down below a control plane's minimum", (c) => (c.talos.roles = { controlplane: { vm: { cores: 1 } } }), "homeops:talos.nodes[0]", /a control plane needs at least 2 cores, its VM has 1/],
+    ["an unknown key in a role", (c) => (c.talos.roles = { worker: { size: {} } }), "homeops:talos.roles.worker.size", /.+/],
+    ["a role that is none", (c) => (c.talos.roles = { master: {} }), "homeops:talos.roles.master", /.+/],
+    [
+      "a worker's memory counted on its Proxmox node",
+      (c) => {
+        c.talos.nodes.push({ ...WORKER_VM, vm: { memoryMb: 60000 } });
+      },
+      "homeops:proxmox.nodes.pve2.memoryMb",
+      /guests on pve2 have 76384 MB of dedicated memory in total \(talos-cp-2 16384, talos-w-1 60000\)/,
+    ],
+    [
+      "a role's data disk on a datastore its node lacks",
+      (c) => (c.talos.roles = { worker: { vm: { dataDisks: [{ datastore: "ceph", sizeGb: 100 }] } } }) && c.talos.nodes.push(WORKER_VM),
+      "homeops:talos.roles.worker.vm.dataDisks[0].datastore",
+      /unknown datastore "ceph".* on Proxmox node pve2/,
+    ],
+    // patches
+    ["a patch that is a list", (c) => (c.talos.patches = [[{ machine: {} }]]), "homeops:talos.patches[0]", /must be a Talos machine-config patch/],
+    // subnets
+    ["a pod subnet with host bits", (c) => (c.talos.podSubnets = ["10.244.0.1/16"]), "homeops:talos.podSubnets[0]", /must be an IPv4 subnet/],
+    ["two pod subnets", (c) => (c.talos.podSubnets = ["10.244.0.0/16", "10.245.0.0/16"]), "homeops:talos.podSubnets", /takes one IPv4 pod subnet/],
+    ["pods and Services overlapping", (c) => Object.assign(c.talos, { podSubnets: ["10.96.0.0/16"] }), "homeops:talos.podSubnets[0]", /10\.96\.0\.0\/16 overlaps the service subnet 10\.96\.0\.0\/12/],
+    ["Services on the nodes' network", (c) => (c.talos.serviceSubnets = ["192.168.0.0/16"]), "homeops:talos.serviceSubnets[0]", /192\.168\.0\.0\/16 overlaps the nodes' network lan 192\.168\.11\.0\/24/],
+    // versions
+    ["Kubernetes newer than the Talos release supports", (c) => (c.talos.kubernetesVersion = "1.37.0"), "homeops:talos.kubernetesVersion", /^Talos v1\.13 supports Kubernetes 1\.31 to 1\.36, not 1\.37\.0 \(Talos's support matrix\)$/],
+    ["Kubernetes older than the Talos release supports", (c) => Object.assign(c.talos, { kubernetesVersion: "1.30.4" }), "homeops:talos.kubernetesVersion", /supports Kubernetes 1\.31 to 1\.36, not 1\.30\.4/],
+    ["a release whose configs the program does not generate", (c) => (c.talos.nodes[1].talosVersion = "v1.12.4"), "homeops:talos.nodes[1].talosVersion", /generates machine configs for the Talos v1\.13 config contract only/],
+    ["Omni's cluster on a Kubernetes its Talos does not run", (c) => Object.assign(c.talos, { kubernetesVersion: "1.29.0" }), "homeops:talos.kubernetesVersion", /Talos v1\.12\.0 supports Kubernetes 1\.30 to 1\.35, not 1\.29\.0/],
+  ])("%s", (kind, mutate, key, message) => {
+    const data = kind.startsWith("Omni") ? copy(stackConfigData("homelab")) : copy(talosExampleData());
+    mutate(data);
+    expect(configProblems("homelab", data)).toContainEqual({ key, message: expect.stringMatching(message) });
+  });
+});
+
+test("the support matrix: each Talos minor's six Kubernetes minors, nothing outside", () => {
+  expect(kubernetesSupportIssue("v1.13.9", "1.31.0")).toBeUndefined();
+  expect(kubernetesSupportIssue("v1.13.9", "v1.36.2")).toBeUndefined();
+  expect(kubernetesSupportIssue("v1.10.6", "1.33.0")).toBeUndefined(); // seed 003's pair
+  expect(kubernetesSupportIssue("v1.10.6", "1.34.0")).toMatch(/Talos v1\.10\.6 supports Kubernetes 1\.28 to 1\.33/);
+  expect(kubernetesSupportIssue("v1.13.0", "2.31.0")).toMatch(/not 2\.31\.0/);
+  expect(kubernetesSupportIssue("v1.14.0", "1.35.0")).toMatch(/Talos v1\.14\.0 is not in the support matrix this program knows/);
+});
