@@ -5,7 +5,9 @@
  * `npm run plan` prints; every one of them must be in the plan, and every VM, LXC, PCI
  * mapping, node bridge and VLAN, Talos node, Helm release, Deployment, container and tunnel of
  * the plan must be named there, so the README
- * can neither claim what the file does not declare nor leave out what it does.
+ * can neither claim what the file does not declare nor leave out what it does. An item
+ * `machine-config <node>:<text>` says that node's generated Talos machine config contains the
+ * text (a subnet, a patched field, the VIP's document).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -59,13 +61,17 @@ const LISTED_IN_FULL = ["vm", "lxc", "pci-mapping", "bridge", "vlan", "talos-nod
 
 const exampleDir = (example: Example) => join(ROOT, "examples", example.name);
 
+/** The kind of an item about a node's generated machine config: `<node>:<text it contains>`. */
+const MACHINE_CONFIG = "machine-config";
+
 /** The `<kind> <name>` items of the README's "Declares" section (up to the next `## `). */
 function declaredItems(readme: string): { kind: string; name: string }[] {
   const section = /^## Declares\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme)?.[1];
   if (section === undefined) throw new Error("the README has no `## Declares` section");
-  const kinds = Object.keys(KINDS).join("|");
-  return [...section.matchAll(new RegExp(`\`(${kinds}) ([^\`\\s]+)\``, "g"))].map(([, kind, name]) => ({ kind, name }));
+  const kinds = [...Object.keys(KINDS), MACHINE_CONFIG].join("|");
+  return [...section.matchAll(new RegExp(`\`(${kinds}) ([^\`]+)\``, "g"))].map(([, kind, name]) => ({ kind, name }));
 }
+
 
 /** Whether a name appears in the section as an item of that kind. */
 const named = (items: { kind: string; name: string }[], kind: string, name: string) => items.some((item) => item.kind === kind && item.name === name);
@@ -75,11 +81,14 @@ const ENVIRONMENT_STRING_LIMIT = 32 * 4096;
 
 describe.each(EXAMPLES)("examples/$name", (example) => {
   const plans: { stack: string; file: string; plan: Plan }[] = [];
+  let machineConfigs: Record<string, string> = {};
   let items: { kind: string; name: string }[];
   beforeAll(async () => {
     for (const { stack, file } of example.stacks) {
       const path = join(exampleDir(example), file);
-      plans.push({ stack, file, plan: (await stackPreview(stack, path)).plan });
+      const preview = await stackPreview(stack, path);
+      plans.push({ stack, file, plan: preview.plan });
+      machineConfigs = { ...machineConfigs, ...preview.machineConfigs };
     }
     items = declaredItems(readFileSync(join(exampleDir(example), "README.md"), "utf8"));
   });
@@ -95,8 +104,12 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
 
   test("every resource the README says it declares is in the plan", () => {
     expect(items.length).toBeGreaterThan(0);
-    const missing = items.filter(({ kind, name }) => !resources().some((resource) => KINDS[kind](resource.type) && resource.name === name));
-    expect(missing).toEqual([]);
+    const inPlan = ({ kind, name }: { kind: string; name: string }) => {
+      if (kind !== MACHINE_CONFIG) return resources().some((resource) => KINDS[kind](resource.type) && resource.name === name);
+      const [node, text] = [name.slice(0, name.indexOf(":")), name.slice(name.indexOf(":") + 1)];
+      return machineConfigs[node]?.includes(text) ?? false;
+    };
+    expect(items.filter((item) => !inPlan(item))).toEqual([]);
   });
 
   test("every VM, LXC, PCI mapping, bridge, VLAN, Talos node, release, Deployment, container and tunnel of the plan is in the README", () => {
@@ -117,12 +130,13 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
 });
 
 describe("the README's Declares section", () => {
-  const readme = ["# x", "## Declares", "| a | `vm k8s/cp-1` `release platform/flux` |", "", "## Leaves out", "`vm not-this`"].join("\n");
+  const readme = ["# x", "## Declares", "| a | `vm k8s/cp-1` `release platform/flux` `machine-config cp-1:kind: Layer2VIPConfig` `homeops:talos.vip` |", "", "## Leaves out", "`vm not-this`"].join("\n");
 
   test("is read up to the next section, by kind and name", () => {
     expect(declaredItems(readme)).toEqual([
       { kind: "vm", name: "k8s/cp-1" },
       { kind: "release", name: "platform/flux" },
+      { kind: "machine-config", name: "cp-1:kind: Layer2VIPConfig" },
     ]);
   });
 
