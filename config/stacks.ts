@@ -58,7 +58,13 @@ function checkHomelab(config: HomelabConfig) {
     ...checkDockerInventory(config),
     ...checkCompute(config),
     ...checkTalosCluster(config.talos, config.proxmox),
-    ...checkPlatform(config.platform, { generatedSecrets: config.generatedSecrets, reservedAddresses: reservedAddresses(config), clusterCni: config.talos.cni, clusterAddresses: talosAddresses(config.talos) }),
+    ...checkPlatform(config.platform, {
+      generatedSecrets: config.generatedSecrets,
+      reservedAddresses: reservedAddresses(config),
+      clusterCni: config.talos.cni,
+      clusterAddresses: talosAddresses(config.talos),
+      ...(config.talos.manager === "homeops" ? { clusterPodSubnets: config.talos.podSubnets } : {}),
+    }),
     ...checkDns(config.dns, config),
     ...checkTunnel(config),
   ];

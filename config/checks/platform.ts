@@ -37,6 +37,8 @@ export interface PlatformCheckContext {
   clusterCni?: ClusterCni;
   /** The addresses of that cluster's nodes (and its API VIP). */
   clusterAddresses?: ReservedAddress[];
+  /** That cluster's pod subnets (`homeops:talos.podSubnets`), when the stack builds it. */
+  clusterPodSubnets?: string[];
 }
 
 /** Cross-field checks of the platform settings. */
@@ -48,7 +50,7 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
     ...checkClusterCni(platform, context.clusterCni),
     ...(platform.loadBalancer ? checkLoadBalancer(platform.loadBalancer, platform.nodeCidr, context.reservedAddresses) : []),
     ...checkCiliumLoadBalancer(platform, installsCni, context.clusterCni),
-    ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr, context.clusterAddresses ?? []) : []),
+    ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr, context.clusterAddresses ?? [], context.clusterPodSubnets ?? []) : []),
     ...checkAddressPoolObjects(platform, context.reservedAddresses),
     ...checkRequestedAddresses(platform),
     ...checkCustomPlatform(platform, installsCni),
@@ -237,7 +239,7 @@ function checkCiliumLoadBalancer(platform: PlatformSpec, installsCni: boolean, c
 }
 
 /** The Cilium features that need others, and native routing's CIDR against the nodes' network. */
-function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCidr: string, clusterAddresses: ReservedAddress[]): ConfigIssue[] {
+function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCidr: string, clusterAddresses: ReservedAddress[], podSubnets: string[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const at = "homeops:talos.cni";
   if (cni.gatewayApi && !cni.kubeProxyReplacement) {
@@ -252,6 +254,14 @@ function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCi
     if (pods && nodes && pods.first <= nodes.last && nodes.first <= pods.last) {
       issues.push({ key: `${at}.routing.podCidr`, message: `${cni.routing.podCidr} overlaps the nodes' network ${nodeCidr} (homeops:platform.nodeCidr): traffic to the nodes would be routed as pod traffic, unmasqueraded` });
     }
+    // Pods outside the routed range would be masqueraded behind their node and not reached directly.
+    const { podCidr } = cni.routing;
+    podSubnets.forEach((subnet, index) => {
+      const bounds = addressRangeBounds(subnet);
+      if (pods && bounds && !(bounds.first >= pods.first && bounds.last <= pods.last)) {
+        issues.push({ key: `${at}.routing.podCidr`, message: `${podCidr} does not contain the cluster's pod subnet ${subnet} (homeops:talos.podSubnets[${index}]): write the pod subnet, or one that holds it` });
+      }
+    });
     // Each node routes the others' pod ranges to them directly: they must share one L2 segment.
     const outside = cni.routing.autoDirectNodeRoutes ? clusterAddresses.filter(({ address }) => nodes && !(ipv4ToNumber(address) >= nodes.first && ipv4ToNumber(address) <= nodes.last)) : [];
     for (const { address, owner } of outside) {
