@@ -72,6 +72,9 @@ describe("the cluster's PCI mappings", () => {
   test.each<Case>([
     ["a device on an unknown node", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].node = "godzilla"), "homeops:proxmox.pciMappings.rtx3090.devices[0].node", /unknown Proxmox node "godzilla"/],
     ["an upper-case PCI address", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].path = "0000:42:00.0".toUpperCase() + "A"), "homeops:proxmox.pciMappings.rtx3090.devices[0].path", /must be a PCI address like 0000:01:00\.0/],
+    ["a subsystem id that is not vendor:device", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].subsystemId = "1458"), "homeops:proxmox.pciMappings.rtx3090.devices[0].subsystemId", /vendor:device/],
+    ["a negative IOMMU group", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].iommuGroup = -1), "homeops:proxmox.pciMappings.rtx3090.devices[0].iommuGroup", /greater than or equal to 0|>=0/],
+    ["a mapping without devices", (c) => (c.proxmox.pciMappings.rtx3090.devices = []), "homeops:proxmox.pciMappings.rtx3090.devices", /at least 1|>=1/],
     ["a device id that is not vendor:device", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].id = "10de"), "homeops:proxmox.pciMappings.rtx3090.devices[0].id", /vendor:device/],
     [
       "one address twice on a node",
@@ -90,6 +93,9 @@ describe("the nodes' bridges and VLAN interfaces", () => {
     ["a VLAN id above 4094", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr1.vlanIds = [4095]), `${R720XD}.bridges.vmbr1.vlanIds[0]`, /VLAN ids are 1-4094/],
     ["a reversed VLAN range", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr1.vlanIds = ["110-100"]), `${R720XD}.bridges.vmbr1.vlanIds[0]`, /range first-last/],
     ["a bridge name longer than the provider takes", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr_trunk_1 = {}), `${R720XD}.bridges.vmbr_trunk_1`, /at most 9 letters, digits or '_'/],
+    ["a bridge port that is no interface name", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr1.ports = ["eno 2"]), `${R720XD}.bridges.vmbr1.ports[0]`, /must be a network interface name/],
+    ["an MTU below IPv4's minimum", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr1.mtu = 500), `${R720XD}.bridges.vmbr1.mtu`, /MTU is 576-65520/],
+    ["existing that is no boolean", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr0.existing = "yes"), `${R720XD}.bridges.vmbr0.existing`, /boolean/],
     ["a misspelt bridge key", (c) => (c.proxmox.nodes.r720xd.bridges.vmbr1.vlanAwre = true), `${R720XD}.bridges.vmbr1.vlanAwre`, /did you mean `vlanAware`\?/],
     ["an address without its prefix length", (c) => (c.proxmox.nodes.r720xd.vlans["vmbr0.40"].address = "10.40.0.15"), `${R720XD}.vlans.vmbr0.40.address`, /with its prefix length/],
     ["an interface address that is its subnet's", (c) => (c.proxmox.nodes.r720xd.vlans["vmbr0.40"].address = "10.40.0.0/24"), `${R720XD}.vlans.vmbr0.40.address`, /10\.40\.0\.0 is not a host address of its subnet 10\.40\.0\.0\/24/],
