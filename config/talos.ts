@@ -52,6 +52,15 @@ export const clusterCniSchema = z.discriminatedUnion(
         gatewayApi: z.object({ crdsVersion: z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Gateway API release like v1.4.1") }).strict().optional(),
         /** Hubble's flow relay (`hubble observe` across nodes) and its web UI; Hubble itself is off without this. */
         hubble: z.object({ relay: z.boolean().default(true), ui: z.boolean().default(false) }).strict().optional(),
+        /**
+         * How Cilium's eBPF service load balancing (kube-proxy replacement) picks and reaches
+         * backends: `maglev` consistent hashing instead of `random`; `dsr` (Direct Server Return:
+         * backends answer clients directly) or `hybrid` (DSR for TCP, SNAT for UDP) instead of `snat`.
+         */
+        serviceLoadBalancing: z
+          .object({ algorithm: z.enum(["random", "maglev"]).default("random"), mode: z.enum(["snat", "dsr", "hybrid"]).default("snat") })
+          .strict()
+          .optional(),
       })
       .strict(),
     z.object({ name: z.literal("flannel") }).strict(),
@@ -60,7 +69,7 @@ export const clusterCniSchema = z.discriminatedUnion(
     error: (issue) =>
       issue.input === undefined
         ? "is required but not set: {name: cilium} (enforces NetworkPolicies) or {name: flannel} (Talos's default, does not)"
-        : "must be {name: cilium, kubeProxyReplacement?, routing?, gatewayApi?, hubble?} or {name: flannel}",
+        : "must be {name: cilium, kubeProxyReplacement?, routing?, gatewayApi?, hubble?, serviceLoadBalancing?} or {name: flannel}",
   },
 );
 export type ClusterCni = z.infer<typeof clusterCniSchema>;

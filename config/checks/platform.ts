@@ -245,6 +245,12 @@ function checkCiliumOptions(cni: Extract<ClusterCni, { name: "cilium" }>, nodeCi
   if (cni.gatewayApi && !cni.kubeProxyReplacement) {
     issues.push({ key: `${at}.gatewayApi`, message: "needs kubeProxyReplacement: true (Cilium's Gateway API serves through its eBPF service load balancing)" });
   }
+  if (cni.serviceLoadBalancing && !cni.kubeProxyReplacement) {
+    issues.push({ key: `${at}.serviceLoadBalancing`, message: "needs kubeProxyReplacement: true (Maglev and DSR are modes of Cilium's own service load balancing)" });
+  }
+  if (cni.serviceLoadBalancing && cni.serviceLoadBalancing.mode !== "snat" && cni.routing?.mode !== "native") {
+    issues.push({ key: `${at}.serviceLoadBalancing.mode`, message: `${cni.serviceLoadBalancing.mode} needs routing: {mode: native} (DSR carries the service address in the packet to the backend's node, which Cilium's VXLAN tunnel does not)` });
+  }
   if (cni.hubble && cni.hubble.ui && !cni.hubble.relay) {
     issues.push({ key: `${at}.hubble.ui`, message: "needs hubble.relay: true (the UI reads flows through the relay)" });
   }

@@ -62,6 +62,9 @@ describe("the stack file's Cilium", () => {
     ["a routing option that Cilium names otherwise", (c) => (c.talos.cni.routing.ipv4NativeRoutingCIDR = "10.244.0.0/16"), "homeops:talos.cni.routing.ipv4NativeRoutingCIDR", /^unknown key/],
     ["Gateway API without kube-proxy replacement", (c) => ((c.talos.cni.kubeProxyReplacement = false), (c.platform.loadBalancer.provider = "metallb"), delete c.platform.loadBalancer.interfaces, (c.platform.charts.metallb = { chart: "metallb", repository: "https://metallb.github.io/metallb", version: "0.16.1" })), "homeops:talos.cni.gatewayApi", /^needs kubeProxyReplacement: true/],
     ["a Gateway API version range", (c) => (c.talos.cni.gatewayApi.crdsVersion = "v1.4"), "homeops:talos.cni.gatewayApi.crdsVersion", /must be a Gateway API release like v1\.4\.1/],
+    ["Maglev without kube-proxy replacement", (c) => ((c.talos.cni.kubeProxyReplacement = false), delete c.talos.cni.gatewayApi), "homeops:talos.cni.serviceLoadBalancing", /^needs kubeProxyReplacement: true/],
+    ["DSR over the tunnel", (c) => delete c.talos.cni.routing, "homeops:talos.cni.serviceLoadBalancing.mode", /^dsr needs routing: \{mode: native\}/],
+    ["an unknown load-balancing algorithm", (c) => (c.talos.cni.serviceLoadBalancing.algorithm = "round-robin"), "homeops:talos.cni.serviceLoadBalancing.algorithm", /./],
     ["Hubble's UI without its relay", (c) => (c.talos.cni.hubble = { relay: false, ui: true }), "homeops:talos.cni.hubble.ui", /^needs hubble.relay: true/],
     ["a misspelt Hubble option", (c) => (c.talos.cni.hubble.UI = true), "homeops:talos.cni.hubble.UI", /^unknown key; did you mean `ui`\?$/],
   ])("%s", (_kind, mutate, key, message) => {
@@ -116,6 +119,13 @@ describe("Cilium's values against its chart (values.schema.json of 1.19.3)", () 
   test("a key the chart does not declare and a wrong type are caught", () => {
     expect(undeclaredValuesKeys("cilium", { ...full, gatewayApi: { enabled: true }, hubble: { ...full.hubble, relay: { enable: true } } }).sort()).toEqual([".gatewayApi", ".hubble.relay.enable"]);
     expect(validate({ ...full, routingMode: 1 })).toContainEqual(expect.stringContaining("/routingMode must be string"));
+  });
+
+  test("Maglev and DSR for the eBPF service load balancing, only when asked for", () => {
+    expect(full.loadBalancer).toEqual({ algorithm: "maglev", mode: "dsr" });
+    expect(ciliumValues(plain)).not.toHaveProperty("loadBalancer");
+    // Keys the templates read that values.yaml leaves commented are allowed by name only.
+    expect(undeclaredValuesKeys("cilium", { ...full, loadBalancer: { algorithm: "maglev", modes: "dsr" } })).toEqual([".loadBalancer.modes"]);
   });
 
   test("native routing: the pod CIDR routed without masquerading, with direct node routes", () => {

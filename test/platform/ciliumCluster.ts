@@ -4,7 +4,7 @@ import { TALOS_EXAMPLE_FILE, talosExampleData } from "../homelab-compute/talosEx
 
 /**
  * The Talos-on-Proxmox example as the seeds' clusters run Cilium (001's native routing, Gateway
- * API and Hubble, 003's LB IPAM): `homeops:talos.cni` with every feature, Cilium's LB IPAM with
+ * API and Hubble, 003's LB IPAM, Maglev and DSR): `homeops:talos.cni` with every feature, Cilium's LB IPAM with
  * L2 announcements instead of MetalLB (its chart and its speaker's allowance gone), a Gateway
  * at an address of the pool, and the allowances Hubble's workloads in kube-system need. Raw,
  * as a stack file gives it.
@@ -17,6 +17,7 @@ export function ciliumClusterData(): Record<string, any> {
     routing: { mode: "native", podCidr: "10.244.0.0/16" },
     gatewayApi: { crdsVersion: "v1.4.1" },
     hubble: { relay: true, ui: true },
+    serviceLoadBalancing: { algorithm: "maglev", mode: "dsr" },
   };
   const { platform } = config;
   platform.loadBalancer = { ...platform.loadBalancer, provider: "cilium", interfaces: ["^eth[0-9]+$"] };

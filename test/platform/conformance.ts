@@ -55,15 +55,25 @@ function withoutKey(value: unknown, key: string): unknown {
 }
 
 /**
+ * Keys the chart's templates read although its values.yaml leaves them commented out, so its
+ * generated schema lacks them: Cilium 1.19.3's templates/cilium-configmap.yaml writes
+ * `bpf-lb-mode` and `bpf-lb-algorithm` from these when set.
+ */
+const TEMPLATE_ONLY_KEYS = { cilium: [".loadBalancer.mode", ".loadBalancer.algorithm"] } as const;
+
+/**
  * The key paths of `values` that a chart's values schema does not declare. Cilium's schema
  * (generated from its values.yaml) allows any extra key, so a misspelt one would pass the
  * validator above; this is the strict half. A key the schema leaves open (an object without
  * `properties`, e.g. `resources: {}`) takes anything below it.
  */
 export function undeclaredValuesKeys(chart: "cilium", values: unknown): string[] {
+  const templateOnly: readonly string[] = TEMPLATE_ONLY_KEYS[chart];
   const walk = (schema: Record<string, any> | undefined, value: unknown, at: string): string[] => {
     if (value === null || typeof value !== "object" || Array.isArray(value) || !schema?.properties) return [];
-    return Object.entries(value).flatMap(([key, inner]) => (key in schema.properties ? walk(schema.properties[key], inner, `${at}.${key}`) : [`${at}.${key}`]));
+    return Object.entries(value).flatMap(([key, inner]) =>
+      key in schema.properties ? walk(schema.properties[key], inner, `${at}.${key}`) : templateOnly.includes(`${at}.${key}`) ? [] : [`${at}.${key}`],
+    );
   };
   return walk(readConformanceJson("helm", `${chart}.values.schema.json`), values, "");
 }

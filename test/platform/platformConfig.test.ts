@@ -44,7 +44,7 @@ describe("bad platform config is refused with the key and the rule", () => {
     ["a push user name with a colon", (c) => (c.platform.monitoring.pushUsername = "al:loy"), "homeops:platform.monitoring.pushUsername", /must be a user name/],
     ["no platform at all", (c) => delete c.platform, "homeops:platform", /is required but not set/],
     ["no CNI choice", (c) => delete c.talos.cni, "homeops:talos.cni", /is required but not set: \{name: cilium\}/],
-    ["an unknown CNI", (c) => (c.talos.cni = { name: "calico" }), "homeops:talos.cni.name", /^must be \{name: cilium, kubeProxyReplacement\?, routing\?, gatewayApi\?, hubble\?\} or \{name: flannel\}$/],
+    ["an unknown CNI", (c) => (c.talos.cni = { name: "calico" }), "homeops:talos.cni.name", /^must be \{name: cilium, kubeProxyReplacement\?, routing\?, gatewayApi\?, hubble\?, serviceLoadBalancing\?\} or \{name: flannel\}$/],
     ["a misspelt CNI option", (c) => (c.talos.cni = { name: "cilium", kubeProxyReplacment: false }), "homeops:talos.cni.kubeProxyReplacment", /^unknown key; did you mean `kubeProxyReplacement`\?$/],
     ["Flannel with a Cilium option", (c) => (c.talos.cni = { name: "flannel", kubeProxyReplacement: true }), "homeops:talos.cni.kubeProxyReplacement", /^unknown key$/],
   ])("%s", (_kind, mutate, key, message) => {

@@ -47,6 +47,8 @@ export interface CiliumValues {
    * before the CRDs are applied.
    */
   gatewayAPI: { enabled: false } | { enabled: true; gatewayClass: { create: "true" } };
+  /** Read by the chart's cilium-configmap.yaml (`bpf-lb-algorithm`, `bpf-lb-mode`) though its values.yaml leaves them commented. */
+  loadBalancer?: { algorithm: "random" | "maglev"; mode: "snat" | "dsr" | "hybrid" };
   /** Only with kube-proxy replacement: the API server through KubePrism. */
   k8sServiceHost?: string;
   k8sServicePort?: number;
@@ -134,6 +136,7 @@ export function ciliumValues(cni: PlatformCni, loadBalancerPool?: PlatformSettin
     l2announcements: { enabled: announces },
     ...(announces ? { k8sClientRateLimit: l2AnnouncementRateLimit(loadBalancerPool.addresses) } : {}),
     gatewayAPI: cni.gatewayApi ? { enabled: true, gatewayClass: { create: "true" } } : { enabled: false },
+    ...(cni.serviceLoadBalancing ? { loadBalancer: { algorithm: cni.serviceLoadBalancing.algorithm, mode: cni.serviceLoadBalancing.mode } } : {}),
     cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
     securityContext: { capabilities: { ciliumAgent: [...CILIUM_AGENT_CAPABILITIES], cleanCiliumState: [...CILIUM_CLEAN_STATE_CAPABILITIES] } },
     // The platform's NetworkPolicies name the API server, the webhooks' caller and host-network
