@@ -109,8 +109,9 @@ async function reachability(task: ReachabilityTask): Promise<ReachabilityResult>
   const rows: ReachabilityResult["rows"] = [];
   for (const size of task.sizes) {
     const host = syntheticHost(size);
-    // What the policy reads of each resource (ResourceView); the rest of the SDK's args is unused.
-    const args = { resources: host.resources, getConfig: () => ({}) } as unknown as StackArgs;
+    // What the policy reads of each resource (ResourceView, its ignoreChanges among its options); the rest of the SDK's args is unused.
+    const resources = host.resources.map((resource) => ({ ...resource, opts: { ignoreChanges: resource.ignoreChanges ?? [] } }));
+    const args = { resources, getConfig: () => ({}) } as unknown as StackArgs;
     let violations = 0;
     const once = () => {
       violations = 0;
