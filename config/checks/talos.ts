@@ -16,7 +16,7 @@ const GENERATED_CONTRACT_MINOR = "1.13";
  */
 export function checkTalosCluster(talos: TalosSpec, proxmox: ProxmoxSettings): ConfigIssue[] {
   if (talos.manager === "omni") return versionIssues(talos.talosVersion, talos.kubernetesVersion, `${TALOS}.kubernetesVersion`);
-  return [...homeopsVersionIssues(talos), ...subnetIssues(talos, proxmox), ...controlPlaneSizeIssues(talos)];
+  return [...homeopsVersionIssues(talos), ...subnetIssues(talos, proxmox), ...controlPlaneSizeIssues(talos), ...macAddressIssues(talos)];
 }
 
 function versionIssues(talosVersion: string, kubernetesVersion: string, key: string): ConfigIssue[] {
@@ -75,5 +75,20 @@ function controlPlaneSizeIssues(talos: TalosClusterSpec): ConfigIssue[] {
       ...(shape.cores < minimum.cores ? [{ key: `${TALOS}.nodes[${index}]`, message: `a control plane needs at least ${minimum.cores} cores, its VM has ${shape.cores}` }] : []),
       ...(shape.memoryMb < minimum.memoryMb ? [{ key: `${TALOS}.nodes[${index}]`, message: `a control plane needs at least ${minimum.memoryMb} MB, its VM has ${shape.memoryMb}` }] : []),
     ];
+  });
+}
+
+/** Each bare-metal node's address goes on the NIC with its MAC: two nodes cannot share one. */
+function macAddressIssues(talos: TalosClusterSpec): ConfigIssue[] {
+  const first = new Map<string, number>();
+  return talos.nodes.flatMap((node, index) => {
+    const mac = node.bareMetal?.macAddress;
+    if (mac === undefined) return [];
+    const earlier = first.get(mac);
+    if (earlier === undefined) {
+      first.set(mac, index);
+      return [];
+    }
+    return [{ key: `${TALOS}.nodes[${index}].bareMetal.macAddress`, message: `${mac} is already the NIC of ${TALOS}.nodes[${earlier}]` }];
   });
 }

@@ -34,6 +34,7 @@ describe("what the stack file may now say", () => {
       c.talos.nodes.push({ ...WORKER_VM, patches: [{ machine: { kernel: { modules: [{ name: "nvidia" }] } } }] });
     }],
     ["seed 001's pod and service subnets", (c) => Object.assign(c.talos, { podSubnets: ["10.42.0.0/16"], serviceSubnets: ["10.43.0.0/16"] })],
+    ["Cilium's native routing over a CIDR holding the pods", (c) => Object.assign(c.talos, { podSubnets: ["10.42.0.0/16"], cni: { name: "cilium", routing: { mode: "native", podCidr: "10.42.0.0/15" } } })],
     ["a cluster of bare-metal machines only, without a vm shape", (c) => {
       c.talos.nodes = [0, 1, 2].map((index) => ({ ...BARE_METAL, role: "controlplane", name: `metal-${index}`, ip: `192.168.11.7${index}`, bareMetal: { macAddress: `0c:c4:7a:00:00:0${index}` } }));
       delete c.talos.vm;
@@ -54,6 +55,7 @@ describe("refused, with the key and the rule", () => {
     ["a bare-metal node with a VMID", withNodes({ ...BARE_METAL, vmId: 305 }), "homeops:talos.nodes[3].vmId", /a bare-metal node \(bareMetal\) has no Proxmox VM/],
     ["a bare-metal node with a VM size", withNodes({ ...BARE_METAL, vm: { cores: 4 } }), "homeops:talos.nodes[3].vm", /has no Proxmox VM/],
     ["a malformed MAC", withNodes({ ...BARE_METAL, bareMetal: { macAddress: "0c:c4:7a:12:34" } }), "homeops:talos.nodes[3].bareMetal.macAddress", /must be a MAC address/],
+    ["two bare-metal nodes on one NIC", withNodes(BARE_METAL, { ...BARE_METAL, name: "metal-2", ip: "192.168.11.72", bareMetal: { macAddress: "0C:C4:7A:12:34:56" } }), "homeops:talos.nodes[4].bareMetal.macAddress", /0c:c4:7a:12:34:56 is already the NIC of homeops:talos\.nodes\[3\]/],
     ["a bare-metal node's address used twice", withNodes({ ...BARE_METAL, ip: "192.168.11.200" }), "homeops:talos.nodes[3].ip", /already used by homeops:proxmoxContainers\.komodo/],
     ["VM nodes without the cluster's vm", (c) => delete c.talos.vm, "homeops:talos.vm", /is required but not set: the Proxmox VM nodes \(nodes\[0\], nodes\[1\], nodes\[2\]\) take their shape from it/],
     // sizes
@@ -92,6 +94,14 @@ describe("refused, with the key and the rule", () => {
     mutate(data);
     expect(configProblems("homelab", data)).toContainEqual({ key, message: expect.stringMatching(message) });
   });
+});
+
+test("a Kubernetes release outside the matrix is reported once, not once per node pinned to a release of the same line", () => {
+  const config = copy(talosExampleData());
+  config.talos.kubernetesVersion = "1.37.0";
+  config.talos.nodes[1].talosVersion = "v1.13.10";
+  const issues = configProblems("homelab", config).filter((issue) => issue.key === "homeops:talos.kubernetesVersion");
+  expect(issues).toEqual([{ key: "homeops:talos.kubernetesVersion", message: "Talos v1.13 supports Kubernetes 1.31 to 1.36, not 1.37.0 (Talos's support matrix)" }]);
 });
 
 test("the support matrix: each Talos minor's six Kubernetes minors, nothing outside", () => {
