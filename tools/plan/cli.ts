@@ -114,8 +114,15 @@ export async function planCommand(argv: string[], output: Output = console, prev
   // The SDK rejects several promises for one program error; report the first only.
   const remember = (error: unknown) => (failure ??= error);
   process.on("unhandledRejection", remember);
+  // An apply that throws leaves the resources waiting on its output unregistered, and nothing
+  // else for the event loop: Node would end the process mid-run with exit code 0.
+  let stalled = () => {};
+  const stall = new Promise<never>((_, reject) => {
+    stalled = () => reject(failure ?? new Error("the program stopped with resources still waiting on values that never came"));
+  });
+  process.once("beforeExit", stalled);
   try {
-    const code = await main(argv, output, preview);
+    const code = await Promise.race([main(argv, output, preview), stall]);
     await settled();
     return failure ? report(failure, output) : code;
   } catch (error) {
@@ -123,6 +130,7 @@ export async function planCommand(argv: string[], output: Output = console, prev
     return report(error, output);
   } finally {
     process.off("unhandledRejection", remember);
+    process.off("beforeExit", stalled);
   }
 }
 
