@@ -316,7 +316,7 @@ const vmDiskSchema = z
   .strict();
 
 /** A PCI device passed through to a VM by its cluster mapping (`hostpciN`). */
-const vmPciDeviceSchema = z
+export const vmPciDeviceSchema = z
   .object({
     /** A name of homeops:proxmox.pciMappings with a device on the VM's node. */
     mapping: z.string(),
@@ -330,6 +330,10 @@ const vmPciDeviceSchema = z
     romFile: z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be a file path relative to /usr/share/kvm/").optional(),
   })
   .strict();
+
+/** A VM's passed-through devices. */
+export const pciDevicesSchema = z.array(vmPciDeviceSchema).max(16, "Proxmox passes at most 16 PCI devices (hostpci0-15)");
+export type VmPciDevice = z.infer<typeof vmPciDeviceSchema>;
 
 /** A network device of a VM, on a homeops:proxmox network (its bridge, and its VLAN as the device's tag). */
 const vmNetworkDeviceSchema = z
@@ -395,7 +399,7 @@ const proxmoxVmSchema = z
     network: z.array(vmNetworkDeviceSchema).min(1),
     cloudInit: vmCloudInitSchema.optional(),
     /** PCI devices (GPUs, HBAs, NICs) passed through, hostpci0 onwards. */
-    pciDevices: z.array(vmPciDeviceSchema).max(16, "Proxmox passes at most 16 PCI devices (hostpci0-15)").default([]),
+    pciDevices: pciDevicesSchema.default([]),
     guestAgent: z.boolean().default(false),
     startOnBoot: z.boolean().default(true),
     tags: tagsSchema,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ipv4Address, ipv4Subnet } from "./addresses";
-import { configSecretRefSchema, dnsLabel, vmIdSchema } from "./proxmox";
+import { configSecretRefSchema, dnsLabel, pciDevicesSchema, vmIdSchema } from "./proxmox";
 
 const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos release like v1.13.9");
 const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image factory schematic id (64 lowercase hex characters)");
@@ -97,6 +97,8 @@ const vmSizeSchema = z
     osDisk: diskSchema,
     /** Replaces the data disks it overrides, as a whole. */
     dataDisks: z.array(diskSchema),
+    /** Devices passed through by cluster PCI mapping (a GPU for a worker); replaces those it overrides, as a whole. */
+    pciDevices: pciDevicesSchema,
   })
   .partial()
   .strict();
@@ -231,6 +233,8 @@ export const talosClusterSchema = z
         cloudInitDatastore: z.string(),
         /** The schematic includes siderolabs/qemu-guest-agent, so Proxmox may talk to the agent. */
         guestAgent: z.boolean().default(true),
+        /** Devices passed through by cluster PCI mapping to every node's VM (usually set per role or node instead). */
+        pciDevices: pciDevicesSchema.default([]),
       })
       .strict()
       .optional(),

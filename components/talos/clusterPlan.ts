@@ -283,6 +283,8 @@ export function talosVmSpec(
       userDataFileId: files.userData,
     },
     guestAgent: shape.guestAgent,
+    // On q35 with SeaBIOS (ProxmoxVm's defaults): a secondary device such as a compute GPU.
+    pciDevices: shape.pciDevices,
     tags: ["talos", spec.clusterName, node.role],
     holdsData: true,
   };

@@ -10,6 +10,7 @@ import {
   type NodeVlanSpec,
   type ProxmoxSettings,
   type ProxmoxVmEntry,
+  type VmPciDevice,
 } from "../proxmox";
 import { isVmNode, talosVmShape, type OmniClusterSpec, type TalosClusterSpec, type TalosSpec } from "../talos";
 
@@ -138,7 +139,7 @@ function checkVms(inventory: ComputeInventory, addresses: AddressBook): ConfigIs
       ...(vm.cloudInit ? datastoreIssues(proxmox, vm.node, vm.cloudInit.datastore, "images", `${key}.cloudInit.datastore`) : []),
       ...vm.network.flatMap((nic, index) => (nic.ip === "dhcp" ? networkIssues(proxmox, nic.network, `${key}.network[${index}]`) : addressIssues(proxmox, nic.network, nic.ip, `${key}.network[${index}]`, addresses))),
       ...balloonIssues(vm, key),
-      ...vm.pciDevices.flatMap((device, index) => pciDeviceIssues(proxmox, vm, device, `${key}.pciDevices[${index}]`, key)),
+      ...vm.pciDevices.flatMap((device, index) => pciDeviceIssues(proxmox, { ...vm, key }, device, `${key}.pciDevices[${index}]`, `set ${key}.uefi: true`)),
     ];
   });
 }
@@ -152,8 +153,17 @@ function balloonIssues(vm: ProxmoxVmEntry, key: string): ConfigIssue[] {
   return [];
 }
 
-/** A passed-through device: a mapping with a device on the VM's node, on a port and firmware the VM has. */
-function pciDeviceIssues(proxmox: ProxmoxSettings, vm: ProxmoxVmEntry, device: ProxmoxVmEntry["pciDevices"][number], key: string, vmKey: string): ConfigIssue[] {
+/** The VM a device is passed to, as the device rules see it. */
+interface PciHost {
+  /** Its stack-file key. */
+  key: string;
+  node: string;
+  machine: "q35" | "pc";
+  uefi: boolean;
+}
+
+/** A passed-through device: a mapping with a device on the VM's node, on a port and firmware the VM has; `uefiFix` says how to get OVMF. */
+function pciDeviceIssues(proxmox: ProxmoxSettings, vm: PciHost, device: VmPciDevice, key: string, uefiFix: string): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const mapping = proxmox.pciMappings[device.mapping];
   if (!mapping) {
@@ -163,10 +173,10 @@ function pciDeviceIssues(proxmox: ProxmoxSettings, vm: ProxmoxVmEntry, device: P
     issues.push({ key: `${key}.mapping`, message: `PCI mapping ${device.mapping} has no device on node ${vm.node} (it has one on ${nodes}): the VM can only run where the device is` });
   }
   if (device.pcie && vm.machine === "pc") {
-    issues.push({ key: `${key}.pcie`, message: `a PCIe port needs machine q35, and ${vmKey}.machine is pc: set machine: q35 (or pcie: false)` });
+    issues.push({ key: `${key}.pcie`, message: `a PCIe port needs machine q35, and ${vm.key}.machine is pc: set machine: q35 (or pcie: false)` });
   }
   if (device.primaryGpu && !vm.uefi) {
-    issues.push({ key: `${key}.primaryGpu`, message: `a primary GPU (x-vga) needs OVMF firmware: set ${vmKey}.uefi: true` });
+    issues.push({ key: `${key}.primaryGpu`, message: `a primary GPU (x-vga) needs OVMF firmware: ${uefiFix}` });
   }
   return issues;
 }
@@ -179,14 +189,18 @@ function checkPciCapacity(inventory: ComputeInventory): ConfigIssue[] {
   const { pciMappings } = inventory.proxmox;
   const users = new Map<string, string[]>();
   const issues: ConfigIssue[] = [];
-  for (const [name, vm] of Object.entries(inventory.proxmoxVms)) {
+  const vms = [
+    ...Object.entries(inventory.proxmoxVms).map(([name, vm]) => ({ node: vm.node, pciDevices: vm.pciDevices, key: `${VMS}.${name}.pciDevices` })),
+    ...talosPciUsers(inventory),
+  ];
+  for (const vm of vms) {
     vm.pciDevices.forEach((device, index) => {
       const mapping = pciMappings[device.mapping];
       if (!mapping || mapping.mediatedDevices) return;
       const available = mapping.devices.filter((entry) => entry.node === vm.node).length;
       const slot = `${device.mapping}@${vm.node}`;
       const before = users.get(slot) ?? [];
-      const key = `${VMS}.${name}.pciDevices[${index}]`;
+      const key = `${vm.key}[${index}]`;
       if (available > 0 && before.length >= available) {
         issues.push({
           key: `${key}.mapping`,
@@ -197,6 +211,22 @@ function checkPciCapacity(inventory: ComputeInventory): ConfigIssue[] {
     });
   }
   return issues;
+}
+
+/** The Talos VM nodes that pass devices through, each with the key that set its devices (cluster, role or node). */
+function talosPciUsers(inventory: ComputeInventory): { node: string; pciDevices: VmPciDevice[]; key: string }[] {
+  const { talos } = inventory;
+  if (talos.manager !== "homeops" || talos.vm === undefined) return [];
+  return talos.nodes.flatMap((node, index) => {
+    if (!isVmNode(node)) return [];
+    return [{ node: node.proxmoxNode, pciDevices: talosVmShape(talos, node).pciDevices, key: talosVmFieldKey(talos, node, index, "pciDevices") }];
+  });
+}
+
+/** Where a Talos VM node's `field` is set: the node's own vm, its role's, or the cluster's. */
+function talosVmFieldKey(talos: TalosClusterSpec, node: TalosClusterSpec["nodes"][number], index: number, field: "osDisk" | "dataDisks" | "pciDevices"): string {
+  if (node.vm?.[field]) return `${TALOS}.nodes[${index}].vm.${field}`;
+  return talos.roles[node.role]?.vm?.[field] ? `${TALOS}.roles.${node.role}.vm.${field}` : `${TALOS}.vm.${field}`;
 }
 
 /** The cluster's PCI mappings: devices on known nodes, each address once per node. */
@@ -378,10 +408,13 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
   talos.nodes.forEach((node, index) => {
     if (!isVmNode(node) || vm === undefined || !(node.proxmoxNode in proxmox.nodes)) return;
     const shape = talosVmShape(talos, node);
-    const sizeKey = (field: "osDisk" | "dataDisks") =>
-      node.vm?.[field] ? `${TALOS}.nodes[${index}].vm.${field}` : talos.roles[node.role]?.vm?.[field] ? `${TALOS}.roles.${node.role}.vm.${field}` : `${TALOS}.vm.${field}`;
+    const sizeKey = (field: "osDisk" | "dataDisks" | "pciDevices") => talosVmFieldKey(talos, node, index, field);
     need(`${sizeKey("osDisk")}.datastore`, shape.osDisk.datastore, "images", node.proxmoxNode);
     shape.dataDisks.forEach((disk, diskIndex) => need(`${sizeKey("dataDisks")}[${diskIndex}].datastore`, disk.datastore, "images", node.proxmoxNode));
+    // Talos VMs run q35 with SeaBIOS (components/talos/clusterPlan.ts talosVmSpec).
+    shape.pciDevices.forEach((device, deviceIndex) =>
+      issues.push(...pciDeviceIssues(proxmox, { key: `${TALOS}.nodes[${index}]`, node: node.proxmoxNode, machine: "q35", uefi: false }, device, `${sizeKey("pciDevices")}[${deviceIndex}]`, "Talos VMs boot with SeaBIOS here, so pass the GPU as a secondary device (primaryGpu: false)")),
+    );
     need(`${TALOS}.vm.imageDatastore`, vm.imageDatastore, "iso", node.proxmoxNode);
     need(`${TALOS}.vm.snippetsDatastore`, vm.snippetsDatastore, "snippets", node.proxmoxNode);
     need(`${TALOS}.vm.cloudInitDatastore`, vm.cloudInitDatastore, "images", node.proxmoxNode);

@@ -3,6 +3,7 @@
  * their own sizes, a bare-metal worker and control plane, patches per cluster, role and node,
  * and the cluster's own pod and service subnets; every generated document schema-checked.
  */
+import { vmLegacyArgs } from "../../components/proxmox/vm";
 import { checkMachineConfigs, clusterConfigInput, isPlannedVm, planTalosCluster, talosVmSpec } from "../../components/talos/clusterPlan";
 import { TalosConfigError } from "../../components/talos/errors";
 import { generateMachineConfig, type TalosDocument } from "../../components/talos/machineConfig";
@@ -31,10 +32,11 @@ function mixedClusterData(): Record<string, any> {
   });
   data.talos.nodes.push(
     { name: "talos-w-1", role: "worker", proxmoxNode: "pve2", vmId: 304, ip: "192.168.11.64" },
-    { name: "talos-w-2", role: "worker", proxmoxNode: "pve3", vmId: 305, ip: "192.168.11.65", vm: { cores: 8, memoryMb: 32768, osDisk: { datastore: "local-zfs", sizeGb: 64 } }, patches: [{ machine: { sysctls: { "vm.origin": "node" } } }] },
+    { name: "talos-w-2", role: "worker", proxmoxNode: "pve3", vmId: 305, ip: "192.168.11.65", vm: { cores: 8, memoryMb: 32768, osDisk: { datastore: "local-zfs", sizeGb: 64 }, pciDevices: [{ mapping: "rtx3090" }] }, patches: [{ machine: { sysctls: { "vm.origin": "node" } } }] },
     { name: "metal-w-1", role: "worker", ip: "192.168.11.70", bareMetal: { macAddress: "0C:C4:7A:12:34:56", maintenanceAddress: "192.168.11.150" }, installDisk: "/dev/nvme0n1" },
     { name: "metal-cp-4", role: "controlplane", ip: "192.168.11.71", bareMetal: { macAddress: "0c:c4:7a:00:00:04" } },
   );
+  data.proxmox.pciMappings = { rtx3090: { devices: [{ node: "pve3", path: "0000:01:00.0", id: "10de:2204" }] } };
   return data;
 }
 
@@ -69,6 +71,12 @@ describe("VM sizes: the cluster's, then the role's, then the node's", () => {
 
   test("a node's own size wins field by field", () => {
     expect(vmOf("talos-w-2")).toMatchObject({ cpu: { cores: 8 }, memoryMb: 32768, disks: [{ sizeGb: 64 }, { sizeGb: 200 }] });
+  });
+
+  test("a node's GPU is passed through by its mapping on a PCIe port of a q35 VM that does not balloon; the others get none", () => {
+    const args = vmLegacyArgs(vmOf("talos-w-2"));
+    expect(args).toMatchObject({ machine: "q35", bios: "seabios", hostpcis: [{ device: "hostpci0", mapping: "rtx3090", pcie: true }], memory: { dedicated: 32768, floating: 0 } });
+    expect(vmLegacyArgs(vmOf("talos-w-1")).hostpcis).toBeUndefined();
   });
 });
 

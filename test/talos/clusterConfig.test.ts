@@ -19,6 +19,13 @@ function problems(mutate: (config: Record<string, any>) => void) {
   return configProblems("homelab", config);
 }
 const withNodes = (...nodes: object[]) => (c: Record<string, any>) => c.talos.nodes.push(...copy(nodes));
+/** One GPU on pve2, as a cluster PCI mapping. */
+const GPU_ON_PVE2 = { rtx3090: { devices: [{ node: "pve2", path: "0000:01:00.0", id: "10de:2204" }] } };
+/** The example with a worker VM on pve2 that gets `gpu` as its devices. */
+const withGpuWorker = (...pciDevices: object[]) => (c: Record<string, any>) => {
+  c.proxmox.pciMappings = copy(GPU_ON_PVE2);
+  c.talos.nodes.push({ ...WORKER_VM, vm: { pciDevices } });
+};
 
 describe("what the stack file may now say", () => {
   test.each<[string, (config: Record<string, any>) => void]>([
@@ -33,6 +40,7 @@ describe("what the stack file may now say", () => {
       c.talos.patches = [{ machine: { sysctls: { "net.core.somaxconn": "65535" } } }, "apiVersion: v1alpha1\nkind: TimeSyncConfig\nntp:\n  servers: [time.cloudflare.com]\n"];
       c.talos.nodes.push({ ...WORKER_VM, patches: [{ machine: { kernel: { modules: [{ name: "nvidia" }] } } }] });
     }],
+    ["a worker VM with a GPU passed through by the cluster's PCI mapping", withGpuWorker({ mapping: "rtx3090" })],
     ["seed 001's pod and service subnets", (c) => Object.assign(c.talos, { podSubnets: ["10.42.0.0/16"], serviceSubnets: ["10.43.0.0/16"] })],
     ["Cilium's native routing over a CIDR holding the pods", (c) => Object.assign(c.talos, { podSubnets: ["10.42.0.0/16"], cni: { name: "cilium", routing: { mode: "native", podCidr: "10.42.0.0/15" } } })],
     ["a cluster of bare-metal machines only, without a vm shape", (c) => {
@@ -76,6 +84,27 @@ describe("refused, with the key and the rule", () => {
       (c) => (c.talos.roles = { worker: { vm: { dataDisks: [{ datastore: "ceph", sizeGb: 100 }] } } }) && c.talos.nodes.push(WORKER_VM),
       "homeops:talos.roles.worker.vm.dataDisks[0].datastore",
       /unknown datastore "ceph".* on Proxmox node pve2/,
+    ],
+    // PCI passthrough
+    ["a Talos VM's device by a mapping the cluster lacks", withGpuWorker({ mapping: "rtx4090" }), "homeops:talos.nodes[3].vm.pciDevices[0].mapping", /unknown PCI mapping "rtx4090" \(declared: rtx3090\) in homeops:proxmox\.pciMappings/],
+    [
+      "a role's GPU on a node without the device",
+      (c) => {
+        c.proxmox.pciMappings = copy(GPU_ON_PVE2);
+        c.talos.roles = { controlplane: { vm: { pciDevices: [{ mapping: "rtx3090" }] } } };
+      },
+      "homeops:talos.roles.controlplane.vm.pciDevices[0].mapping",
+      /PCI mapping rtx3090 has no device on node pve1/,
+    ],
+    ["a Talos VM's primary GPU (Talos VMs boot SeaBIOS)", withGpuWorker({ mapping: "rtx3090", primaryGpu: true }), "homeops:talos.nodes[3].vm.pciDevices[0].primaryGpu", /needs OVMF firmware: Talos VMs boot with SeaBIOS here/],
+    [
+      "one GPU for a Talos VM and a VM on the same node",
+      (c) => {
+        withGpuWorker({ mapping: "rtx3090" })(c);
+        c.proxmoxVms = { "ai-1": { node: "pve2", vmId: 410, cores: 4, memoryMb: 4096, disks: [{ datastore: "local-lvm", sizeGb: 32 }], network: [{ network: "lan", ip: "192.168.11.90" }], pciDevices: [{ mapping: "rtx3090" }] } };
+      },
+      "homeops:talos.nodes[3].vm.pciDevices[0].mapping",
+      /PCI mapping rtx3090 has 1 device on node pve2, already passed to homeops:proxmoxVms\.ai-1\.pciDevices\[0\]/,
     ],
     // patches
     ["a patch that is a list", (c) => (c.talos.patches = [[{ machine: {} }]]), "homeops:talos.patches[0]", /must be a Talos machine-config patch/],
