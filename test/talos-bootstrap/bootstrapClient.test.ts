@@ -33,6 +33,13 @@ function options(overrides: Partial<TalosBootstrapOptions> = {}): TalosBootstrap
  */
 const answering = (overrides: Partial<TalosBootstrapOptions> = {}) => options({ timeoutMs: 30_000, ...overrides });
 
+/**
+ * For cases refused on the first attempt: a retry interval as long as the deadline makes the
+ * first failure the last, and a deadline no stall reaches keeps that failure's own reason (a
+ * loaded CI machine once spent the whole 400 ms before the first call started).
+ */
+const refusedAtOnce = (overrides: Partial<TalosBootstrapOptions> = {}) => answering({ retryIntervalMs: 30_000, ...overrides });
+
 const notReady = (details: string) => ({ kind: "grpc-error", code: grpc.status.FAILED_PRECONDITION, details }) as const;
 
 describe("bootstrapTalos over mTLS", () => {
@@ -65,7 +72,7 @@ describe("bootstrapTalos over mTLS", () => {
   });
 
   test("a client certificate from another CA is refused, with what to check", async () => {
-    const foreign = options({ clientCertPem: pki.foreignAdmin.certPem, clientKeyPem: pki.foreignAdmin.keyPem });
+    const foreign = refusedAtOnce({ clientCertPem: pki.foreignAdmin.certPem, clientKeyPem: pki.foreignAdmin.keyPem });
     await expect(bootstrapTalos(foreign)).rejects.toThrow(
       new RegExp(`^Talos bootstrap of ${api.endpoint} failed: 14 UNAVAILABLE.*os:admin certificate signed by the same CA`, "s"),
     );
@@ -73,7 +80,7 @@ describe("bootstrapTalos over mTLS", () => {
   });
 
   test("a node whose certificate is not from the given OS CA is refused", async () => {
-    await expect(bootstrapTalos(options({ caPem: pki.foreignCa.certPem }))).rejects.toThrow(
+    await expect(bootstrapTalos(refusedAtOnce({ caPem: pki.foreignCa.certPem }))).rejects.toThrow(
       /self-signed certificate in certificate chain.*signed by the given Talos OS CA/s,
     );
     expect(api.bootstrapCalls).toBe(0);
@@ -81,7 +88,7 @@ describe("bootstrapTalos over mTLS", () => {
 
   test("an unreachable node: the message names it and says what to check", async () => {
     const closedPort = await freeLoopbackPort();
-    await expect(bootstrapTalos(options({ endpoint: `127.0.0.1:${closedPort}` }))).rejects.toThrow(
+    await expect(bootstrapTalos(refusedAtOnce({ endpoint: `127.0.0.1:${closedPort}` }))).rejects.toThrow(
       new RegExp(`^Talos bootstrap of 127\\.0\\.0\\.1:${closedPort} failed: .*ECONNREFUSED.*is reachable from this machine`, "s"),
     );
   });
