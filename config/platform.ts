@@ -260,21 +260,22 @@ export function platformValues(platform: PlatformSpec): Value[] {
 }
 
 /**
- * Whether the platform installs the cluster's CNI (Cilium): only on the Talos cluster this
- * stack builds, and only when that cluster was told to run without Talos's own CNI. A
- * cluster reached through another kubeconfig brings its own network.
+ * The CNI the platform installs as its first release: Cilium (the preset), or the custom
+ * release `homeops:talos.cni` names. Only on the Talos cluster this stack builds, and only
+ * when that cluster was told to run without Talos's own CNI; a cluster reached through
+ * another kubeconfig brings its own network.
  */
-export function platformInstallsCni(platform: Pick<PlatformSpec, "kubeconfig">, clusterCni: ClusterCni | undefined): boolean {
-  return platform.kubeconfig === "talos" && clusterCni?.name === "cilium";
+export function platformCni(platform: Pick<PlatformSpec, "kubeconfig">, clusterCni: ClusterCni | undefined): Exclude<ClusterCni, { name: "flannel" }> | undefined {
+  return platform.kubeconfig === "talos" && clusterCni && clusterCni.name !== "flannel" ? clusterCni : undefined;
 }
 
 /**
- * The presets this configuration installs: Cilium when the platform installs the CNI, the
- * chosen ingress controller, and every other preset whose chart is given.
+ * The presets this configuration installs: Cilium when the platform installs it as the CNI,
+ * the chosen ingress controller, and every other preset whose chart is given.
  */
-export function installedPresets(platform: Pick<PlatformSpec, "charts" | "ingressController">, installsCni = false): PlatformRelease[] {
+export function installedPresets(platform: Pick<PlatformSpec, "charts" | "ingressController">, installsCilium = false): PlatformRelease[] {
   return PLATFORM_RELEASES.filter((release) => {
-    if (release === "cilium") return installsCni;
+    if (release === "cilium") return installsCilium;
     if ((INGRESS_CONTROLLERS as readonly string[]).includes(release)) return release === platform.ingressController;
     return platform.charts[release] !== undefined;
   });

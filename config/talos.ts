@@ -28,9 +28,12 @@ const ciliumRoutingSchema = z.discriminatedUnion(
 /**
  * The cluster's CNI. `cilium`: Talos installs none (`cluster.network.cni.name: none`) and the
  * platform layer installs Cilium as its first release; Cilium enforces the NetworkPolicies
- * the platform writes. `flannel`: Talos's default, which does NOT enforce NetworkPolicies,
- * so every default-deny the platform writes is decoration; kept for clusters built with it
- * (switching a running cluster's CNI is disruptive, see README).
+ * the platform writes. `custom`: Talos installs none either, and the platform installs the
+ * named custom release (`homeops:platform.releases`, e.g. Calico's tigera-operator) first;
+ * whether it enforces NetworkPolicies is that CNI's own matter (Calico does). `flannel`:
+ * Talos's default, which does NOT enforce NetworkPolicies, so every default-deny the platform
+ * writes is decoration; kept for clusters built with it (switching a running cluster's CNI is
+ * disruptive, see README).
  */
 export const clusterCniSchema = z.discriminatedUnion(
   "name",
@@ -63,13 +66,24 @@ export const clusterCniSchema = z.discriminatedUnion(
           .optional(),
       })
       .strict(),
+    z
+      .object({
+        name: z.literal("custom"),
+        /**
+         * The key of the homeops:platform.releases entry that installs the CNI. Talos keeps
+         * running kube-proxy: a CNI that replaces it (Calico's eBPF data plane) takes the patch
+         * `{cluster: {proxy: {disabled: true}}}` in homeops:talos.patches, as Talos's guide does.
+         */
+        release: dnsLabel,
+      })
+      .strict(),
     z.object({ name: z.literal("flannel") }).strict(),
   ],
   {
     error: (issue) =>
       issue.input === undefined
-        ? "is required but not set: {name: cilium} (enforces NetworkPolicies) or {name: flannel} (Talos's default, does not)"
-        : "must be {name: cilium, kubeProxyReplacement?, routing?, gatewayApi?, hubble?, serviceLoadBalancing?} or {name: flannel}",
+        ? "is required but not set: {name: cilium} (enforces NetworkPolicies), {name: custom, release: <a homeops:platform.releases key>} (a CNI of your own, e.g. Calico) or {name: flannel} (Talos's default, does not enforce them)"
+        : "must be {name: cilium, kubeProxyReplacement?, routing?, gatewayApi?, hubble?, serviceLoadBalancing?}, {name: custom, release: <a homeops:platform.releases key>} or {name: flannel}",
   },
 );
 export type ClusterCni = z.infer<typeof clusterCniSchema>;
@@ -206,7 +220,7 @@ export const talosClusterSchema = z
     /** The disk Talos installs to; the VM's first SCSI disk is /dev/sda. */
     installDisk: installDiskSchema.default("/dev/sda"),
     allowSchedulingOnControlPlanes: z.boolean().default(true),
-    /** Cilium (installed by the platform) or Flannel (Talos's default); required, because only one enforces NetworkPolicies. */
+    /** Cilium or a custom release (installed by the platform), or Flannel (Talos's default); required, because Flannel enforces no NetworkPolicies. */
     cni: clusterCniSchema,
     /** The pods' addresses (`cluster.network.podSubnets`); must not overlap the services' or the nodes' network. */
     podSubnets: clusterSubnetsSchema("pod", TALOS_DEFAULT_POD_SUBNETS),

@@ -75,7 +75,7 @@ export function homelab() {
     secrets,
     acme: dns.certManager,
     talosProvider: cluster?.kubernetesProvider,
-    // Cilium as the cluster's CNI (homeops:talos.cni): the platform's first release.
+    // The cluster's CNI when Talos installs none (homeops:talos.cni: cilium or a custom release): the platform's first release.
     clusterCni: config.talos.cni,
   });
 

@@ -20,8 +20,9 @@ export interface PlatformInputs {
   /** The provider of the Talos cluster this stack builds (from its admin kubeconfig, after bootstrap), when it builds one. */
   talosProvider?: Provider;
   /**
-   * That cluster's CNI choice (`homeops:talos.cni`): with `cilium` the cluster has no CNI of
-   * its own and the platform installs Cilium as its first release (on the Talos cluster only).
+   * That cluster's CNI choice (`homeops:talos.cni`): with `cilium` or `custom` the cluster has
+   * no CNI of its own and the platform installs Cilium, or the named custom release, as its
+   * first release (on the Talos cluster only).
    */
   clusterCni?: ClusterCni;
 }

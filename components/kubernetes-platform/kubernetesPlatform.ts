@@ -27,7 +27,7 @@ import {
 } from "./manifests";
 import { platformNamespaces, type NamespacePlan } from "./namespaces";
 import { PlatformNamespace } from "./platformNamespace";
-import { platformSteps, type ConfigStep, type Step } from "./releases";
+import { cniStep, platformSteps, type ConfigStep, type Step } from "./releases";
 import { CLUSTER_NAMESPACES, installs, NAMESPACES, SECRETS, type PlatformSettings } from "./settings";
 
 /** Credentials the presets hand to their workloads, all secret Outputs; each present when its settings block is. */
@@ -56,8 +56,9 @@ export interface KubernetesPlatformArgs {
  * and the configuration objects between them. First the installed presets (issuer,
  * certificate, address pool and the basic-auth push endpoints with them), then the stack
  * file's own releases and objects, each after what it needs. When the cluster has no CNI of
- * its own (`settings.cni`), the first release is Cilium, into kube-system, and every other
- * release waits for it. All of it goes through the cluster's provider, an option.
+ * its own, the first release is the one the platform installs (Cilium into kube-system, or
+ * the stack file's release `settings.cniRelease`), and every other release waits for it.
+ * All of it goes through the cluster's provider, an option.
  */
 export class KubernetesPlatform extends pulumi.ComponentResource {
   readonly namespaces: Record<string, PlatformNamespace> = {};
@@ -158,6 +159,20 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       },
     };
 
+    const customRelease = (plan: CustomReleasePlan, needs: string[]) => {
+      const { key, releaseName, source, namespace, values, unkeyedContainers, holdsData } = plan;
+      this.releases[key] = new HelmRelease(
+        `${name}/${key}`,
+        { releaseName, source, namespace: releaseNamespace(namespace), values, unkeyedContainers, holdsData },
+        { ...onCluster, dependsOn: [...after(needs), ...(secretsIn.get(namespace) ?? [])] },
+      );
+      done.set(key, [this.releases[key]]);
+    };
+    // A custom release that is the cluster's CNI comes before every preset (the config checks give it no needs).
+    const cniRelease = own.releases.find((plan) => plan.key === settings.cniRelease);
+    if (cniRelease) customRelease(cniRelease, []);
+    const network = cniStep(settings);
+
     for (const step of platformSteps(settings)) {
       if (step.kind === "config") {
         done.set(step.step, configObjects[step.step](step.needs));
@@ -175,21 +190,18 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
     // The stack file's own releases and objects, each after what it needs (presets are all placed by now).
     type CustomStep = { kind: "release"; plan: CustomReleasePlan } | { kind: "object"; plan: CustomObjectPlan };
-    const customSteps: CustomStep[] = [...own.releases.map((plan) => ({ kind: "release" as const, plan })), ...own.objects.map((plan) => ({ kind: "object" as const, plan }))];
+    const customSteps: CustomStep[] = [
+      ...own.releases.filter((plan) => plan !== cniRelease).map((plan) => ({ kind: "release" as const, plan })),
+      ...own.objects.map((plan) => ({ kind: "object" as const, plan })),
+    ];
     for (const step of topologicalOrder(customSteps, (step) => step.plan.key, (step) => step.plan.needs)) {
       const { plan } = step;
       if (step.kind === "object") {
         done.set(plan.key, [custom(step.plan.manifest, plan.key, plan.needs, plan.holdsData)]);
         continue;
       }
-      const { releaseName, source, namespace, values, unkeyedContainers, holdsData } = step.plan;
-      this.releases[plan.key] = new HelmRelease(
-        `${name}/${plan.key}`,
-        { releaseName, source, namespace: releaseNamespace(namespace), values, unkeyedContainers, holdsData },
-        // Without the CNI the platform installs, no pod of the release could start.
-        { ...onCluster, dependsOn: [...after([...(settings.cni ? ["cilium"] : []), ...plan.needs]), ...(secretsIn.get(namespace) ?? [])] },
-      );
-      done.set(plan.key, [this.releases[plan.key]]);
+      // Without the CNI the platform installs, no pod of the release could start.
+      customRelease(step.plan, [...(network ? [network] : []), ...plan.needs]);
     }
     this.registerOutputs({ namespaces: Object.keys(this.namespaces), releases: Object.keys(this.releases) });
   }

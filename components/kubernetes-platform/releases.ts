@@ -30,7 +30,8 @@ export interface ReleasePlan {
   step: PlatformRelease;
   namespace: string;
   values: object;
-  needs: Step[];
+  /** Steps, and the custom release that is the cluster's CNI (its key; see cniStep). */
+  needs: string[];
   /** Memory for rendered containers the chart has no values key for (HelmRelease fills it in). */
   unkeyedContainers?: ContainerResources;
   /** The release creates data stores (Ceph's cluster and pools): protected, and kept if removed. */
@@ -101,14 +102,19 @@ export function platformSteps(settings: PlatformSettings): PlatformStep[] {
 }
 
 /**
- * Every preset release installed. When the platform installs the cluster's CNI, Cilium
- * comes first and every other release needs it: until it runs the nodes are NotReady, no
- * pod of any other release can be scheduled or get an address, and Pulumi would wait for
- * their readiness in vain.
+ * The release the platform installs as the cluster's CNI, which every other release waits
+ * for: Cilium, or the custom release `homeops:talos.cni` names (by its key). Until it runs
+ * the nodes are NotReady, no pod of any other release can be scheduled or get an address,
+ * and Pulumi would wait for their readiness in vain.
  */
+export function cniStep(settings: Pick<PlatformSettings, "cni" | "cniRelease">): string | undefined {
+  return settings.cni ? "cilium" : settings.cniRelease;
+}
+
+/** Every preset release installed: Cilium first when it is the CNI, and each other after the CNI the platform installs. */
 export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
-  const cni = settings.cni;
-  return cni
+  const { cni } = settings;
+  const cilium: ReleasePlan[] = cni
     ? [
         {
           kind: "release",
@@ -119,9 +125,10 @@ export function platformReleases(settings: PlatformSettings): ReleasePlan[] {
           needs: cni.gatewayApi ? ["gateway-api-crds"] : [],
           unkeyedContainers: CILIUM_UNKEYED_CONTAINERS,
         },
-        ...workloadReleases(settings).map((plan) => ({ ...plan, needs: ["cilium" as const, ...plan.needs] })),
       ]
-    : workloadReleases(settings);
+    : [];
+  const network = cniStep(settings);
+  return [...cilium, ...workloadReleases(settings).map((plan) => (network ? { ...plan, needs: [network, ...plan.needs] } : plan))];
 }
 
 /** The installed presets that run on the cluster's network; values are made only for those. */

@@ -1,10 +1,10 @@
-import { ADDRESS_ANNOTATIONS, installedPresets, platformInstallsCni, PRESET_NAMESPACES, type IngressController, type LoadBalancerProvider, type PlatformRelease, type PlatformSpec } from "../../config/platform";
+import { ADDRESS_ANNOTATIONS, installedPresets, platformCni, PRESET_NAMESPACES, type IngressController, type LoadBalancerProvider, type PlatformRelease, type PlatformSpec } from "../../config/platform";
 import type { ClusterCni } from "../../config/talos";
 
 /**
- * The CNI the platform installs as its first release (the cluster runs none of its own until
- * then): Cilium as `homeops:talos.cni` describes it, kube-proxy replacement, routing, Gateway
- * API and Hubble.
+ * Cilium when the platform installs it as its first release (the cluster runs no CNI of its
+ * own until then), as `homeops:talos.cni` describes it: kube-proxy replacement, routing,
+ * Gateway API and Hubble.
  */
 export type PlatformCni = Extract<ClusterCni, { name: "cilium" }>;
 
@@ -12,8 +12,13 @@ export type PlatformCni = Extract<ClusterCni, { name: "cilium" }>;
 export interface PlatformSettings {
   domain: string;
   nodeCidr: string;
-  /** Left out: the cluster brings its own network (Talos's Flannel, or a cluster from another kubeconfig). */
+  /** Left out: the platform installs no Cilium (the cluster brings its own network, or a custom release is its CNI). */
   cni?: PlatformCni;
+  /**
+   * The custom release (its homeops:platform.releases key) that is the cluster's CNI
+   * (`homeops:talos.cni: {name: custom}`): installed first, every other release waits for it.
+   */
+  cniRelease?: string;
   /** The presets installed (the config checks made sure each has what it needs below). */
   presets: PlatformRelease[];
   ingress?: {
@@ -59,13 +64,14 @@ const INGRESS_CLASS: Record<IngressController, string> = { "ingress-nginx": "ngi
 
 /** `clusterCni`: the CNI choice of the Talos cluster this stack builds (`homeops:talos.cni`), when it builds one. */
 export function platformSettings(spec: PlatformSpec, domain: string, clusterCni?: ClusterCni): PlatformSettings {
-  const installsCni = clusterCni?.name === "cilium" && platformInstallsCni(spec, clusterCni);
+  const cni = platformCni(spec, clusterCni);
   const { ingressController, loadBalancer, objectStore, argocd } = spec;
   return {
     domain,
     nodeCidr: spec.nodeCidr,
-    ...(installsCni ? { cni: clusterCni } : {}),
-    presets: installedPresets(spec, installsCni),
+    ...(cni?.name === "cilium" ? { cni } : {}),
+    ...(cni?.name === "custom" ? { cniRelease: cni.release } : {}),
+    presets: installedPresets(spec, cni?.name === "cilium"),
     ...(ingressController && loadBalancer
       ? { ingress: { controller: ingressController, namespace: ingressController, className: INGRESS_CLASS[ingressController], address: loadBalancer.ingressAddress } }
       : {}),

@@ -219,14 +219,15 @@ export const SERVE_LOAD_BALANCERS_PATCH = {
 export const DISABLE_KUBE_PROXY_PATCH = { cluster: { proxy: { disabled: true } } };
 
 /**
- * What the cluster's CNI choice means for the machine configs. Cilium: Talos installs no CNI
- * (`cluster.network.cni.name: none`; the platform layer installs Cilium, and until it runs
- * the nodes stay NotReady) and, with kube-proxy replacement, no kube-proxy. Flannel: Talos's
- * default, left out of the config as `talosctl gen config` leaves it out.
+ * What the cluster's CNI choice means for the machine configs. Cilium or a custom release:
+ * Talos installs no CNI (`cluster.network.cni.name: none`; the platform layer installs it, and
+ * until it runs the nodes stay NotReady). Cilium with kube-proxy replacement: no kube-proxy
+ * either; a custom CNI keeps Talos's kube-proxy unless the cluster's patches disable it.
+ * Flannel: Talos's default, left out of the config as `talosctl gen config` leaves it out.
  */
 export function talosCniSettings(cni: ClusterCni): { cni?: CniChoice; patches: ConfigPatch[] } {
   if (cni.name === "flannel") return { patches: [] };
-  return { cni: { name: "none" }, patches: cni.kubeProxyReplacement ? [DISABLE_KUBE_PROXY_PATCH] : [] };
+  return { cni: { name: "none" }, patches: cni.name === "cilium" && cni.kubeProxyReplacement ? [DISABLE_KUBE_PROXY_PATCH] : [] };
 }
 
 /** The generator's cluster-wide input: the VIP is the endpoint and is announced by the control planes. */

@@ -7,7 +7,7 @@ import {
   installedPresets,
   loadBalancerPreset,
   SHARED_ADDRESS_ANNOTATIONS,
-  platformInstallsCni,
+  platformCni,
   PRESET_NAMESPACES,
   PRESET_REQUIREMENTS,
   platformSecretRefs,
@@ -43,17 +43,19 @@ export interface PlatformCheckContext {
 
 /** Cross-field checks of the platform settings. */
 export function checkPlatform(platform: PlatformSpec, context: PlatformCheckContext): ConfigIssue[] {
-  const installsCni = platformInstallsCni(platform, context.clusterCni);
+  const cni = platformCni(platform, context.clusterCni);
+  const installsCilium = cni?.name === "cilium";
   const issues = [
-    ...checkCharts(platform, installsCni),
-    ...checkPresetRequirements(platform, installsCni),
+    ...checkCharts(platform, installsCilium),
+    ...checkPresetRequirements(platform, installsCilium, context.clusterCni),
     ...checkClusterCni(platform, context.clusterCni),
     ...(platform.loadBalancer ? checkLoadBalancer(platform.loadBalancer, platform.nodeCidr, context.reservedAddresses) : []),
-    ...checkCiliumLoadBalancer(platform, installsCni, context.clusterCni),
-    ...(installsCni && context.clusterCni?.name === "cilium" ? checkCiliumOptions(context.clusterCni, platform.nodeCidr, context.clusterAddresses ?? [], context.clusterPodSubnets ?? []) : []),
+    ...checkCiliumLoadBalancer(platform, cni),
+    ...(cni?.name === "cilium" ? checkCiliumOptions(cni, platform.nodeCidr, context.clusterAddresses ?? [], context.clusterPodSubnets ?? []) : []),
+    ...(cni?.name === "custom" ? checkCniRelease(platform, cni.release) : []),
     ...checkAddressPoolObjects(platform, context.reservedAddresses),
     ...checkRequestedAddresses(platform),
-    ...checkCustomPlatform(platform, installsCni),
+    ...checkCustomPlatform(platform, installsCilium),
     ...checkGeneratedSecrets(platform, context.generatedSecrets),
   ];
   if (platform.kubeconfig === "talos" && platform.kubeContext !== undefined) {
@@ -62,8 +64,8 @@ export function checkPlatform(platform: PlatformSpec, context: PlatformCheckCont
   return issues;
 }
 
-function checkCharts(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
-  return installedPresets(platform, installsCni)
+function checkCharts(platform: PlatformSpec, installsCilium: boolean): ConfigIssue[] {
+  return installedPresets(platform, installsCilium)
     .filter((release) => !platform.charts[release])
     .map((release) => ({
       key: `${KEY}.charts.${release}`,
@@ -75,8 +77,8 @@ function checkCharts(platform: PlatformSpec, installsCni: boolean): ConfigIssue[
 }
 
 /** Each installed preset's presets and settings, and each preset-bound settings block's preset, or an issue naming both. */
-function checkPresetRequirements(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
-  const installed = installedPresets(platform, installsCni);
+function checkPresetRequirements(platform: PlatformSpec, installsCilium: boolean, clusterCni: ClusterCni | undefined): ConfigIssue[] {
+  const installed = installedPresets(platform, installsCilium);
   const issues: ConfigIssue[] = [];
   for (const preset of installed) {
     const { presets, settings, why } = PRESET_REQUIREMENTS[preset];
@@ -87,7 +89,7 @@ function checkPresetRequirements(platform: PlatformSpec, installsCni: boolean): 
       } else if (needed === "load-balancer") {
         // Without the settings block, the settings check below names it; with it, its provider's preset.
         const provider = platform.loadBalancer && loadBalancerPreset(platform.loadBalancer.provider).preset;
-        if (provider && !installed.includes(provider)) issues.push({ key, message: `${preset} needs the ${provider} preset (${why}): ${howToInstall(provider)}` });
+        if (provider && !installed.includes(provider)) issues.push({ key, message: `${preset} needs the ${provider} preset (${why}): ${howToInstall(provider, clusterCni)}` });
       } else if (!installed.includes(needed)) {
         issues.push({ key, message: `${preset} needs the ${needed} preset (${why}); add homeops:platform.charts.${needed}` });
       }
@@ -102,17 +104,22 @@ function checkPresetRequirements(platform: PlatformSpec, installsCni: boolean): 
   ];
   for (const [block, need] of needs) {
     if (platform[block] !== undefined && !installed.includes(need.preset)) {
-      issues.push({ key: `${KEY}.${block}`, message: `needs the ${need.preset} preset (${need.why}); ${howToInstall(need.preset)} or remove ${block}` });
+      issues.push({ key: `${KEY}.${block}`, message: `needs the ${need.preset} preset (${need.why}); ${howToInstall(need.preset, clusterCni)} or remove ${block}` });
     }
   }
   return issues;
 }
 
-/** How a preset gets installed: Cilium through the cluster's CNI choice, the others by their chart. */
-function howToInstall(preset: PlatformRelease): string {
-  return preset === "cilium"
-    ? "set homeops:talos.cni to {name: cilium} on the cluster this stack builds (homeops:platform.kubeconfig: talos)"
-    : `add homeops:platform.charts.${preset}`;
+/**
+ * How a preset gets installed: Cilium through the cluster's CNI choice, the others by their
+ * chart. Only Cilium's LB IPAM needs the Cilium preset, so with a CNI of the user's own the
+ * way out is MetalLB.
+ */
+function howToInstall(preset: PlatformRelease, clusterCni: ClusterCni | undefined): string {
+  if (preset !== "cilium") return `add homeops:platform.charts.${preset}`;
+  return clusterCni?.name === "custom"
+    ? `the cluster's CNI is the custom release ${clusterCni.release} (homeops:talos.cni), not Cilium: use loadBalancer.provider: metallb with homeops:platform.charts.metallb`
+    : "set homeops:talos.cni to {name: cilium} on the cluster this stack builds (homeops:platform.kubeconfig: talos)";
 }
 
 /** Namespaces a release, Secret or object may go to: the custom ones, the installed presets', and kube-system. */
@@ -121,8 +128,8 @@ function knownNamespaces(platform: PlatformSpec, installed: PlatformRelease[]): 
 }
 
 /** Custom releases, namespaces, Secrets and objects: references that resolve, names used once, no waiting in a circle. */
-function checkCustomPlatform(platform: PlatformSpec, installsCni: boolean): ConfigIssue[] {
-  const installed = installedPresets(platform, installsCni);
+function checkCustomPlatform(platform: PlatformSpec, installsCilium: boolean): ConfigIssue[] {
+  const installed = installedPresets(platform, installsCilium);
   const namespaces = knownNamespaces(platform, installed);
   const issues: ConfigIssue[] = [];
   const unknownNamespace = (key: string, namespace: string) =>
@@ -198,15 +205,32 @@ function checkCustomPlatform(platform: PlatformSpec, installsCni: boolean): Conf
 
 /** A Talos cluster told to leave the CNI to the platform must get it from this platform. */
 function checkClusterCni(platform: PlatformSpec, clusterCni: ClusterCni | undefined): ConfigIssue[] {
-  if (clusterCni?.name !== "cilium" || platform.kubeconfig === "talos") return [];
+  if (clusterCni === undefined || clusterCni.name === "flannel" || platform.kubeconfig === "talos") return [];
+  const what = clusterCni.name === "cilium" ? "cilium" : `the custom release ${clusterCni.release}`;
   return [
     {
       key: `${KEY}.kubeconfig`,
       message:
-        "points at another cluster, but homeops:talos.cni is cilium, which this platform installs only on the Talos cluster: " +
+        `points at another cluster, but homeops:talos.cni is ${what}, which this platform installs only on the Talos cluster: ` +
         "that cluster would have no CNI and its nodes would stay NotReady; use kubeconfig: talos, or cni: {name: flannel}",
     },
   ];
+}
+
+/**
+ * The custom release that is the cluster's CNI: declared, and waiting for nothing, since
+ * every other release waits for it and no pod runs before it (its Secrets, from
+ * homeops:platform.secrets, are made before any release).
+ */
+function checkCniRelease(platform: PlatformSpec, release: string): ConfigIssue[] {
+  const declared = platform.releases[release];
+  if (!declared) {
+    const keys = Object.keys(platform.releases);
+    return [{ key: "homeops:talos.cni.release", message: `"${release}" is not a release of homeops:platform.releases (declared: ${keys.join(", ") || "none"})` }];
+  }
+  return declared.needs.length === 0
+    ? []
+    : [{ key: `${KEY}.releases.${release}.needs`, message: `${release} is the cluster's CNI (homeops:talos.cni): it is installed first and every other release waits for it, so it cannot wait for ${declared.needs.join(", ")}` }];
 }
 
 function checkLoadBalancer(loadBalancer: NonNullable<PlatformSpec["loadBalancer"]>, nodeCidr: string, reserved: ReservedAddress[]): ConfigIssue[] {
@@ -225,11 +249,11 @@ function checkLoadBalancer(loadBalancer: NonNullable<PlatformSpec["loadBalancer"
  * replacing kube-proxy (an L2 announcement prerequisite), and MetalLB must not run beside it:
  * both would hand out addresses to the same Services and answer ARP for them.
  */
-function checkCiliumLoadBalancer(platform: PlatformSpec, installsCni: boolean, clusterCni: ClusterCni | undefined): ConfigIssue[] {
+function checkCiliumLoadBalancer(platform: PlatformSpec, cni: ClusterCni | undefined): ConfigIssue[] {
   if (platform.loadBalancer?.provider !== "cilium") return [];
   const issues: ConfigIssue[] = [];
   const key = `${KEY}.loadBalancer.provider`;
-  if (installsCni && clusterCni?.name === "cilium" && !clusterCni.kubeProxyReplacement) {
+  if (cni?.name === "cilium" && !cni.kubeProxyReplacement) {
     issues.push({ key, message: "cilium needs homeops:talos.cni.kubeProxyReplacement: true (Cilium's L2 announcements work only with kube-proxy replacement)" });
   }
   if (platform.charts.metallb) {

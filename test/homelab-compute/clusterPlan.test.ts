@@ -163,6 +163,19 @@ describe("the cluster's CNI", () => {
     expect(clusterConfigInput({ ...withWorker, cni: { name: "cilium", kubeProxyReplacement: false } }, stabilitySecrets()).patches).not.toContainEqual(DISABLE_KUBE_PROXY_PATCH);
   });
 
+  test("a custom release as the CNI: no CNI from Talos, kube-proxy stays unless the cluster's patches disable it; the configs stay valid", () => {
+    const validate = talosSchemaValidator();
+    for (const [name, documents] of Object.entries(configsWith({ name: "custom", release: "calico" }))) {
+      const { cluster } = v1alpha1(documents);
+      expect({ name, cni: cluster.network.cni, proxyDisabled: cluster.proxy?.disabled }).toEqual({ name, cni: { name: "none" }, proxyDisabled: undefined });
+      for (const document of documents) expect({ name, kind: document.kind, errors: validate(document) }).toEqual({ name, kind: document.kind, errors: [] });
+    }
+    // A CNI that replaces kube-proxy (Calico's eBPF data plane) is told so through homeops:talos.patches.
+    const spec: TalosClusterSpec = { ...copy(withWorker), cni: { name: "custom", release: "calico" }, patches: [{ cluster: { proxy: { disabled: true } } }] };
+    const [node] = planTalosCluster(spec, lan).nodes;
+    expect(v1alpha1(generateMachineConfig(clusterConfigInput(spec, stabilitySecrets()), node.config)).cluster.proxy?.disabled).toBe(true);
+  });
+
   test("Flannel: the config leaves the CNI to Talos's default, as talosctl gen config does", () => {
     for (const documents of Object.values(configsWith({ name: "flannel" }))) {
       const { cluster } = v1alpha1(documents);

@@ -44,7 +44,7 @@ describe("bad platform config is refused with the key and the rule", () => {
     ["a push user name with a colon", (c) => (c.platform.monitoring.pushUsername = "al:loy"), "homeops:platform.monitoring.pushUsername", /must be a user name/],
     ["no platform at all", (c) => delete c.platform, "homeops:platform", /is required but not set/],
     ["no CNI choice", (c) => delete c.talos.cni, "homeops:talos.cni", /is required but not set: \{name: cilium\}/],
-    ["an unknown CNI", (c) => (c.talos.cni = { name: "calico" }), "homeops:talos.cni.name", /^must be \{name: cilium, kubeProxyReplacement\?, routing\?, gatewayApi\?, hubble\?, serviceLoadBalancing\?\} or \{name: flannel\}$/],
+    ["an unknown CNI", (c) => (c.talos.cni = { name: "calico" }), "homeops:talos.cni.name", /^must be \{name: cilium, kubeProxyReplacement\?, routing\?, gatewayApi\?, hubble\?, serviceLoadBalancing\?\}, \{name: custom, release: <a homeops:platform.releases key>\} or \{name: flannel\}$/],
     ["a misspelt CNI option", (c) => (c.talos.cni = { name: "cilium", kubeProxyReplacment: false }), "homeops:talos.cni.kubeProxyReplacment", /^unknown key; did you mean `kubeProxyReplacement`\?$/],
     ["Flannel with a Cilium option", (c) => (c.talos.cni = { name: "flannel", kubeProxyReplacement: true }), "homeops:talos.cni.kubeProxyReplacement", /^unknown key$/],
   ])("%s", (_kind, mutate, key, message) => {
@@ -72,6 +72,13 @@ describe("bad platform config is refused with the key and the rule", () => {
     expect(broken((c) => (c.talos.cni = { name: "cilium" }))).toContainEqual({ key: "homeops:platform.kubeconfig", message: expect.stringMatching(/would have no CNI and its nodes would stay NotReady/) });
   });
 
+  test("Omni's cluster with a custom CNI is refused too: nothing would install it", () => {
+    expect(broken((c) => (c.talos.cni = { name: "custom", release: "calico" }))).toContainEqual({
+      key: "homeops:platform.kubeconfig",
+      message: expect.stringMatching(/^points at another cluster, but homeops:talos.cni is the custom release calico, .* would have no CNI/),
+    });
+  });
+
   test("switching the ingress controller is a configuration change only", () => {
     expect(broken((c) => (c.platform.ingressController = "traefik"))).toEqual([]);
   });
@@ -95,6 +102,34 @@ describe("bad platform config is refused with the key and the rule", () => {
     };
     expect(parsed({ name: "cilium" })).toEqual({ name: "cilium", kubeProxyReplacement: true });
     expect(parsed({ name: "cilium", kubeProxyReplacement: false })).toEqual({ name: "cilium", kubeProxyReplacement: false });
+  });
+});
+
+describe("a custom release as the cluster's CNI (Calico's tigera-operator)", () => {
+  /** The example's cluster with Calico in place of Cilium, changed by `mutate`. */
+  const calico = (mutate: (config: Record<string, any>) => void = () => {}) =>
+    brokenOnOwnCluster((c) => {
+      c.talos.cni = { name: "custom", release: "calico" };
+      c.platform.namespaces = { "tigera-operator": { podSecurity: "privileged", podSecurityReason: "the operator runs on the host network and mounts /var/lib/calico" } };
+      c.platform.releases = { calico: { chart: "tigera-operator", repository: "https://docs.tigera.io/calico/charts", version: "v3.31.3", namespace: "tigera-operator" } };
+      mutate(c);
+    });
+
+  test("is valid with its release declared, and no Cilium chart is needed", () => {
+    expect(calico()).toEqual([]);
+    expect(calico((c) => delete c.platform.charts.cilium)).toEqual([]);
+  });
+
+  test.each<[string, (config: Record<string, any>) => void, string, RegExp]>([
+    ["a release not declared", (c) => (c.talos.cni.release = "calcio"), "homeops:talos.cni.release", /^"calcio" is not a release of homeops:platform.releases \(declared: calico\)$/],
+    ["no release named", (c) => delete c.talos.cni.release, "homeops:talos.cni.release", /is required but not set/],
+    ["a misspelt key", (c) => (c.talos.cni = { name: "custom", relase: "calico" }), "homeops:talos.cni.relase", /^unknown key; did you mean `release`\?$/],
+    ["a Cilium option", (c) => (c.talos.cni.kubeProxyReplacement = true), "homeops:talos.cni.kubeProxyReplacement", /^unknown key$/],
+    ["Cilium's LB IPAM", (c) => (c.platform.loadBalancer.provider = "cilium"), "homeops:platform.loadBalancer", /the cluster's CNI is the custom release calico \(homeops:talos.cni\), not Cilium: use loadBalancer.provider: metallb/],
+    ["the CNI waiting for another release", (c) => (c.platform.releases.calico.needs = ["cert-manager"]), "homeops:platform.releases.calico.needs", /^calico is the cluster's CNI .* so it cannot wait for cert-manager$/],
+    ["a cluster the platform does not reach", (c) => (c.platform.kubeconfig = { path: "~/.kube/config" }), "homeops:platform.kubeconfig", /homeops:talos.cni is the custom release calico, which this platform installs only on the Talos cluster/],
+  ])("refused: %s", (_kind, mutate, key, message) => {
+    expect(calico(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
   });
 });
 

@@ -1,5 +1,5 @@
 import { chartReference } from "../../components/kubernetes-platform/helmRelease";
-import { platformReleases, platformSteps, WAVES, type Step } from "../../components/kubernetes-platform/releases";
+import { platformReleases, platformSteps, WAVES } from "../../components/kubernetes-platform/releases";
 import { platformSettings } from "../../components/kubernetes-platform/settings";
 import { specTable } from "../support/specTables";
 import { presetPlatform, presetSettings } from "./settings";
@@ -7,7 +7,7 @@ import { presetPlatform, presetSettings } from "./settings";
 const FLANNEL = { name: "flannel" } as const;
 
 const steps = platformSteps(presetSettings());
-const order = steps.map((step) => step.step);
+const order: string[] = steps.map((step) => step.step);
 
 describe("release order", () => {
   test("every step comes after the steps it needs", () => {
@@ -17,7 +17,7 @@ describe("release order", () => {
   });
 
   test("the cluster's network, then the seed's waves: controllers, configs, then monitoring 1, 2, 3", () => {
-    const wave = (step: Step) => Object.entries(WAVES).findIndex(([, members]) => members.includes(step));
+    const wave = (step: string) => Object.entries(WAVES).findIndex(([, members]) => (members as string[]).includes(step));
     const monitoring = order.filter((step) => wave(step) >= 3 && wave(step) <= 5);
     expect(monitoring).toEqual(["kube-prometheus-stack", "loki", "thanos", "tempo", "alloy"]);
     // The cluster's network first; one real dependency crosses the waves: the ingress controller's LoadBalancer waits for an address from the pool.
@@ -55,6 +55,23 @@ describe("release order", () => {
     const external = platformSettings({ ...presetPlatform(), kubeconfig: { path: "~/.kube/config" } }, "example.com", { name: "cilium", kubeProxyReplacement: true });
     expect(external.cni).toBeUndefined();
     expect(platformReleases(external).map((release) => release.step)).not.toContain("cilium");
+  });
+
+  test("a custom release as the CNI: no Cilium, and every preset release waits for that release (configuration objects for their controllers)", () => {
+    const calico = presetSettings(undefined, { name: "custom", release: "calico" });
+    expect(calico).toMatchObject({ cniRelease: "calico" });
+    expect(calico.cni).toBeUndefined();
+    const custom = platformSteps(calico);
+    expect(custom.map((step) => step.step)).not.toContain("cilium");
+    const releases = custom.filter((step) => step.kind === "release");
+    expect(releases.length).toBeGreaterThan(5);
+    for (const release of releases) expect({ release: release.step, first: release.needs[0] }).toEqual({ release: release.step, first: "calico" });
+    expect(custom.find((step) => step.step === "alloy")!.needs).toEqual(["calico", "loki", "tempo"]);
+    expect(custom.find((step) => step.step === "acme-issuer")!.needs).toEqual(["cert-manager"]);
+    // Only on the cluster this stack builds: another kubeconfig's cluster has its network already.
+    const external = platformSettings({ ...presetPlatform(), kubeconfig: { path: "~/.kube/config" } }, "example.com", { name: "custom", release: "calico" });
+    expect(external.cniRelease).toBeUndefined();
+    expect(platformSteps(external).find((step) => step.step === "cert-manager")!.needs).toEqual([]);
   });
 
   test("choosing Traefik installs it instead of ingress-nginx, in the same place", () => {
