@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import { evaluatePlan } from "../../policy/evaluate";
 import { policyConfigForStack } from "../../tools/plan/policyConfig";
@@ -119,6 +120,17 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
         .map((resource) => `${kind} ${resource.name}`),
     );
     expect(unlisted).toEqual([]);
+  });
+
+  test("the CNI the platform installs (Cilium, or a custom release) comes first: every other release waits for it", () => {
+    for (const { stack, file, plan } of plans.filter(({ stack }) => stack === "homelab")) {
+      const cni = parse(readFileSync(join(exampleDir(example), file), "utf8")).config["homeops:talos"].cni as { name: string; release?: string };
+      const charts = plan.resources.filter((resource) => KINDS.release(resource.type));
+      const first = charts.find((chart) => chart.name === `platform/${cni.name === "custom" ? cni.release : cni.name}`);
+      expect({ stack, file, cni: cni.name, installed: first !== undefined }).toEqual({ stack, file, cni: cni.name, installed: cni.name !== "flannel" });
+      if (!first) continue;
+      expect(charts.filter((chart) => chart !== first && !chart.dependencies.includes(first.urn)).map((chart) => chart.name)).toEqual([]);
+    }
   });
 
   test("the configuration fits the one environment variable the Pulumi CLI passes it in", () => {
