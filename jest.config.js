@@ -33,6 +33,8 @@ const shared = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  // Each module compiled once per worker, still evaluated once per file (the file's header says why).
+  runtime: "<rootDir>/test/support/codeCachingRuntime.js",
   // Loaded on first use rather than with the SDK in every file (test/support/lazyModule.ts).
   moduleNameMapper: {
     "^typescript$": "<rootDir>/test/support/lazy/typescript.ts",

@@ -9,7 +9,7 @@ import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import type { Plan } from "../../policy/contract/plan";
 import { writeStackFile } from "../support/runCli";
 import { tempDir } from "../support/tempDirs";
-import { brokenConfig, containerIn, copy, stackConfigData } from "../support/stackConfig";
+import { brokenConfig, containerIn, stackConfigData } from "../support/stackConfig";
 
 /** A well-formed digest for `image` (offline, nothing checks it against a registry). */
 const digestOf = (image: string) => `sha256:${createHash("sha256").update(image).digest("hex")}`;
@@ -45,7 +45,7 @@ describe("the image reference", () => {
 });
 
 describe("a VPS whose host requires digests, with every image pinned but Periphery's", () => {
-  const config = copy(stackConfigData("vps"));
+  const config = stackConfigData("vps");
   config.dockerHosts[HOST].requireImageDigests = true;
   const pinned = new Map<string, string>();
   for (const stack of config.dockerStacks) {

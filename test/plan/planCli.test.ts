@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { planCommand } from "../../tools/plan/cli";
 import { runCommand, writeStackFile, expectNoStackTrace } from "../support/runCli";
 import { tempDir } from "../support/tempDirs";
-import { containerIn, copy, stackConfigData } from "../support/stackConfig";
+import { containerIn, stackConfigData } from "../support/stackConfig";
 
 const plan = (...args: string[]) => runCommand(planCommand, args);
 
@@ -29,7 +29,7 @@ test("an unknown stack and bad usage are reported plainly", async () => {
 
 describe("the offline preview enforces the policy pack", () => {
   test("LLDAP attached to traefik-public fails, naming both containers and the network", async () => {
-    const config = copy(stackConfigData("vps"));
+    const config = stackConfigData("vps");
     containerIn(config, "lldap").networks.push("traefik-public");
     const result = await plan("vps", "--config-file", writeStackFile(tempDir(), config));
     expect(result.status).toBe(1);

@@ -4,7 +4,7 @@
  * state. Keys are computed from the data (which stack, which container), so the corpus
  * follows the stack files as they change.
  */
-import { copy, stackConfigData } from "../support/stackConfig";
+import { stackConfigData } from "../support/stackConfig";
 
 export interface BadConfig {
   kind: string;
@@ -48,7 +48,7 @@ function addressPool(config: Config): { index: number; addresses: string[] } {
 }
 
 function broken(stack: BadConfig["stack"], mutate: (config: Config) => Omit<BadConfig, "stack" | "config" | "kind">, kind: string): BadConfig {
-  const config = copy(stackConfigData(stack));
+  const config = stackConfigData(stack);
   return { kind, stack, config, ...mutate(config) };
 }
 

@@ -6,10 +6,21 @@ import { stackConfigValidators } from "../../config/stacks";
 
 export const ROOT = join(__dirname, "..", "..");
 
-/** The `homeops:` keys of a stack settings file, as plain data without the namespace. */
+const parsedStackFiles = new Map<string, Record<string, unknown>>();
+
+/**
+ * The `homeops:` keys of a stack settings file, as plain data without the namespace: a copy
+ * of the file parsed once per test file (parsing the homelab's 100 kB of YAML for every call
+ * was a twentieth of the suite's CPU).
+ */
 export function stackConfigData(stack: string): Record<string, any> {
-  const settings = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(settings.config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
+  let data = parsedStackFiles.get(stack);
+  if (!data) {
+    const settings = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    data = Object.fromEntries(Object.entries(settings.config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
+    parsedStackFiles.set(stack, data);
+  }
+  return copy(data);
 }
 
 /** A deep copy to mutate in a test. */
@@ -34,7 +45,7 @@ export function configProblems(stack: string, data: Record<string, any>): Config
 
 /** The committed config of `stack`, changed by `mutate`, and what validation finds in it. */
 export function brokenConfig(stack: string, mutate: (config: Record<string, any>) => void): ConfigIssue[] {
-  const config = copy(stackConfigData(stack));
+  const config = stackConfigData(stack);
   mutate(config);
   return configProblems(stack, config);
 }

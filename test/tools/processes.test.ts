@@ -14,7 +14,7 @@ import { fakeProxmoxApi, pve03Routes } from "../adopt/fakeProxmoxApi";
 import { BAD_POD, GOOD_MANIFESTS } from "../policy/fixtures/manifests";
 import { runCommand, spawnTool, writeStackFile, expectNoStackTrace } from "../support/runCli";
 import { tempDir } from "../support/tempDirs";
-import { containerIn, copy, stackConfigData } from "../support/stackConfig";
+import { containerIn, stackConfigData } from "../support/stackConfig";
 
 
 describe("npm run plan", () => {
@@ -42,7 +42,7 @@ describe("npm run plan", () => {
   });
 
   test("bad config fails with the key and the rule, exit 1, no stack trace", async () => {
-    const config = copy(stackConfigData("vps"));
+    const config = stackConfigData("vps");
     containerIn(config, "lldap").networks = ["traefik-publik"];
     config.dockerHosts["racknerd-aegis"].memoryMb = 1024;
     const result = await planProcess("vps", "--config-file", writeStackFile(tempDir(), config));
