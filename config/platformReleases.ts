@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { parse } from "yaml";
+import { parseDocument, type Document } from "yaml";
 import { z } from "zod";
 import { ipv4Subnet } from "./addresses";
 
@@ -191,16 +191,26 @@ export function clusterObjectKey({ manifest }: Pick<ClusterObjectSpec, "manifest
 /** The project's folder: a values file's path is relative to it, wherever the program runs from. */
 const PROJECT_ROOT = join(__dirname, "..");
 
+/** Each values file parsed once per process: the checks read it, then the release does. */
+const valuesDocuments = new Map<string, Document.Parsed>();
+
 /** A release's values file as a map; an unreadable file, or one that is not a YAML map, is an error naming it. */
 export function readValuesFile(file: string): Record<string, unknown> {
   const path = isAbsolute(file) ? file : join(PROJECT_ROOT, file);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new Error(`cannot read the values file ${file} (relative to the project)`);
+  let document = valuesDocuments.get(path);
+  if (!document) {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      throw new Error(`cannot read the values file ${file} (relative to the project)`);
+    }
+    document = parseDocument(text);
+    valuesDocuments.set(path, document);
   }
-  const values = parse(text) as unknown;
+  if (document.errors.length > 0) throw document.errors[0];
+  // A fresh copy for each caller, in the caller's realm (a test's sandbox included).
+  const values = document.toJS() as unknown;
   if (values === null || typeof values !== "object" || Array.isArray(values)) throw new Error(`the values file ${file} is not a YAML map of values`);
   return values as Record<string, unknown>;
 }

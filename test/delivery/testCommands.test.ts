@@ -26,10 +26,13 @@ test("the process-boundary files exist, and are exactly the ones the in-process 
   expect(config.projects.map((project) => project.displayName).sort()).toEqual(["in-process", "processes"]);
 });
 
-test("npm test is the in-process project, test:processes the other, test:all both", () => {
-  expect(scripts.test).toBe("jest --selectProjects in-process");
-  expect(scripts["test:processes"]).toBe("jest --selectProjects processes");
-  expect(scripts["test:all"]).toBe("jest");
+test("npm test is the in-process project, test:processes the other, test:all both, each jest under the same node", () => {
+  // node, its flags, then jest's own script: the workers jest forks take the flags (README, "Tests").
+  const jest = /^node( --[a-z-]+(=\d+)?)* node_modules\/jest\/bin\/jest\.js/.exec(scripts["test:all"])?.[0];
+  expect(jest).toBeDefined();
+  expect(scripts.test).toBe(`${jest} --selectProjects in-process`);
+  expect(scripts["test:processes"]).toBe(`${jest} --selectProjects processes`);
+  expect(scripts["test:all"]).toBe(jest);
 });
 
 test("CI and .ci/run run every test, with the command the README gives", () => {

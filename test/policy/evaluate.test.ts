@@ -32,6 +32,12 @@ describe("the pack's policies", () => {
 });
 
 describe("configuration, as the engine reconciles it", () => {
+  test("every policy's defaults, given as its configuration, satisfy its schema (so a policy left unconfigured needs no check)", () => {
+    const allDefaults = Object.fromEntries(policies.map((policy) => [policy.name, { ...DEFAULT_SETTINGS[policy.name as keyof typeof DEFAULT_SETTINGS], exemptions: [] }]));
+    expect(() => resolveConfig(allDefaults)).not.toThrow();
+    expect(() => resolveConfig({ ...allDefaults, "docker-host-memory-capacity": { capacityMb: "lots" } })).toThrow(/docker-host-memory-capacity: \/capacityMb must be object/);
+  });
+
   test("defaults: every policy at its own level with its schema defaults", () => {
     const resolved = resolveConfig({});
     expect(resolved.get("docker-host-memory-capacity")).toEqual({ enforcementLevel: "mandatory", properties: { capacityMb: {}, exemptions: [] } });

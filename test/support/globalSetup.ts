@@ -1,10 +1,10 @@
-/** Before any test file: a fresh folder for this run's shared offline previews (test/support/previews.ts). */
+/** Before any test file: a fresh folder for what the run's files share (test/support/runFolder.ts). */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PREVIEW_CACHE_VARIABLE } from "./previews";
+import { RUN_FOLDER_VARIABLE } from "./runFolder";
 
 export default function globalSetup(): void {
   // Workers start after this and inherit the environment.
-  process.env[PREVIEW_CACHE_VARIABLE] = mkdtempSync(join(tmpdir(), "homeops-previews-"));
+  process.env[RUN_FOLDER_VARIABLE] = mkdtempSync(join(tmpdir(), "homeops-test-run-"));
 }

@@ -1,8 +1,8 @@
-/** After the run: the shared offline previews go (test/support/globalSetup.ts). */
+/** After the run: its shared folder goes (test/support/runFolder.ts). */
 import { rmSync } from "node:fs";
-import { PREVIEW_CACHE_VARIABLE } from "./previews";
+import { RUN_FOLDER_VARIABLE } from "./runFolder";
 
 export default function globalTeardown(): void {
-  const dir = process.env[PREVIEW_CACHE_VARIABLE];
+  const dir = process.env[RUN_FOLDER_VARIABLE];
   if (dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -11,9 +11,8 @@ import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import type { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { Plan } from "../../policy/contract/plan";
 import { runCommand, type CliRun } from "./runCli";
+import { RUN_FOLDER_VARIABLE } from "./runFolder";
 
-/** The environment variable naming the run's cache folder. */
-export const PREVIEW_CACHE_VARIABLE = "HOMEOPS_TEST_PREVIEWS";
 
 /** One registration as the mock monitor received it. */
 export interface Registration {
@@ -46,7 +45,7 @@ const POLL_MS = 100;
  * from this run's cache, or run now (and cached) if no file has asked for it yet.
  */
 export async function stackPreview(stack: string, configFile?: string): Promise<StackPreview> {
-  const dir = process.env[PREVIEW_CACHE_VARIABLE];
+  const dir = process.env[RUN_FOLDER_VARIABLE];
   if (!dir) return runPreview(stack, configFile);
   const key = configFile === undefined ? stack : `${stack}-${basename(configFile)}`;
   const file = join(dir, `${key}.json`);

@@ -1,26 +1,27 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseDocument, type Document } from "yaml";
 import type { ConfigIssue } from "../../config/errors";
 import { stackConfigValidators } from "../../config/stacks";
 
 export const ROOT = join(__dirname, "..", "..");
 
-const parsedStackFiles = new Map<string, Record<string, unknown>>();
+const stackFiles = new Map<string, Document.Parsed>();
 
 /**
- * The `homeops:` keys of a stack settings file, as plain data without the namespace: a copy
- * of the file parsed once per test file (parsing the homelab's 100 kB of YAML for every call
- * was a twentieth of the suite's CPU).
+ * The `homeops:` keys of a stack settings file, as plain data without the namespace: a fresh
+ * copy from the file parsed once per test file (parsing the homelab's 100 kB of YAML for each
+ * call was a twentieth of the suite's CPU).
  */
 export function stackConfigData(stack: string): Record<string, any> {
-  let data = parsedStackFiles.get(stack);
-  if (!data) {
-    const settings = parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-    data = Object.fromEntries(Object.entries(settings.config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
-    parsedStackFiles.set(stack, data);
+  let document = stackFiles.get(stack);
+  if (!document) {
+    document = parseDocument(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    if (document.errors.length > 0) throw document.errors[0];
+    stackFiles.set(stack, document);
   }
-  return copy(data);
+  const settings = document.toJS() as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(settings.config).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
 }
 
 /** A deep copy to mutate in a test. */

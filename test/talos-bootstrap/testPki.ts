@@ -3,9 +3,10 @@
  * made with the openssl CLI because node:crypto has no certificate builder.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { RUN_FOLDER_VARIABLE } from "../support/runFolder";
 
 export interface CertifiedKey {
   certPem: string;
@@ -25,7 +26,19 @@ export interface TestPki {
   foreignAdmin: CertifiedKey;
 }
 
+/** One set for the whole test run, kept beside its shared previews (ten openssl processes each time otherwise). */
 export function generateTestPki(): TestPki {
+  const runFolder = process.env[RUN_FOLDER_VARIABLE];
+  if (!runFolder) return issueTestPki();
+  const file = path.join(runFolder, "talos-test-pki.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as TestPki;
+  const pki = issueTestPki();
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify(pki));
+  renameSync(`${file}.${process.pid}`, file);
+  return pki;
+}
+
+function issueTestPki(): TestPki {
   requireOpenssl();
   const dir = mkdtempSync(path.join(tmpdir(), "talos-test-pki-"));
   try {

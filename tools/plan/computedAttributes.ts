@@ -8,7 +8,8 @@
  * and `types/input.d.ts` (`docker.Container`'s `ports[].external`). An input with a default
  * the provider's Check fills in (`ports[].ip`, `0.0.0.0`) is known in a preview and not listed.
  */
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as ts from "typescript";
 
@@ -98,13 +99,15 @@ function findInterface(source: ts.SourceFile, name: string): ts.InterfaceDeclara
  * before parsing, since parsing all of `@pulumi/aws`'s takes seconds.
  */
 function typesInterface(packageName: string, file: "input" | "output", name: string): Member[] {
-  const path = join(packageDir(packageName), "types", `${file}.d.ts`);
-  const text = fileText(path);
-  const start = text.indexOf(`\nexport interface ${name} {`);
-  if (start < 0) return [];
-  const end = text.indexOf("\n}", start);
-  const declaration = findInterface(parse(path, text.slice(start, end + 2)), name);
-  return declaration ? interfaceMembers(declaration) : [];
+  return cachedDeclaration(packageName, `types/${file}#${name}`, () => {
+    const path = join(packageDir(packageName), "types", `${file}.d.ts`);
+    const text = fileText(path);
+    const start = text.indexOf(`\nexport interface ${name} {`);
+    if (start < 0) return [];
+    const end = text.indexOf("\n}", start);
+    const declaration = findInterface(parse(path, text.slice(start, end + 2)), name);
+    return declaration ? interfaceMembers(declaration) : [];
+  });
 }
 
 const texts = new Map<string, string>();
@@ -140,13 +143,65 @@ export function computedShape(type: string): ComputedShape {
   const [provider, module, className] = type.split(":");
   const packageName = SDK_PACKAGES[provider];
   if (!packageName || !module || !className) throw new Error(`no SDK declarations known for ${type}`);
-  // `index/network`, `route53/zone`, or a nested module's `network/linux/bridge`: folders, then the file.
-  const folders = module.split("/");
-  const file = folders.pop();
-  const path = join(packageDir(packageName), ...folders.filter((folder) => folder !== "index"), `${file}.d.ts`);
-  const source = parse(path, fileText(path));
-  const args = findInterface(source, `${className}Args`);
-  const shape = shapeOf(packageName, classOutputs(source, className), args ? interfaceMembers(args) : []);
+  const { outputs, inputs } = cachedDeclaration(packageName, `${module}#${className}`, () => {
+    // `index/network`, `route53/zone`, or a nested module's `network/linux/bridge`: folders, then the file.
+    const folders = module.split("/");
+    const file = folders.pop();
+    const path = join(packageDir(packageName), ...folders.filter((folder) => folder !== "index"), `${file}.d.ts`);
+    const source = parse(path, fileText(path));
+    const args = findInterface(source, `${className}Args`);
+    return { outputs: classOutputs(source, className), inputs: args ? interfaceMembers(args) : [] };
+  });
+  const shape = shapeOf(packageName, outputs, inputs);
   shapes.set(type, shape);
   return shape;
+}
+
+/**
+ * What was read from an SDK's declarations, kept on disk per SDK version and version of this
+ * file (`node_modules/.cache/homeops/`): parsing the `.d.ts` files with TypeScript was most of
+ * an offline plan's own time. A cache that cannot be written is only slower.
+ */
+const CACHE_DIR = join(__dirname, "..", "..", "node_modules", ".cache", "homeops");
+
+interface DeclarationCache {
+  file: string;
+  entries: Record<string, unknown>;
+}
+
+const declarationCaches = new Map<string, DeclarationCache>();
+
+function declarationCache(packageName: string): DeclarationCache {
+  let cache = declarationCaches.get(packageName);
+  if (!cache) {
+    const { version } = JSON.parse(readFileSync(join(packageDir(packageName), "package.json"), "utf8")) as { version: string };
+    const reader = createHash("sha256").update(readFileSync(__filename)).digest("hex").slice(0, 12);
+    const file = join(CACHE_DIR, `declarations-${packageName.replace("/", "+")}@${version}-${reader}.json`);
+    let entries: Record<string, unknown> = {};
+    try {
+      entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    } catch {
+      // Not written yet (or unreadable): the declarations are read and the file written.
+    }
+    cache = { file, entries };
+    declarationCaches.set(packageName, cache);
+  }
+  return cache;
+}
+
+function cachedDeclaration<T>(packageName: string, key: string, read: () => T): T {
+  const cache = declarationCache(packageName);
+  if (key in cache.entries) return cache.entries[key] as T;
+  const value = read();
+  cache.entries[key] = value;
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    // Whole or not at all: another process may be reading it.
+    const partial = `${cache.file}.${process.pid}`;
+    writeFileSync(partial, JSON.stringify(cache.entries));
+    renameSync(partial, cache.file);
+  } catch {
+    // A read-only install: the declarations are parsed each time.
+  }
+  return value;
 }
