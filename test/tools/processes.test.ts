@@ -35,10 +35,13 @@ describe("npm run plan", () => {
     expect(inProcess.stdout).toBe(run.stdout.replace(`\nPlan written to ${join(dir, "plan.json")}\n`, ""));
   });
 
-  test("a program that stops with resources waiting on a failed apply exits 1 with the failure, not 0 in silence", async () => {
-    const run = await spawnTool("test/tools/programs/stalledPlan.ts", []);
+  test.each([
+    ["plan", /^\nerror: error serializing property "machineConfig": the config generator failed\n/],
+    ["diagrams", /^error: error serializing property "machineConfig": the config generator failed\n$/],
+  ])("%s: a program that stops with resources waiting on a failed apply exits 1 with the failure, not 0 in silence", async (tool, message) => {
+    const run = await spawnTool("test/tools/programs/stalledRun.ts", [tool]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^\nerror: error serializing property "machineConfig": the config generator failed\n/);
+    expect(run.stderr).toMatch(message);
   });
 
   test("bad config fails with the key and the rule, exit 1, no stack trace", async () => {

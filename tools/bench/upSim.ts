@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { failIfStalled } from "../plan/offlinePreview";
 import { failureReport } from "./failureReport";
 import { simulateUp } from "./simulate";
 
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
+failIfStalled(main(process.argv.slice(2))).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`error: ${messageOf(error)}`);

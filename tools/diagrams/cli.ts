@@ -11,7 +11,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Plan } from "../../policy/contract/plan";
 import type { Output } from "../plan/cli";
-import { REPOSITORY_ROOT, runOfflinePreview } from "../plan/offlinePreview";
+import { failIfStalled, REPOSITORY_ROOT, runOfflinePreview, StalledRunError } from "../plan/offlinePreview";
 import { readMachineCapacities } from "./capacities";
 import { stackDocument } from "./stackDocument";
 
@@ -49,10 +49,11 @@ export async function diagramsCommand(argv: string[], output: Output = console, 
   const remember = (error: unknown) => (failure ??= error);
   process.on("unhandledRejection", remember);
   try {
-    const code = await main(argv, previewOf, output);
+    const code = await failIfStalled(main(argv, previewOf, output));
     if (failure !== undefined) throw failure;
     return code;
-  } catch (error) {
+  } catch (caught) {
+    const error = caught instanceof StalledRunError ? (failure ?? caught) : caught;
     output.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {

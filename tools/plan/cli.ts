@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
 import type { Plan } from "../../policy/contract/plan";
-import { offlineRun, STACK_TRACES_VARIABLE, stackFileOf, type OfflinePreviewOptions } from "./offlinePreview";
+import { failIfStalled, offlineRun, STACK_TRACES_VARIABLE, StalledRunError, stackFileOf, type OfflinePreviewOptions } from "./offlinePreview";
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf } from "./importFile";
@@ -114,23 +114,16 @@ export async function planCommand(argv: string[], output: Output = console, prev
   // The SDK rejects several promises for one program error; report the first only.
   const remember = (error: unknown) => (failure ??= error);
   process.on("unhandledRejection", remember);
-  // An apply that throws leaves the resources waiting on its output unregistered, and nothing
-  // else for the event loop: Node would end the process mid-run with exit code 0.
-  let stalled = () => {};
-  const stall = new Promise<never>((_, reject) => {
-    stalled = () => reject(failure ?? new Error("the program stopped with resources still waiting on values that never came"));
-  });
-  process.once("beforeExit", stalled);
   try {
-    const code = await Promise.race([main(argv, output, preview), stall]);
+    const code = await failIfStalled(main(argv, output, preview));
     await settled();
     return failure ? report(failure, output) : code;
   } catch (error) {
     await settled();
-    return report(error, output);
+    // A stalled run's cause is the failure the SDK left unhandled.
+    return report(error instanceof StalledRunError ? (failure ?? error) : error, output);
   } finally {
     process.off("unhandledRejection", remember);
-    process.off("beforeExit", stalled);
   }
 }
 

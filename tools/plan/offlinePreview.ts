@@ -62,6 +62,28 @@ export function offlineRun(options: OfflinePreviewOptions): Promise<OfflineRun> 
   });
 }
 
+/**
+ * A tool's work on an offline run, rejected if the run stalls: an apply that throws leaves
+ * the resources waiting on its output unregistered and nothing else for the event loop, and
+ * Node would end the process mid-run with exit code 0. Every tool that runs the program
+ * awaits its work through this, so that it reports the failure and exits 1.
+ */
+export function failIfStalled<T>(work: Promise<T>): Promise<T> {
+  let stalled = () => {};
+  const stall = new Promise<never>((_, reject) => {
+    stalled = () => reject(new StalledRunError());
+  });
+  process.once("beforeExit", stalled);
+  return Promise.race([work, stall]).finally(() => process.off("beforeExit", stalled));
+}
+
+/** The run stopped with resources still waiting; the failure that stopped it was reported as an unhandled rejection, if at all. */
+export class StalledRunError extends Error {
+  constructor() {
+    super("the program stopped with resources still waiting on values that never came");
+  }
+}
+
 /** The SDK's per-run state store; not in its public typings (the Automation API runs each inline program in one). */
 const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
 let previousRun: Promise<unknown> = Promise.resolve();

@@ -8,7 +8,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { platformSchema } from "../../config/platform";
-import { REPOSITORY_ROOT, runOfflinePreview, stackFileOf } from "../plan/offlinePreview";
+import { failIfStalled, REPOSITORY_ROOT, runOfflinePreview, stackFileOf } from "../plan/offlinePreview";
 import { readHomeopsSettings } from "../plan/stackConfig";
 import { compareWithEstate } from "./compare";
 import { readKubernetesEstate } from "./estate";
@@ -34,7 +34,7 @@ async function main() {
   process.exitCode = comparison.undeclared.length > 0 ? 1 : 0;
 }
 
-main().catch((error: Error) => {
+failIfStalled(main()).catch((error: Error) => {
   console.error(`error: ${error.message}`);
   process.exitCode = 1;
 });
