@@ -110,7 +110,7 @@ export class TalosCluster extends pulumi.ComponentResource {
       );
       this.machineConfigs[node.name] = machineConfig;
 
-      const vm = isPlannedVm(node) ? this.nodeVm(name, spec, node, network, machineConfig, images[node.machine.diskImage], onProxmox) : undefined;
+      const vm = isPlannedVm(node) ? this.nodeVm(name, spec, node, network, machineConfig, images[node.machine.diskImage], args.proxmox, onProxmox) : undefined;
       if (vm) {
         this.vms[node.name] = vm;
         nodesUp.push(vm);
@@ -161,6 +161,7 @@ export class TalosCluster extends pulumi.ComponentResource {
     network: ProxmoxNetworkSpec,
     machineConfig: pulumi.Output<string>,
     systemImage: proxmox.download.File,
+    cluster: ProxmoxCluster,
     onProxmox: { parent: pulumi.Resource; provider: proxmox.Provider },
   ): ProxmoxVm {
     const userData = new proxmox.FileLegacy(
@@ -178,6 +179,11 @@ export class TalosCluster extends pulumi.ComponentResource {
       // snippet on the datastore.
       { ...onProxmox, retainOnDelete: true },
     );
-    return new ProxmoxVm(`${name}/${node.name}`, talosVmSpec(spec, node, network, { systemImage: systemImage.id, userData: userData.id }), onProxmox);
+    const { proxmoxNode, shape } = node.machine;
+    return new ProxmoxVm(`${name}/${node.name}`, talosVmSpec(spec, node, network, { systemImage: systemImage.id, userData: userData.id }), {
+      ...onProxmox,
+      // Like the inventory's VMs: the node's declared bridge of the cluster's network, and the mappings it passes through.
+      dependsOn: cluster.attachments(proxmoxNode, [spec.network], shape.pciDevices.map((device) => device.mapping)),
+    });
   }
 }

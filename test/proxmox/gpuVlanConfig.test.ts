@@ -25,7 +25,7 @@ test("the fixture is valid, and so is the committed homelab, whose nodes declare
 
 describe("a VM's passthrough, memory, network devices and cloud-init", () => {
   test.each<Case>([
-    ["a mapping the cluster does not declare", (c) => (gpuVm(c).pciDevices[0].mapping = "rtx4090"), `${VM}.pciDevices[0].mapping`, /unknown PCI mapping "rtx4090" \(declared: rtx3090\) in homeops:proxmox\.pciMappings/],
+    ["a mapping the cluster does not declare", (c) => (gpuVm(c).pciDevices[0].mapping = "rtx4090"), `${VM}.pciDevices[0].mapping`, /unknown PCI mapping "rtx4090" \(declared: rtx3090, tesla-p4\) in homeops:proxmox\.pciMappings/],
     [
       "a mapping without a device on the VM's node",
       (c) => (c.proxmox.pciMappings.rtx3090.devices[0].node = "pve03"),
@@ -60,7 +60,7 @@ describe("a VM's passthrough, memory, network devices and cloud-init", () => {
       "a disk image on a datastore without its content",
       (c) => (gpuVm(c).disks[0].image = "local:import/noble-server-cloudimg-amd64.qcow2"),
       `${VM}.disks[0].image`,
-      /datastore local on Proxmox node r720xd is not enabled for import \(it holds iso, vztmpl, backup\)/,
+      /datastore local on Proxmox node r720xd is not enabled for import \(it holds iso, vztmpl, backup, snippets\)/,
     ],
     ["a misspelt cloud-init key", (c) => (gpuVm(c).cloudInit.sshKey = []), `${VM}.cloudInit.sshKey`, /did you mean `sshKeys`\?/],
   ])("%s", (_kind, mutate, key, message) => {

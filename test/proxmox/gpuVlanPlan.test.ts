@@ -1,7 +1,8 @@
 /**
  * The homelab planned offline with seed 002's GPU VM and VLANs (gpuVlanFixture): the node's
- * bridges, VLAN interface and the cluster's PCI mapping as the provider's resources, the VM
- * that passes the GPU through and waits for them, and the policy pack over all of it.
+ * bridges, VLAN interface and the cluster's PCI mappings as the provider's resources, the VM
+ * that passes the GPU through and the Talos nodes' VMs, each waiting for what it plugs
+ * into, and the policy pack over all of it.
  */
 import type { Plan, PlannedResource } from "../../policy/contract/plan";
 import type { PackConfig } from "../../policy/config";
@@ -11,7 +12,7 @@ import { policyConfigForStack } from "../../tools/plan/policyConfig";
 import { readHomeopsSettings } from "../../tools/plan/stackConfig";
 import { planIndex, type PlanIndex } from "../support/planIndex";
 import { stackPreview } from "../support/previews";
-import { GPU_VM, gpuVlanStackFile, SSH_KEY } from "./gpuVlanFixture";
+import { GPU_VM, gpuVlanStackFile, SSH_KEY, TALOS_GPU, TALOS_GPU_NODE } from "./gpuVlanFixture";
 
 const BRIDGE = "proxmoxve:network/linux/bridge:Bridge";
 const VLAN = "proxmoxve:network/linux/vlan:Vlan";
@@ -79,6 +80,21 @@ test("the GPU's cluster mapping, and the VM passing it through on q35 with OVMF 
   expect(index.waitsFor(vm, index.named(BRIDGE, "proxmox/r720xd/vmbr1"))).toBe(false);
 });
 
+test("each Talos node's VM waits for r720xd's bridge of the cluster's network, and the worker for the mapping it passes through", () => {
+  const controlPlane = index.named(VM, "lab/talos-cp-1");
+  const worker = index.named(VM, `lab/${TALOS_GPU_NODE}`);
+  const vmbr0 = index.named(BRIDGE, "proxmox/r720xd/vmbr0");
+  for (const vm of [controlPlane, worker]) {
+    expect(vm.inputs.networkDevices).toEqual([expect.objectContaining({ bridge: "vmbr0" })]);
+    expect(index.waitsFor(vm, vmbr0)).toBe(true);
+    expect(index.waitsFor(vm, index.named(BRIDGE, "proxmox/r720xd/vmbr1"))).toBe(false);
+  }
+  expect(worker.inputs.hostpcis).toEqual([expect.objectContaining({ mapping: TALOS_GPU, xvga: false })]);
+  expect(index.waitsFor(worker, index.named(PCI, `proxmox/pci/${TALOS_GPU}`))).toBe(true);
+  expect(index.waitsFor(controlPlane, index.named(PCI, `proxmox/pci/${TALOS_GPU}`))).toBe(false);
+  expect(index.waitsFor(worker, index.named(PCI, "proxmox/pci/rtx3090"))).toBe(false);
+});
+
 test("its devices carry their VLAN tags and firewall flags; cloud-init gets the static address, DHCP, the user and keys, and the password only as a secret", () => {
   const vm = index.named(VM, GPU_VM);
   expect(vm.inputs.networkDevices).toEqual([
@@ -93,13 +109,13 @@ test("its devices carry their VLAN tags and firewall flags; cloud-init gets the 
   });
 });
 
-test("the policy pack finds nothing, and the GPU VM's memory counts against r720xd", async () => {
+test("the policy pack finds nothing, and the GPU VM's and the Talos VMs' memory counts against r720xd", async () => {
   expect((await evaluatePlan(plan, packConfig)).violations.map(violationDetail)).toEqual([]);
   expect(packConfig["proxmox-node-memory-capacity"]).toMatchObject({ capacityMb: { r720xd: 65536 } });
-  // 60000 MB for the GPU VM beside seaweedfs's 8192 is more than r720xd gives its guests.
+  // 60000 MB for the GPU VM beside seaweedfs's and the two Talos VMs' 8192 each is more than r720xd gives its guests.
   const bigger = withPlanned(plan, index.named(VM, GPU_VM), (state) => ({ ...state, memory: { ...(state.memory as object), dedicated: 60000 } }));
   const capacity = (await evaluatePlan(bigger, packConfig)).violations.filter((violation) => violation.policyName === "proxmox-node-memory-capacity");
-  expect(capacity.map(violationDetail)).toEqual([expect.stringMatching(/^Proxmox node r720xd declares 68192 MB \(largest: VM ai-workbench 60000 MB, VM seaweedfs 8192 MB\), more than its capacity of 65536 MB/)]);
+  expect(capacity.map(violationDetail)).toEqual([expect.stringMatching(/^Proxmox node r720xd declares 84576 MB \(largest: VM ai-workbench 60000 MB, VM lab\/talos-cp-1 8192 MB, VM lab\/talos-gpu-1 8192 MB\), more than its capacity of 65536 MB/)]);
   // A balloon on the planned GPU VM is caught.
   const ballooned = withPlanned(plan, index.named(VM, GPU_VM), (state) => ({ ...state, memory: { ...(state.memory as object), floating: 4096 } }));
   const balloon = (await evaluatePlan(ballooned, packConfig)).violations.filter((violation) => violation.policyName === "proxmox-passthrough-no-balloon");
