@@ -108,10 +108,10 @@ const proxmoxNodeSchema = z
   })
   .strict();
 
-/** A LAN segment guests attach to: a Linux bridge on every node, optionally a VLAN on it. */
 /** Settings of a bridge that a network entry is the natural first place to write: each is the node's, in `bridges`. */
-const BRIDGE_SETTINGS = ["vlanAware", "vlanIds", "ports"];
+const BRIDGE_SETTINGS = ["vlanIds", "ports"];
 
+/** A LAN segment guests attach to: a Linux bridge on every node, optionally a VLAN on it. */
 const proxmoxNetworkSchema = z.preprocess(
   (value, context) => {
     if (typeof value !== "object" || value === null) return value;
@@ -130,6 +130,11 @@ const proxmoxNetworkSchema = z.preprocess(
     .object({
       bridge: z.string().regex(/^[a-z][a-z0-9_.-]{0,14}$/, "must be a Linux bridge name like vmbr0"),
       vlanId: vlanIdSchema.optional(),
+      /**
+       * The bridge is VLAN-aware on every node, declared here for nodes whose bridges the
+       * stack file does not manage; a node that declares the bridge must declare it so too.
+       */
+      vlanAware: z.boolean().optional(),
       subnet: ipv4Subnet,
       gateway: ipv4Address,
       nameservers: z.array(ipv4Address).default([]),

@@ -86,8 +86,34 @@ function checkNetworks(proxmox: ProxmoxSettings, addresses: AddressBook): Config
   return Object.entries(proxmox.networks).flatMap(([name, network]) => {
     const key = `${PROXMOX}.networks.${name}.gateway`;
     const subnet = parseSubnet(network.subnet)!;
-    if (!isHostAddress(network.gateway, subnet)) return [{ key, message: `${network.gateway} is not a host address of the network's subnet ${network.subnet}` }];
-    return addresses.claim(network.gateway, key);
+    const gateway = isHostAddress(network.gateway, subnet)
+      ? addresses.claim(network.gateway, key)
+      : [{ key, message: `${network.gateway} is not a host address of the network's subnet ${network.subnet}` }];
+    return [...gateway, ...vlanAwarenessIssues(proxmox, name)];
+  });
+}
+
+/**
+ * A network's `vlanAware` declares its bridge VLAN-aware on every node: a node that declares
+ * the bridge must agree, and a tagged network cannot say its bridge is not (a bridge that is
+ * not VLAN-aware carries no tagged guest here).
+ */
+function vlanAwarenessIssues(proxmox: ProxmoxSettings, name: string): ConfigIssue[] {
+  const network = proxmox.networks[name];
+  const networkKey = `${PROXMOX}.networks.${name}.vlanAware`;
+  if (network.vlanAware === false && network.vlanId !== undefined) {
+    return [{ key: networkKey, message: `network ${name} is VLAN ${network.vlanId}, which only a VLAN-aware bridge carries here: set vlanAware: true or leave it out` }];
+  }
+  if (network.vlanAware !== true) return [];
+  return Object.entries(proxmox.nodes).flatMap(([nodeName, node]) => {
+    const bridge = node.bridges[network.bridge];
+    if (!bridge || bridge.vlanAware === true) return [];
+    return [
+      {
+        key: `${PROXMOX}.nodes.${nodeName}.bridges.${network.bridge}.vlanAware`,
+        message: `network ${name} declares bridge ${network.bridge} VLAN-aware (${networkKey}), but node ${nodeName} declares it without vlanAware: true: set it here, or leave the network's out`,
+      },
+    ];
   });
 }
 

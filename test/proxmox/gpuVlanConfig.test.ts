@@ -170,12 +170,35 @@ describe("a guest on a VLAN its bridge does not carry is refused, whatever the g
     expect(issues.filter((issue) => /nodes\[[02]\]/.test(issue.key))).toEqual([]);
   });
 
-  test("the issue's stack file: a VLAN-aware bridge is a node's, not a network's", () => {
-    expect(broken((c) => (c.proxmox.networks.servers.vlanAware = true))).toEqual([
+  test("the issue's stack file: a network declares its bridge VLAN-aware, and every node that declares the bridge must agree", () => {
+    expect(broken((c) => (c.proxmox.networks.servers.vlanAware = true))).toEqual([]);
+    expect(
+      broken((c) => {
+        c.proxmox.networks.lab.vlanAware = true;
+        c.proxmox.nodes.r720xd.bridges.vmbr1 = { ports: ["eno2"] };
+      }),
+    ).toEqual([
       {
-        key: "homeops:proxmox.networks.servers.vlanAware",
-        message: "vlanAware is a setting of the bridge on each node: declare it as homeops:proxmox.nodes.<node>.bridges.vmbr0.vlanAware (the network gives its vlanId)",
+        key: `${R720XD}.bridges.vmbr1.vlanAware`,
+        message: "network lab declares bridge vmbr1 VLAN-aware (homeops:proxmox.networks.lab.vlanAware), but node r720xd declares it without vlanAware: true: set it here, or leave the network's out",
       },
     ]);
+    // A node that declares no bridges takes the network's word for it.
+    const config = copy(talosExampleData());
+    Object.assign(config.proxmox.networks.lan, { vlanId: 11, vlanAware: true });
+    expect(configProblems("homelab", config)).toEqual([]);
+  });
+
+  test.each<Case>([
+    ["a tagged network whose bridge is declared not VLAN-aware", (c) => (c.proxmox.networks.servers.vlanAware = false), "homeops:proxmox.networks.servers.vlanAware", /^network servers is VLAN 20, which only a VLAN-aware bridge carries here: set vlanAware: true or leave it out$/],
+    ["a bridge's VLAN list on a network", (c) => (c.proxmox.networks.servers.vlanIds = [20]), "homeops:proxmox.networks.servers.vlanIds", /^vlanIds is a setting of the bridge on each node: declare it as homeops:proxmox\.nodes\.<node>\.bridges\.vmbr0\.vlanIds \(the network gives its vlanId\)$/],
+    [
+      "a tagged guest where neither the network nor the node's bridge is VLAN-aware",
+      (c) => (c.proxmox.nodes.r720xd.bridges.vmbr0 = { existing: true }),
+      `${VM}.network[0].network`,
+      /^network servers is VLAN 20 on bridge vmbr0, which on node r720xd is not VLAN-aware \(homeops:proxmox\.nodes\.r720xd\.bridges\.vmbr0\.vlanAware\)$/,
+    ],
+  ])("%s", (_kind, mutate, key, message) => {
+    expect(broken(mutate)).toContainEqual({ key, message: expect.stringMatching(message) });
   });
 });
