@@ -150,9 +150,14 @@ export type ProxmoxNetworkSpec = z.infer<typeof proxmoxNetworkSchema>;
  */
 const pciMappingSchema = z
   .object({
+    /**
+     * It exists in the cluster already (made in the Proxmox UI): the program imports it by its
+     * name, protects it, and keeps every setting this entry leaves out as the cluster has it.
+     */
+    existing: z.boolean().default(false),
     comment: z.string().optional(),
-    /** The device offers mediated devices (vGPU, Intel GVT-g). */
-    mediatedDevices: z.boolean().default(false),
+    /** The device offers mediated devices (vGPU, Intel GVT-g); not when left out. */
+    mediatedDevices: z.boolean().optional(),
     /** The device on each node that has one: `pvesh get /nodes/<node>/hardware/pci` lists them. */
     devices: z
       .array(

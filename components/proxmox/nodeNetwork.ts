@@ -1,6 +1,7 @@
 import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import { vlanInterfaceParts, type NodeBridgeSpec, type NodeVlanSpec, type ProxmoxNodeSpec } from "../../config/proxmox";
+import { inputsLeftOut } from "./existing";
 
 /**
  * Every create, update and delete of a node interface is written to the node's
@@ -11,8 +12,7 @@ import { vlanInterfaceParts, type NodeBridgeSpec, type NodeVlanSpec, type Proxmo
  * - IPv6 is not the program's: the provider deletes an address or gateway the program leaves
  *   unset on update, so `address6`/`gateway6` are never compared;
  * - an `existing` interface (the node's own vmbr0, typically holding its address and default
- *   route) is adopted, not rewritten: every setting its entry leaves out is in
- *   `ignoreChanges`, so the node keeps it as it is. Only what the entry states is applied.
+ *   route) is adopted, not rewritten (see inputsLeftOut).
  */
 const NEVER_MANAGED = ["address6", "gateway6"];
 
@@ -21,8 +21,8 @@ const INTERFACE_FIELDS = { address: "address", gateway: "gateway", mtu: "mtu", c
 const BRIDGE_FIELDS = { ...INTERFACE_FIELDS, ports: "ports", vlanAware: "vlanAware", vlanIds: "vids" } as const;
 
 /** The provider inputs an existing interface's entry leaves unset (and `autostart`, which no entry sets): the node keeps those. */
-function unsetInputs(spec: Record<string, unknown>, fields: Record<string, string>): string[] {
-  return [...Object.entries(fields).filter(([field]) => spec[field] === undefined).map(([, input]) => input), "autostart"];
+function unsetInputs(spec: NodeBridgeSpec | NodeVlanSpec, fields: Record<string, string>): string[] {
+  return [...inputsLeftOut(spec, fields), "autostart"];
 }
 
 export function bridgeArgs(node: string, name: string, bridge: NodeBridgeSpec): proxmox.network.linux.BridgeArgs {

@@ -2,7 +2,7 @@ import * as proxmox from "@muhlba91/pulumi-proxmoxve";
 import * as pulumi from "@pulumi/pulumi";
 import type { ProxmoxNetworkSpec, ProxmoxSettings } from "../../config/proxmox";
 import { ProxmoxNodeNetwork } from "./nodeNetwork";
-import { pciMappingArgs } from "./pciMapping";
+import { pciMappingArgs, pciMappingOptions } from "./pciMapping";
 
 export interface ProxmoxClusterArgs {
   settings: ProxmoxSettings;
@@ -54,7 +54,7 @@ export class ProxmoxCluster extends pulumi.ComponentResource {
         .map(([node, spec]) => [node, new ProxmoxNodeNetwork(`${name}/${node}`, { node, spec }, child)]),
     );
     this.pciMappings = Object.fromEntries(
-      Object.entries(args.settings.pciMappings).map(([mapping, spec]) => [mapping, new proxmox.hardware.mapping.Pci(`${name}/pci/${mapping}`, pciMappingArgs(mapping, spec), child)]),
+      Object.entries(args.settings.pciMappings).map(([mapping, spec]) => [mapping, new proxmox.hardware.mapping.Pci(`${name}/pci/${mapping}`, pciMappingArgs(mapping, spec), { ...child, ...pciMappingOptions(spec) })]),
     );
     this.registerOutputs({ endpoint: args.settings.endpoint, nodes: Object.keys(args.settings.nodes), pciMappings: Object.keys(this.pciMappings) });
   }

@@ -164,7 +164,7 @@ describe("a node's guests and storages as stack-file entries", () => {
       cloudInit: { datastore: "ssdpool0-store", user: "ops", sshKeys: [key], password: { configSecret: "<a config secret key>" } },
     });
     // The mapping and the password are listed to fill; the password itself is never read.
-    expect(run.stderr).toContain("to fill: homeops:proxmox.pciMappings.rtx3090: qemu 100 (seaweedfs) on r720xd passes mapping rtx3090 through");
+    expect(run.stderr).toContain("to fill: homeops:proxmox.pciMappings.rtx3090: qemu 100 (seaweedfs) on r720xd passes mapping rtx3090 through, which exists in the cluster: existing: true and its devices per node");
     expect(run.stderr).toContain("to fill: homeops:proxmoxVms.seaweedfs.cloudInit.password:");
     expect(run.stderr).not.toContain("network[0].ip");
     expect(vmsSchema.safeParse({ seaweedfs: vm }).error).toBeUndefined();

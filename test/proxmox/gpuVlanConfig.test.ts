@@ -70,6 +70,7 @@ describe("a VM's passthrough, memory, network devices and cloud-init", () => {
 
 describe("the cluster's PCI mappings", () => {
   test.each<Case>([
+    ["existing that is no boolean", (c) => (c.proxmox.pciMappings["tesla-p4"].existing = "yes"), "homeops:proxmox.pciMappings.tesla-p4.existing", /boolean/],
     ["a device on an unknown node", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].node = "godzilla"), "homeops:proxmox.pciMappings.rtx3090.devices[0].node", /unknown Proxmox node "godzilla"/],
     ["an upper-case PCI address", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].path = "0000:42:00.0".toUpperCase() + "A"), "homeops:proxmox.pciMappings.rtx3090.devices[0].path", /must be a PCI address like 0000:01:00\.0/],
     ["a subsystem id that is not vendor:device", (c) => (c.proxmox.pciMappings.rtx3090.devices[0].subsystemId = "1458"), "homeops:proxmox.pciMappings.rtx3090.devices[0].subsystemId", /vendor:device/],

@@ -3,7 +3,8 @@
  * made VLAN-aware for a servers VLAN (20) and a storage VLAN (40) that the node joins itself
  * (vmbr0.40), a second VLAN-aware bridge on another port, a cluster PCI mapping of a GPU,
  * a VM that passes the GPU through with cloud-init's user and keys, on both VLANs, and a
- * Talos cluster of this program's on r720xd, whose worker passes a second GPU through. The
+ * Talos cluster of this program's on r720xd, whose worker passes through a second GPU that
+ * the Proxmox UI mapped already. The
  * committed stack file declares none of this.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -32,8 +33,8 @@ export function withGpuAndVlans(config: Record<string, any>): void {
   config.proxmox.pciMappings = {
     rtx3090: { comment: "RTX 3090", devices: [{ node: "r720xd", path: "0000:42:00.0", id: "10de:2204", subsystemId: "1458:403b", iommuGroup: 42 }] },
   };
-  // A second GPU for a Talos worker (a compute card: Talos VMs boot with SeaBIOS).
-  config.proxmox.pciMappings[TALOS_GPU] = { devices: [{ node: "r720xd", path: "0000:43:00.0", id: "10de:1bb3" }] };
+  // A second GPU for a Talos worker (a compute card: Talos VMs boot with SeaBIOS), mapped in the Proxmox UI before.
+  config.proxmox.pciMappings[TALOS_GPU] = { existing: true, devices: [{ node: "r720xd", path: "0000:43:00.0", id: "10de:1bb3" }] };
   // The Talos cluster this program builds, its VMs on r720xd's LAN bridge (vmbr0, untagged).
   r720xd.datastores.local = [...r720xd.datastores.local, "snippets"];
   config.talos = {

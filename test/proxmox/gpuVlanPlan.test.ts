@@ -49,11 +49,21 @@ test("the adopted vmbr0 is made VLAN-aware for its two VLANs and keeps its addre
   expect([...vmbr0.ignoreChanges].sort()).toEqual(["address", "address6", "autostart", "comment", "gateway", "gateway6", "mtu", "ports"]);
 });
 
-test("the import file adopts the existing vmbr0 by <node>:<name>, under its node's network component; the new interfaces are created", () => {
+test("the import file adopts the existing vmbr0 by <node>:<name>, under its node's network component, and the existing PCI mapping by its name; the new ones are created", () => {
   const { file } = importPlanFor(plan, liveInventoryOf(readHomeopsSettings(stackFile)));
   const interfaces = file.resources.filter((resource) => resource.type === BRIDGE || resource.type === VLAN);
   expect(interfaces).toEqual([{ type: BRIDGE, name: "proxmox/r720xd/vmbr0", id: "r720xd:vmbr0", parent: "NodeNetwork:proxmox/r720xd", provider: "proxmoxve:proxmox" }]);
   expect(file.resources).toContainEqual({ type: "homeops:proxmox:NodeNetwork", name: "proxmox/r720xd", component: true, parent: "Cluster:proxmox" });
+  expect(file.resources.filter((resource) => resource.type === PCI)).toEqual([{ type: PCI, name: `proxmox/pci/${TALOS_GPU}`, id: TALOS_GPU, parent: "Cluster:proxmox", provider: "proxmoxve:proxmox" }]);
+});
+
+test("the mapping made in the Proxmox UI is protected, kept in the cluster if removed, and keeps what its entry leaves out; the new one is the program's", () => {
+  const existing = index.named(PCI, `proxmox/pci/${TALOS_GPU}`);
+  expect(existing.inputs).toMatchObject({ name: TALOS_GPU, maps: [{ node: "r720xd", path: "0000:43:00.0", id: "10de:1bb3" }] });
+  expect(existing).toMatchObject({ protect: true, retainOnDelete: true });
+  expect([...existing.ignoreChanges].sort()).toEqual(["comment", "maps[0].comment", "maps[0].iommuGroup", "maps[0].subsystemId", "mediatedDevices"]);
+  const created = index.named(PCI, "proxmox/pci/rtx3090");
+  expect(created).toMatchObject({ protect: false, retainOnDelete: false, ignoreChanges: [] });
 });
 
 test("the GPU's cluster mapping, and the VM passing it through on q35 with OVMF and an EFI disk, without ballooning", () => {

@@ -45,7 +45,7 @@ const settings: ProxmoxSettings = {
       vlans: { "eno2.40": { existing: false }, storage: { existing: false, interface: "vmbr0", vlanId: 40, address: "10.40.0.10/24", comment: "NFS" } },
     },
   },
-  pciMappings: { "rtx-3090": { comment: "RTX 3090", mediatedDevices: false, devices: [{ node: "godzilla", path: "0000:01:00.0", id: "10de:2204", iommuGroup: 14 }] } },
+  pciMappings: { "rtx-3090": { existing: false, comment: "RTX 3090", mediatedDevices: false, devices: [{ node: "godzilla", path: "0000:01:00.0", id: "10de:2204", iommuGroup: 14 }] } },
 };
 
 /** Seed 002's GPU host: a UEFI VM with the GPU passed through by its resource mapping. */

@@ -210,7 +210,7 @@ export function vmEntry(node: string, vmId: number, config: GuestConfig): GuestE
       unmapped.push({ guest, key: `hostpci${index}`, reason: `the raw PCI device ${device.host ?? device.default}: declare a resource mapping of it in homeops:proxmox.pciMappings and pass that through` });
       return [];
     }
-    toFill.push({ path: `homeops:proxmox.pciMappings.${device.mapping}`, why: `${guest} passes mapping ${device.mapping} through: its devices per node, from pvesh get /cluster/mapping/pci/${device.mapping}` });
+    toFill.push({ path: `homeops:proxmox.pciMappings.${device.mapping}`, why: `${guest} passes mapping ${device.mapping} through, which exists in the cluster: existing: true and its devices per node, from pvesh get /cluster/mapping/pci/${device.mapping}` });
     return [
       {
         mapping: device.mapping,

@@ -3,7 +3,7 @@
  * already runs: `resources` (type, name, id, parent, provider; the component parents with
  * `component: true`, so the import creates them) and `nameTable` (each parent and provider
  * by URN). Ids are filled where the inventory knows them (a volume's id is its name, an
- * LXC's or a VM's `<node>/<vmid>`, the hosted zone's when `dns.existingZoneId` is set); Docker
+ * LXC's or a VM's `<node>/<vmid>`, a PCI mapping's its name, the hosted zone's when `dns.existingZoneId` is set); Docker
  * containers and networks get the placeholder until `npm run import-ids` reads them from the
  * hosts.
  */
@@ -36,6 +36,8 @@ export interface LiveInventory {
   vms: ReadonlySet<string>;
   /** The node bridges and VLAN interfaces the stack file says exist (`existing: true`), as `<node>:<name>`. */
   nodeInterfaces?: ReadonlySet<string>;
+  /** The names of the cluster's PCI mappings the stack file says exist (`existing: true`). */
+  pciMappings?: ReadonlySet<string>;
   /** The hosted zone's id, when the stack file gives it. */
   existingZoneId?: string;
   /** Logical names of the platform's Namespaces, Secrets and objects that run already (not its charts: see README). */
@@ -46,6 +48,7 @@ const DOCKER_TYPES = new Set(["docker:index/container:Container", "docker:index/
 const LXC_TYPE = "proxmoxve:index/containerLegacy:ContainerLegacy";
 const VM_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
 const NODE_INTERFACE_TYPES = new Set(["proxmoxve:network/linux/bridge:Bridge", "proxmoxve:network/linux/vlan:Vlan"]);
+const PCI_MAPPING_TYPE = "proxmoxve:hardware/mapping/pci:Pci";
 const ZONE_TYPES = new Set(["aws:route53/zone:Zone", "cloudflare:index/zone:Zone"]);
 
 function idOf(resource: PlannedResource, live: LiveInventory): string | undefined | null {
@@ -61,6 +64,8 @@ function idOf(resource: PlannedResource, live: LiveInventory): string | undefine
     const id = `${String(resource.inputs.nodeName)}:${String(resource.inputs.name)}`;
     return live.nodeInterfaces?.has(id) ? id : null;
   }
+  // The provider's import id of a PCI mapping: its name.
+  if (resource.type === PCI_MAPPING_TYPE) return live.pciMappings?.has(String(resource.inputs.name)) ? String(resource.inputs.name) : null;
   if (ZONE_TYPES.has(resource.type)) return live.existingZoneId ?? ID_PLACEHOLDER;
   // A chart's objects are the provider's to adopt (README, "Taking over the running platform"), never imported.
   if (resource.type.startsWith("kubernetes:") && !resource.type.startsWith("kubernetes:helm.sh/") && live.kubernetes?.has(resource.name)) {
@@ -133,7 +138,8 @@ type RawStack = Declared & { name: string; host: string; volumes?: Record<string
  * network the file declares, except those whose deviation says the estate lacks them
  * (`stack`, `network`: see `npm run adopt -- --check`); every LXC and VM of
  * homeops:proxmoxContainers and homeops:proxmoxVms; every bridge and VLAN interface of
- * homeops:proxmox.nodes marked `existing`; the zone's id if given; the platform's
+ * homeops:proxmox.nodes and every PCI mapping of homeops:proxmox.pciMappings marked
+ * `existing`; the zone's id if given; the platform's
  * Namespaces, Secrets and objects but those `homeops:platform.deviations` says the estate lacks.
  */
 export function liveInventoryOf(config: Record<string, unknown>): LiveInventory {
@@ -158,12 +164,14 @@ export function liveInventoryOf(config: Record<string, unknown>): LiveInventory 
     lxcs: new Set(Object.keys((config.proxmoxContainers ?? {}) as object)),
     vms: new Set(Object.keys((config.proxmoxVms ?? {}) as object)),
     nodeInterfaces: existingNodeInterfaces(config.proxmox as RawProxmox | undefined),
+    pciMappings: new Set(Object.entries((config.proxmox as RawProxmox | undefined)?.pciMappings ?? {}).flatMap(([name, mapping]) => (mapping.existing === true ? [name] : []))),
     existingZoneId: dns.existingZoneId,
     kubernetes: livePlatformObjects(config.platform as RawPlatform | undefined),
   };
 }
 
-type RawProxmox = { nodes?: Record<string, { bridges?: Record<string, { existing?: boolean }>; vlans?: Record<string, { existing?: boolean }> }> };
+type Existing = { existing?: boolean };
+type RawProxmox = { nodes?: Record<string, { bridges?: Record<string, Existing>; vlans?: Record<string, Existing> }>; pciMappings?: Record<string, Existing> };
 
 /** `<node>:<name>` of each node bridge and VLAN interface that runs on its node already. */
 function existingNodeInterfaces(proxmox: RawProxmox | undefined): Set<string> {
