@@ -5,7 +5,9 @@
  *
  * Where the shapes come from: the Proxmox VE API viewer (pve.proxmox.com/pve-docs/api-viewer)
  * for GET /cluster/resources (id, type, node, status, vmid, name, maxmem, template, storage,
- * plugintype), GET /cluster/status (type, name, ip, online, local), GET /nodes/{node}/storage
+ * plugintype), GET /cluster/status (type, name, ip, online, local), GET /cluster/mapping/pci
+ * (each mapping's section of mapping/pci.cfg: id, description, mdev, map as property strings
+ * `node=,path=,id=,subsystem-id=,iommugroup=`, digest; PVE::API2::Cluster::Mapping::PCI), GET /nodes/{node}/storage
  * (storage, type, content, enabled, active) and GET /nodes/{node}/lxc|qemu/{vmid}/config (the
  * keys of pct.conf(5) and qm.conf(5), property strings such as
  * `name=eth0,bridge=vmbr0,gw=...,ip=.../24,type=veth` and `<storage>:<volume>,size=64G`); the
@@ -130,6 +132,17 @@ export function r720xdRoutes(vmConfig: Record<string, unknown> = {}): Record<str
       ],
     },
     "/cluster/status": { data: [{ type: "node", id: "node/r720xd", name: "r720xd", ip: "192.168.11.15", local: 1, online: 1, nodeid: 0 }] },
+    // The GPU's mapping made in the UI (Datacenter > Resource Mappings): the section of /etc/pve/mapping/pci.cfg with its id and digest.
+    "/cluster/mapping/pci": {
+      data: [
+        {
+          id: "rtx3090",
+          description: "RTX 3090",
+          map: ["node=r720xd,path=0000:42:00.0,id=10de:2204,subsystem-id=1458:403b,iommugroup=42"],
+          digest: "5e1f0c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f",
+        },
+      ],
+    },
     "/nodes/r720xd/network": {
       data: [
         { iface: "eno1", type: "eth", method: "manual", active: 1 },

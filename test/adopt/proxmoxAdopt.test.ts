@@ -91,6 +91,8 @@ describe("a node's guests and storages as stack-file entries", () => {
     expect(run.stdout).toContain(`{"type":"proxmoxve:index/containerLegacy:ContainerLegacy","name":"nvr","id":"pve03/201"}`);
     // What Proxmox does not record is listed to fill, by its key.
     expect(run.stderr).toContain("to fill: homeops:proxmoxContainers.komodo.template:");
+    // A Proxmox VE without resource mappings (before 8.0) answers GET /cluster/mapping/pci with an error: they are to fill by hand.
+    expect(run.stderr).toContain("to fill: homeops:proxmox.pciMappings: GET /cluster/mapping/pci: 501");
     expect(run.stderr).toContain("to fill: homeops:proxmox.nodes.pve03.zfsArcMaxMb:");
     // Filled in, the entries are what the program's schema takes.
     const containers = entries["homeops:proxmoxContainers"];
@@ -163,8 +165,15 @@ describe("a node's guests and storages as stack-file entries", () => {
       network: [{ network: "vmbr0", ip: "dhcp", firewall: true }],
       cloudInit: { datastore: "ssdpool0-store", user: "ops", sshKeys: [key], password: { configSecret: "<a config secret key>" } },
     });
-    // The mapping and the password are listed to fill; the password itself is never read.
-    expect(run.stderr).toContain("to fill: homeops:proxmox.pciMappings.rtx3090: qemu 100 (seaweedfs) on r720xd passes mapping rtx3090 through, which exists in the cluster: existing: true and its devices per node");
+    // The cluster's mapping, to adopt as it is: imported by its name, never created again.
+    const mappings = config(run)["homeops:proxmox"].pciMappings;
+    expect(mappings).toEqual({
+      rtx3090: { existing: true, comment: "RTX 3090", devices: [{ node: "r720xd", path: "0000:42:00.0", id: "10de:2204", subsystemId: "1458:403b", iommuGroup: 42 }] },
+    });
+    expect(proxmoxSchema.shape.pciMappings.safeParse(mappings).error).toBeUndefined();
+    expect(run.stdout).toContain(`{"type":"proxmoxve:hardware/mapping/pci:Pci","name":"proxmox/pci/rtx3090","id":"rtx3090"}`);
+    expect(run.stderr).not.toContain("to fill: homeops:proxmox.pciMappings");
+    // The password is listed to fill; the password itself is never read.
     expect(run.stderr).toContain("to fill: homeops:proxmoxVms.seaweedfs.cloudInit.password:");
     expect(run.stderr).not.toContain("network[0].ip");
     expect(vmsSchema.safeParse({ seaweedfs: vm }).error).toBeUndefined();

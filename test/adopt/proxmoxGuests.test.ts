@@ -1,5 +1,5 @@
 /** The pure mapping of Proxmox API answers to stack-file entries (tools/adopt/proxmoxGuests.ts). */
-import { containerEntry, nodeDatastores, nodeInterfaces, propertyString, sizeGb, vmEntry } from "../../tools/adopt/proxmoxGuests";
+import { containerEntry, nodeDatastores, nodeInterfaces, pciMappingEntry, propertyString, sizeGb, vmEntry } from "../../tools/adopt/proxmoxGuests";
 
 test("property strings: the first bare item is the default, later bare items are flags", () => {
   expect(propertyString("local-zfs:subvol-200-disk-0,size=64G")).toEqual({ default: "local-zfs:subvol-200-disk-0", size: "64G" });
@@ -102,4 +102,14 @@ test("a node's bridges and VLAN interfaces, as they are; ports, bonds and OVS ar
     },
     vlans: { storage: { existing: true, address: "10.40.0.15/24", interface: "bond0", vlanId: 40 } },
   });
+});
+
+test("a PCI mapping of the cluster as an existing entry: mediated devices and each device's comment kept; a device of several functions is unmapped", () => {
+  const { entry, unmapped } = pciMappingEntry({
+    id: "igpu",
+    mdev: 1,
+    map: ["node=pve1,path=0000:00:02.0,id=8086:46a6,description=iGPU of pve1", "node=pve2,path=0000:01:00.0;0000:01:00.1,id=10de:2204"],
+  });
+  expect(entry).toEqual({ existing: true, mediatedDevices: true, devices: [{ node: "pve1", path: "0000:00:02.0", id: "8086:46a6", comment: "iGPU of pve1" }] });
+  expect(unmapped).toEqual([{ guest: "PCI mapping igpu", key: "map[1]", reason: "the device path 0000:01:00.0;0000:01:00.1: the stack file declares one PCI address a device" }]);
 });

@@ -1,7 +1,8 @@
 /**
  * `npm run adopt -- proxmox --endpoint <url>`: what runs on a Proxmox node (or cluster) as
- * stack-file entries (`homeops:proxmox` networks and nodes, `homeops:proxmoxContainers`,
- * `homeops:proxmoxVms`) and the import-file lines of its guests.
+ * stack-file entries (`homeops:proxmox` networks, nodes and PCI mappings,
+ * `homeops:proxmoxContainers`, `homeops:proxmoxVms`) and the import-file lines of its guests
+ * and mappings.
  */
 import { Document, isScalar, visit } from "yaml";
 import { ProxmoxApiError, type ProxmoxApi } from "./proxmoxApi";
@@ -10,6 +11,7 @@ import {
   networkKey,
   nodeDatastores,
   nodeInterfaces,
+  pciMappingEntry,
   vmEntry,
   type ClusterResource,
   type DiscoveredNetwork,
@@ -17,6 +19,7 @@ import {
   type GuestEntry,
   type NodeInterface,
   type NodeStorage,
+  type PciMappingConfig,
   type ToFill,
   type Unmapped,
 } from "./proxmoxGuests";
@@ -24,12 +27,15 @@ import {
 /** The import file's resource types of the guests (those `npm run plan -- <stack> --import-file` writes). */
 export const LXC_IMPORT_TYPE = "proxmoxve:index/containerLegacy:ContainerLegacy";
 export const VM_IMPORT_TYPE = "proxmoxve:index/vmLegacy:VmLegacy";
+export const PCI_MAPPING_IMPORT_TYPE = "proxmoxve:hardware/mapping/pci:Pci";
 
 export interface Discovery {
   nodes: Record<string, Record<string, unknown>>;
   networks: Record<string, DiscoveredNetwork>;
   containers: Record<string, Record<string, unknown>>;
   vms: Record<string, Record<string, unknown>>;
+  /** The cluster's PCI resource mappings, as `existing` entries. */
+  pciMappings: Record<string, Record<string, unknown>>;
   imports: { type: string; name: string; id: string }[];
   unmapped: Unmapped[];
   toFill: ToFill[];
@@ -54,7 +60,7 @@ export async function discoverProxmox(api: ProxmoxApi): Promise<Discovery> {
   const status = await api.get<ClusterStatusEntry[]>("/cluster/status");
   const addresses = new Map(status.filter((entry) => entry.type === "node" && entry.name).map((entry) => [entry.name!, entry.ip]));
 
-  const discovery: Discovery = { nodes: {}, networks: {}, containers: {}, vms: {}, imports: [], unmapped: [], toFill: [], offline: [] };
+  const discovery: Discovery = { nodes: {}, networks: {}, containers: {}, vms: {}, pciMappings: {}, imports: [], unmapped: [], toFill: [], offline: [] };
   const guests = resources.filter((resource) => (resource.type === "lxc" || resource.type === "qemu") && resource.template !== 1);
   for (const node of nodes.map((resource) => resource.node!).sort()) {
     const onNode = guests.filter((guest) => guest.node === node).sort((a, b) => (a.vmid ?? 0) - (b.vmid ?? 0));
@@ -94,7 +100,32 @@ export async function discoverProxmox(api: ProxmoxApi): Promise<Discovery> {
       }
     }
   }
+  await discoverPciMappings(api, discovery);
   return discovery;
+}
+
+/**
+ * The cluster's PCI mappings (those the token may see: Mapping.Audit on /mapping/pci), each
+ * imported by its name as the program names it; a mapping the VMs pass through is then no
+ * longer to fill. Proxmox VE before 8.0 has no mappings (GET /cluster/mapping/pci fails).
+ */
+async function discoverPciMappings(api: ProxmoxApi, discovery: Discovery): Promise<void> {
+  let mappings: PciMappingConfig[];
+  try {
+    mappings = await api.get<PciMappingConfig[]>("/cluster/mapping/pci");
+  } catch (error) {
+    if (!(error instanceof ProxmoxApiError)) throw error;
+    discovery.toFill.push({ path: "homeops:proxmox.pciMappings", why: `${error.message}: the mappings the VMs pass through, by hand (pvesh get /cluster/mapping/pci)` });
+    return;
+  }
+  for (const mapping of [...mappings].sort((a, b) => a.id.localeCompare(b.id))) {
+    const { entry, unmapped } = pciMappingEntry(mapping);
+    discovery.pciMappings[mapping.id] = entry;
+    discovery.unmapped.push(...unmapped);
+    discovery.imports.push({ type: PCI_MAPPING_IMPORT_TYPE, name: `proxmox/pci/${mapping.id}`, id: mapping.id });
+  }
+  const listed = new Set(Object.keys(discovery.pciMappings).map((name) => `homeops:proxmox.pciMappings.${name}`));
+  discovery.toFill = discovery.toFill.filter((item) => !listed.has(item.path));
 }
 
 /** A network entry, with what the guests did not show marked to fill. */
@@ -113,7 +144,8 @@ function networkEntry(key: string, network: DiscoveredNetwork, toFill: ToFill[])
 export function renderDiscovery(discovery: Discovery): { yaml: string; toFill: ToFill[] } {
   const toFill = [...discovery.toFill];
   const networks = Object.fromEntries(Object.entries(discovery.networks).sort(([a], [b]) => a.localeCompare(b)).map(([key, network]) => [key, networkEntry(key, network, toFill)]));
-  const config: Record<string, unknown> = { "homeops:proxmox": { networks, nodes: discovery.nodes } };
+  const pciMappings = Object.keys(discovery.pciMappings).length > 0 ? { pciMappings: discovery.pciMappings } : {};
+  const config: Record<string, unknown> = { "homeops:proxmox": { networks, nodes: discovery.nodes, ...pciMappings } };
   if (Object.keys(discovery.containers).length > 0) config["homeops:proxmoxContainers"] = discovery.containers;
   if (Object.keys(discovery.vms).length > 0) config["homeops:proxmoxVms"] = discovery.vms;
   const document = new Document(config);

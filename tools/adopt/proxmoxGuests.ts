@@ -29,6 +29,50 @@ export interface NodeStorage {
   active?: number;
 }
 
+/**
+ * A PCI resource mapping as GET /cluster/mapping/pci lists it (its section of
+ * /etc/pve/mapping/pci.cfg): `map` holds one property string a device,
+ * `node=<node>,path=<address>,id=<vendor:device>[,subsystem-id=...][,iommugroup=...][,description=...]`.
+ */
+export interface PciMappingConfig {
+  id: string;
+  description?: string;
+  mdev?: number | string;
+  map?: string[];
+}
+
+const PCI_PATH = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}(\.[0-7])?$/;
+
+/** A `homeops:proxmox.pciMappings` entry marked `existing`, with each device as the cluster maps it; a device the stack file cannot declare is unmapped. */
+export function pciMappingEntry(mapping: PciMappingConfig): { entry: Record<string, unknown>; unmapped: Unmapped[] } {
+  const unmapped: Unmapped[] = [];
+  const devices = (mapping.map ?? []).flatMap((text, index) => {
+    const device = propertyString(text);
+    // Several functions of one card are `path=a;b`: the stack file maps one address a device.
+    if (!PCI_PATH.test(device.path ?? "")) {
+      unmapped.push({ guest: `PCI mapping ${mapping.id}`, key: `map[${index}]`, reason: `the device path ${device.path}: the stack file declares one PCI address a device` });
+      return [];
+    }
+    return [
+      {
+        node: device.node,
+        path: device.path,
+        id: device.id,
+        ...(device["subsystem-id"] === undefined ? {} : { subsystemId: device["subsystem-id"] }),
+        ...(device.iommugroup === undefined ? {} : { iommuGroup: Number(device.iommugroup) }),
+        ...(device.description === undefined ? {} : { comment: device.description }),
+      },
+    ];
+  });
+  const entry = {
+    existing: true,
+    ...(mapping.description ? { comment: mapping.description } : {}),
+    ...(flag(mapping.mdev) ? { mediatedDevices: true } : {}),
+    devices,
+  };
+  return { entry, unmapped };
+}
+
 /** A guest's configuration: `key: value` as pct.conf / qm.conf hold them (numbers may come as strings). */
 export type GuestConfig = Record<string, string | number>;
 
