@@ -18,30 +18,36 @@ import { generateTestPki, type TestPki } from "../talos-bootstrap/testPki";
 import { FakeMaintenanceNode } from "./fakeMaintenanceNode";
 import { FakeTalosNode } from "./fakeTalosNode";
 
+const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
+
+let pki: TestPki;
+/** What the mock monitor was asked to register, for registeredInputs. */
+const registrations: pulumi.runtime.MockResourceArgs[] = [];
+
+beforeAll(async () => {
+  pki = generateTestPki();
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registrations.push(args);
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: () => ({}),
+  });
+});
+
 describe("a running node's configuration and release", () => {
-  const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
   const RUNNING = "v1.13.9";
   const NEXT = "v1.13.10";
   const image = (tag: string) => `factory.talos.dev/nocloud-installer/ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515:${tag}`;
   const CONFIG = "version: v1alpha1\nmachine:\n    type: controlplane\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: talos-cp-1\n";
   const CHANGED_CONFIG = CONFIG.replace("talos-cp-1", "talos-cp-one");
 
-  let pki: TestPki;
   let node: FakeTalosNode;
   let access: TalosApiAccess;
-  const registrations: pulumi.runtime.MockResourceArgs[] = [];
 
   beforeAll(async () => {
-    pki = generateTestPki();
     node = await FakeTalosNode.start(pki, RUNNING);
     access = { endpoint: node.endpoint, caPem: pki.ca.certPem, clientCertPem: pki.admin.certPem, clientKeyPem: pki.admin.keyPem, retryIntervalMs: 10, timeoutMs: 5000 };
-    await pulumi.runtime.setMocks({
-      newResource: (args) => {
-        registrations.push(args);
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    });
   });
   afterAll(() => node.close());
   beforeEach(() => node.reset(RUNNING));
@@ -159,29 +165,17 @@ describe("a running node's configuration and release", () => {
 describe("a bare-metal machine's first configuration, in maintenance mode", () => {
   const RELEASE = "v1.13.9";
   const CONFIG = "version: v1alpha1\nmachine:\n    type: worker\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nhostname: metal-w-1\n";
-  const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
-
-  let pki: TestPki;
   /** The machine once configured: its API with the cluster's PKI. */
   let configured: FakeTalosNode;
   /** The same machine before, in maintenance mode (on another port, as on its DHCP lease). */
   let maintenance: FakeMaintenanceNode;
   /** A machine that runs another cluster's configuration. */
   let foreign: { server: grpc.Server; port: number };
-  const registrations: pulumi.runtime.MockResourceArgs[] = [];
 
   beforeAll(async () => {
-    pki = generateTestPki();
     configured = await FakeTalosNode.start(pki, RELEASE);
     maintenance = await FakeMaintenanceNode.start(pki, configured);
     foreign = await startTalosApiServer(pki, { Version: (_call, callback) => callback(null, { messages: [{ version: { tag: RELEASE } }] }) }, { clientCa: pki.foreignCa.certPem });
-    await pulumi.runtime.setMocks({
-      newResource: (args) => {
-        registrations.push(args);
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: () => ({}),
-    });
   });
   afterAll(() => {
     configured.close();
