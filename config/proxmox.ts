@@ -111,6 +111,18 @@ const proxmoxNodeSchema = z
 /** Settings of a bridge that a network entry is the natural first place to write: each is the node's, in `bridges`. */
 const BRIDGE_SETTINGS = ["vlanIds", "ports"];
 
+/**
+ * A LAN as its hosts see it: the subnet, its router, the resolvers and search domain handed
+ * out. A Proxmox network is one on a bridge; a bare-metal Talos cluster may declare its own.
+ */
+export const lanSchema = z.object({
+  subnet: ipv4Subnet,
+  gateway: ipv4Address,
+  nameservers: z.array(ipv4Address).default([]),
+  searchDomain: z.string().optional(),
+});
+export type LanSpec = z.infer<typeof lanSchema>;
+
 /** A LAN segment guests attach to: a Linux bridge on every node, optionally a VLAN on it. */
 const proxmoxNetworkSchema = z.preprocess(
   (value, context) => {
@@ -135,10 +147,7 @@ const proxmoxNetworkSchema = z.preprocess(
        * stack file does not manage; a node that declares the bridge must declare it so too.
        */
       vlanAware: z.boolean().optional(),
-      subnet: ipv4Subnet,
-      gateway: ipv4Address,
-      nameservers: z.array(ipv4Address).default([]),
-      searchDomain: z.string().optional(),
+      ...lanSchema.shape,
     })
     .strict(),
 );

@@ -44,7 +44,8 @@ export const homelabConfigShape = {
   dockerHosts: dockerHostsSchema.default({}),
   dockerStacks: dockerStacksSchema.default([]),
   generatedSecrets: generatedSecretsSchema.default({}),
-  proxmox: proxmoxSchema,
+  /** Optional: a cluster of bare-metal Talos nodes with no Proxmox guest declares its LAN in homeops:talos.network. */
+  proxmox: proxmoxSchema.optional(),
   proxmoxContainers: containersSchema.default({}),
   proxmoxVms: vmsSchema.default({}),
   talos: talosSchema,

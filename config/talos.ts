@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ipv4Address, ipv4Subnet } from "./addresses";
-import { configSecretRefSchema, dnsLabel, pciDevicesSchema, vmIdSchema } from "./proxmox";
+import { configSecretRefSchema, dnsLabel, lanSchema, pciDevicesSchema, vmIdSchema, type LanSpec, type ProxmoxSettings } from "./proxmox";
 
 const talosVersionSchema = z.string().regex(/^v\d+\.\d+\.\d+$/, "must be a Talos release like v1.13.9");
 const schematicIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "must be an image factory schematic id (64 lowercase hex characters)");
@@ -118,6 +118,20 @@ const vmSizeSchema = z
   .strict();
 export type TalosVmSize = z.infer<typeof vmSizeSchema>;
 
+/**
+ * The LAN the cluster's machines are on: a homeops:proxmox network by name (a node on a VM
+ * needs one: its bridge), or, for machines of their own, the LAN itself.
+ */
+const clusterNetworkSchema = z.union([z.string(), lanSchema.strict()], {
+  error: (issue) =>
+    issue.code === "invalid_union" ? "must be a homeops:proxmox network's name, or the LAN itself: {subnet, gateway, nameservers?, searchDomain?}" : undefined,
+});
+
+/** The cluster's LAN: the homeops:proxmox network it names, or its own; undefined when the name is unknown (the checks say so). */
+export function clusterLan(talos: { network: string | LanSpec }, proxmox: Pick<ProxmoxSettings, "networks"> | undefined): LanSpec | undefined {
+  return typeof talos.network === "string" ? proxmox?.networks[talos.network] : talos.network;
+}
+
 const MAC_ADDRESS = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
 /**
@@ -211,8 +225,8 @@ export const talosClusterSchema = z
     /** The image factory schematic (system extensions such as qemu-guest-agent) of every node's image. */
     schematicId: schematicIdSchema,
     kubernetesVersion: kubernetesVersionSchema,
-    /** The homeops:proxmox network the nodes live on. */
-    network: z.string(),
+    /** The LAN the nodes live on (see clusterNetworkSchema). */
+    network: clusterNetworkSchema,
     /** The shared control-plane address, the Kubernetes API endpoint `https://<vip>:6443`. */
     vip: ipv4Address,
     /** Extra names for the API certificates, e.g. a DNS name of the VIP. */
@@ -314,8 +328,8 @@ export const omniClusterSchema = z
     clusterName: dnsLabel,
     talosVersion: talosVersionSchema,
     kubernetesVersion: kubernetesVersionSchema,
-    /** The homeops:proxmox network the machines are on (the LAN they share with the guests). */
-    network: z.string(),
+    /** The LAN the machines are on (see clusterNetworkSchema). */
+    network: clusterNetworkSchema,
     /** Image factory system extensions of every machine, e.g. siderolabs/iscsi-tools. */
     systemExtensions: z.array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, "must be an extension like siderolabs/iscsi-tools")).default([]),
     cni: clusterCniSchema,

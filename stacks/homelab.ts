@@ -13,6 +13,7 @@ import { TalosCluster } from "../components/talos/talosCluster";
 import { connectorDockerStack, TUNNEL_TOKEN_SECRET } from "../config/cloudflareTunnel";
 import { dnsValues, type DnsSpec } from "../config/dns";
 import { platformValues } from "../config/platform";
+import { clusterLan } from "../config/talos";
 import { loadHomelabConfig } from "../config/stacks";
 import { inventoryValues } from "./inventoryValues";
 
@@ -26,7 +27,7 @@ export function homelab() {
     generated: config.generatedSecrets,
     configSecretKeys: configSecretKeysIn([
       ...inventoryValues(config.dockerStacks),
-      ...proxmoxSecretValues(config.proxmox),
+      ...(config.proxmox ? proxmoxSecretValues(config.proxmox) : []),
       ...vmSecretValues(config.proxmoxVms),
       ...(config.talos.manager === "omni" ? [config.talos.omni.serviceAccountKey] : []),
       ...platformValues(config.platform),
@@ -35,17 +36,24 @@ export function homelab() {
   });
 
   // Compute (seed L0, L1, L2): the Proxmox nodes and their guests (the LXCs and VMs that host
-  // Docker), and the Talos cluster: built here on Proxmox VMs (`manager: homeops`, whose
-  // `kubernetesProvider` the platform may use) or managed by Omni (`manager: omni`).
-  const proxmox = new ProxmoxCluster("proxmox", {
-    settings: config.proxmox,
-    apiToken: secrets.resolve(config.proxmox.apiToken),
-    sshPrivateKey: config.proxmox.ssh.privateKey && secrets.resolve(config.proxmox.ssh.privateKey),
-  });
-  const containers = deployContainers(proxmox, config.proxmoxContainers);
-  const vms = deployVms(proxmox, config.proxmoxVms, (ref) => secrets.resolve(ref));
+  // Docker), when there is a Proxmox cluster, and the Talos cluster: built here on Proxmox VMs
+  // or bare-metal machines (`manager: homeops`, whose `kubernetesProvider` the platform may
+  // use) or managed by Omni (`manager: omni`).
+  const settings = config.proxmox;
+  const proxmox =
+    settings &&
+    new ProxmoxCluster("proxmox", {
+      settings,
+      apiToken: secrets.resolve(settings.apiToken),
+      sshPrivateKey: settings.ssh.privateKey && secrets.resolve(settings.ssh.privateKey),
+    });
+  // Without a Proxmox cluster the config checks refuse any guest.
+  const containers = proxmox ? deployContainers(proxmox, config.proxmoxContainers) : {};
+  const vms = proxmox ? deployVms(proxmox, config.proxmoxVms, (ref) => secrets.resolve(ref)) : {};
   const talos = config.talos;
-  const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { proxmox, spec: talos }) : undefined;
+  const lan = clusterLan(talos, settings);
+  if (lan === undefined) throw new Error(`homeops:talos.network names no network; the config checks should have refused it`);
+  const cluster = talos.manager === "homeops" ? new TalosCluster(talos.clusterName, { spec: talos, lan, proxmox }) : undefined;
   // Omni's cluster: the program keeps Omni's cluster template equal to the stack file's.
   const omniCluster =
     talos.manager === "omni"

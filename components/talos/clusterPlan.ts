@@ -4,7 +4,7 @@
  * resources here; the TalosCluster component turns the plan into them.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProxmoxNetworkSpec } from "../../config/proxmox";
+import type { LanSpec, ProxmoxNetworkSpec } from "../../config/proxmox";
 import { isVmNode, talosVmShape, type ClusterCni, type MachineConfigPatch, type TalosClusterSpec, type TalosNodeSpec, type TalosVmShape } from "../../config/talos";
 import { cidrAddress, guestDns } from "../proxmox/network";
 import type { VmSpec } from "../proxmox/vm";
@@ -104,7 +104,7 @@ export function stableMacAddress(vmId: number): string {
   return bytes.map((byte) => byte.toString(16).padStart(2, "0")).join(":");
 }
 
-export function planTalosCluster(spec: TalosClusterSpec, network: ProxmoxNetworkSpec): TalosClusterPlan {
+export function planTalosCluster(spec: TalosClusterSpec, network: LanSpec): TalosClusterPlan {
   const images = new Map<string, FactoryDiskImage>();
   const nodes = spec.nodes.map((node, index): PlannedTalosNode => {
     const talosVersion = node.talosVersion ?? spec.talosVersion;

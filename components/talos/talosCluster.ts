@@ -33,7 +33,7 @@ import type { TalosClusterSpec } from "../../config/talos";
 import type { ProxmoxCluster } from "../proxmox/proxmoxCluster";
 import { ProxmoxVm } from "../proxmox/vm";
 import { TalosBootstrap } from "./bootstrap";
-import type { ProxmoxNetworkSpec } from "../../config/proxmox";
+import type { LanSpec, ProxmoxNetworkSpec } from "../../config/proxmox";
 import { checkMachineConfigs, clusterConfigInput, isPlannedVm, planTalosCluster, talosVmSpec, type PlannedTalosNode, type PlannedVm } from "./clusterPlan";
 import { generateMachineConfig, toYaml } from "./machineConfig";
 import { TalosConfigError } from "./errors";
@@ -41,9 +41,11 @@ import { TalosNodeConfiguration } from "./nodeConfiguration";
 import { TalosPki } from "./pki";
 
 export interface TalosClusterArgs {
-  /** The Proxmox cluster the nodes' VMs run on. */
-  proxmox: ProxmoxCluster;
   spec: TalosClusterSpec;
+  /** The nodes' LAN (config/talos.ts clusterLan). */
+  lan: LanSpec;
+  /** The Proxmox cluster the nodes' VMs run on; absent when every node is bare metal. */
+  proxmox?: ProxmoxCluster;
 }
 
 export class TalosCluster extends pulumi.ComponentResource {
@@ -63,9 +65,8 @@ export class TalosCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("homeops:talos:Cluster", name, {}, opts);
-    const { spec } = args;
-    const network = args.proxmox.network(spec.network);
-    const plan = planTalosCluster(spec, network);
+    const { spec, lan } = args;
+    const plan = planTalosCluster(spec, lan);
     try {
       checkMachineConfigs(spec, plan);
     } catch (error) {
@@ -73,13 +74,14 @@ export class TalosCluster extends pulumi.ComponentResource {
       if (error instanceof TalosConfigError) throw new pulumi.RunError(error.message);
       throw error;
     }
-    const onProxmox = { parent: this, provider: args.proxmox.provider };
+    const host = plan.nodes.some(isPlannedVm) ? vmHost(spec, args.proxmox) : undefined;
 
     const pki = new TalosPki(name, { clusterName: spec.clusterName }, { parent: this });
     const admin = pki.talosAdmin;
 
+    // Only VM nodes boot from a downloaded image.
     const images = Object.fromEntries(
-      plan.images.map((image) => [
+      (host ? plan.images : []).map((image) => [
         image.key,
         new proxmox.download.File(
           `${name}/${image.key}`,
@@ -93,7 +95,7 @@ export class TalosCluster extends pulumi.ComponentResource {
             // A release's image never changes upstream; do not re-download it on a size check.
             overwrite: false,
           },
-          onProxmox,
+          { parent: this, provider: host?.cluster.provider },
         ),
       ]),
     );
@@ -110,7 +112,7 @@ export class TalosCluster extends pulumi.ComponentResource {
       );
       this.machineConfigs[node.name] = machineConfig;
 
-      const vm = isPlannedVm(node) ? this.nodeVm(name, spec, node, network, machineConfig, images[node.machine.diskImage], args.proxmox, onProxmox) : undefined;
+      const vm = isPlannedVm(node) && host ? this.nodeVm(name, spec, node, host, machineConfig, images[node.machine.diskImage]) : undefined;
       if (vm) {
         this.vms[node.name] = vm;
         nodesUp.push(vm);
@@ -158,12 +160,11 @@ export class TalosCluster extends pulumi.ComponentResource {
     name: string,
     spec: TalosClusterSpec,
     node: PlannedTalosNode & { machine: PlannedVm },
-    network: ProxmoxNetworkSpec,
+    { cluster, networkName, network }: VmHost,
     machineConfig: pulumi.Output<string>,
     systemImage: proxmox.download.File,
-    cluster: ProxmoxCluster,
-    onProxmox: { parent: pulumi.Resource; provider: proxmox.Provider },
   ): ProxmoxVm {
+    const onProxmox = { parent: this, provider: cluster.provider };
     const userData = new proxmox.FileLegacy(
       `${name}/${node.name}-user-data`,
       {
@@ -183,7 +184,21 @@ export class TalosCluster extends pulumi.ComponentResource {
     return new ProxmoxVm(`${name}/${node.name}`, talosVmSpec(spec, node, network, { systemImage: systemImage.id, userData: userData.id }), {
       ...onProxmox,
       // Like the inventory's VMs: the node's declared bridge of the cluster's network, and the mappings it passes through.
-      dependsOn: cluster.attachments(proxmoxNode, [spec.network], shape.pciDevices.map((device) => device.mapping)),
+      dependsOn: cluster.attachments(proxmoxNode, [networkName], shape.pciDevices.map((device) => device.mapping)),
     });
   }
+}
+
+/** Where the VM nodes run: the Proxmox cluster and the network (its bridge) their NIC joins. */
+interface VmHost {
+  cluster: ProxmoxCluster;
+  networkName: string;
+  network: ProxmoxNetworkSpec;
+}
+
+function vmHost(spec: TalosClusterSpec, cluster: ProxmoxCluster | undefined): VmHost {
+  if (!cluster || typeof spec.network !== "string") {
+    throw new Error(`Talos cluster ${spec.clusterName} has VM nodes but no homeops:proxmox network; the config checks should have refused it`);
+  }
+  return { cluster, networkName: spec.network, network: cluster.network(spec.network) };
 }

@@ -419,7 +419,7 @@ function checkGeneratedSecrets(platform: PlatformSpec, generated: Record<string,
 /** What the rest of the homelab's configuration says holds an address on the LAN. */
 export interface AddressHolders {
   dockerHosts: Record<string, { address: string }>;
-  proxmox: { nodes: Record<string, { address: string }> };
+  proxmox?: { nodes: Record<string, { address: string }> };
   talos: TalosSpec;
 }
 
@@ -432,7 +432,7 @@ export function talosAddresses(talos: TalosSpec): ReservedAddress[] {
 export function reservedAddresses(holders: AddressHolders): ReservedAddress[] {
   return [
     ...Object.entries(holders.dockerHosts).filter(([, host]) => isIPv4(host.address)).map(([name, host]) => ({ address: host.address, owner: `Docker host ${name}` })),
-    ...Object.entries(holders.proxmox.nodes).map(([name, node]) => ({ address: node.address, owner: `Proxmox node ${name}` })),
+    ...Object.entries(holders.proxmox?.nodes ?? {}).map(([name, node]) => ({ address: node.address, owner: `Proxmox node ${name}` })),
     ...talosAddresses(holders.talos),
   ];
 }

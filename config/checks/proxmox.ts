@@ -6,17 +6,19 @@ import {
   vlanInterfaceParts,
   type ContainerSpec,
   type DatastoreContent,
+  type LanSpec,
   type NodeBridgeSpec,
   type NodeVlanSpec,
   type ProxmoxSettings,
   type ProxmoxVmEntry,
   type VmPciDevice,
 } from "../proxmox";
-import { isVmNode, talosVmShape, type OmniClusterSpec, type TalosClusterSpec, type TalosSpec } from "../talos";
+import { clusterLan, isVmNode, talosVmShape, type OmniClusterSpec, type TalosClusterSpec, type TalosSpec } from "../talos";
 
 /** The compute part of the homelab inventory: Proxmox, its containers and VMs, the Talos cluster. */
 export interface ComputeInventory {
-  proxmox: ProxmoxSettings;
+  /** Absent when nothing runs on Proxmox: the Talos cluster then declares its LAN itself. */
+  proxmox?: ProxmoxSettings;
   proxmoxContainers: Record<string, ContainerSpec>;
   proxmoxVms: Record<string, ProxmoxVmEntry>;
   talos: TalosSpec;
@@ -43,20 +45,34 @@ export function checkCompute(inventory: ComputeInventory): ConfigIssue[] {
   // Addresses are claimed in this order: gateways, nodes, the nodes' interfaces, containers, VMs, the VIP, Talos nodes.
   const addresses = new AddressBook();
   const { talos } = inventory;
+  const talosIssues = (proxmox: ProxmoxSettings | undefined) =>
+    talos.manager === "homeops" ? checkTalos(proxmox, talos, addresses) : checkOmniCluster(proxmox, talos, addresses);
+  if (inventory.proxmox === undefined) return [...guestsWithoutProxmox(inventory), ...talosIssues(undefined)];
+  const proxmox: ProxmoxSettings = inventory.proxmox;
   const guests = [...containerGuests(inventory.proxmoxContainers), ...vmGuests(inventory.proxmoxVms), ...(talos.manager === "homeops" ? talosGuests(talos) : [])];
   return [
-    ...checkNetworks(inventory.proxmox, addresses),
-    ...checkNodeAddresses(inventory.proxmox, addresses),
-    ...checkNodeInterfaces(inventory.proxmox, addresses),
-    ...checkPciMappings(inventory.proxmox),
-    ...checkContainers(inventory, addresses),
-    ...checkVms(inventory, addresses),
-    ...checkPciCapacity(inventory),
-    ...checkGuestVlans(inventory.proxmox, nicPlacements(inventory)),
-    ...(talos.manager === "homeops" ? checkTalos(inventory.proxmox, talos, addresses) : checkOmniCluster(inventory.proxmox, talos, addresses)),
+    ...checkNetworks(proxmox, addresses),
+    ...checkNodeAddresses(proxmox, addresses),
+    ...checkNodeInterfaces(proxmox, addresses),
+    ...checkPciMappings(proxmox),
+    ...checkContainers(proxmox, inventory, addresses),
+    ...checkVms(proxmox, inventory, addresses),
+    ...checkPciCapacity(proxmox, inventory),
+    ...checkGuestVlans(proxmox, nicPlacements(inventory)),
+    ...talosIssues(proxmox),
     ...checkUniqueVmIds(guests),
-    ...checkMemoryCapacity(inventory.proxmox, guests),
+    ...checkMemoryCapacity(proxmox, guests),
     ...checkDockerHostsOnGuests(inventory),
+  ];
+}
+
+/** Without homeops:proxmox there is nowhere to run a guest: each one declared is refused. */
+function guestsWithoutProxmox(inventory: ComputeInventory): ConfigIssue[] {
+  const refused = (key: string, what: string) => ({ key, message: `${what} runs on Proxmox, and ${PROXMOX} is not set: declare it, or remove the ${what}` });
+  return [
+    ...Object.keys(inventory.proxmoxContainers).map((name) => refused(`${CONTAINERS}.${name}`, "an LXC")),
+    ...Object.keys(inventory.proxmoxVms).map((name) => refused(`${VMS}.${name}`, "a VM")),
+    ...(inventory.talos.manager === "homeops" && inventory.talos.vm !== undefined ? [refused(`${TALOS}.vm`, "the Talos nodes' VM shape")] : []),
   ];
 }
 
@@ -126,8 +142,7 @@ function checkNodeAddresses(proxmox: ProxmoxSettings, addresses: AddressBook): C
   ]);
 }
 
-function checkContainers(inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
-  const { proxmox } = inventory;
+function checkContainers(proxmox: ProxmoxSettings, inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
   return Object.entries(inventory.proxmoxContainers).flatMap(([name, container]) => {
     const key = `${CONTAINERS}.${name}`;
     if (!(container.node in proxmox.nodes)) return [{ key: `${key}.node`, message: unknownName("Proxmox node", container.node, proxmox.nodes) }];
@@ -143,8 +158,7 @@ function checkContainers(inventory: ComputeInventory, addresses: AddressBook): C
   });
 }
 
-function checkVms(inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
-  const { proxmox } = inventory;
+function checkVms(proxmox: ProxmoxSettings, inventory: ComputeInventory, addresses: AddressBook): ConfigIssue[] {
   return Object.entries(inventory.proxmoxVms).flatMap(([name, vm]) => {
     const key = `${VMS}.${name}`;
     if (!(vm.node in proxmox.nodes)) return [{ key: `${key}.node`, message: unknownName("Proxmox node", vm.node, proxmox.nodes) }];
@@ -211,8 +225,8 @@ function pciDeviceIssues(proxmox: ProxmoxSettings, vm: PciHost, device: VmPciDev
  * A device is exclusive: the VMs of a node that pass a mapping through can all run only if
  * the mapping has as many devices there (unless it hands out mediated devices).
  */
-function checkPciCapacity(inventory: ComputeInventory): ConfigIssue[] {
-  const { pciMappings } = inventory.proxmox;
+function checkPciCapacity(proxmox: ProxmoxSettings, inventory: ComputeInventory): ConfigIssue[] {
+  const { pciMappings } = proxmox;
   const users = new Map<string, string[]>();
   const issues: ConfigIssue[] = [];
   const vms = [
@@ -352,8 +366,10 @@ function nicPlacements(inventory: ComputeInventory): NicPlacement[] {
 }
 
 function talosNicPlacements(talos: TalosSpec): NicPlacement[] {
-  if (talos.manager !== "homeops") return [];
-  return talos.nodes.flatMap((node, index) => (node.proxmoxNode ? [{ key: `${TALOS}.nodes[${index}].proxmoxNode`, node: node.proxmoxNode, network: talos.network }] : []));
+  // A LAN declared inline has no bridge; checkTalos refuses VM nodes on it.
+  if (talos.manager !== "homeops" || typeof talos.network !== "string") return [];
+  const network = talos.network;
+  return talos.nodes.flatMap((node, index) => (node.proxmoxNode ? [{ key: `${TALOS}.nodes[${index}].proxmoxNode`, node: node.proxmoxNode, network }] : []));
 }
 
 /**
@@ -381,8 +397,9 @@ function networkIssues(proxmox: ProxmoxSettings, networkName: string, key: strin
 }
 
 /** Omni's machines: each name, UUID and address once, and an etcd quorum of control planes. */
-function checkOmniCluster(proxmox: ProxmoxSettings, cluster: OmniClusterSpec, addresses: AddressBook): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+function checkOmniCluster(proxmox: ProxmoxSettings | undefined, cluster: OmniClusterSpec, addresses: AddressBook): ConfigIssue[] {
+  const lan = clusterLan(cluster, proxmox);
+  const issues: ConfigIssue[] = lan ? [] : [unknownClusterNetwork(cluster.network as string, proxmox)];
   const names = new Map<string, string>();
   const uuids = new Map<string, string>();
   cluster.machines.forEach((machine, index) => {
@@ -392,21 +409,22 @@ function checkOmniCluster(proxmox: ProxmoxSettings, cluster: OmniClusterSpec, ad
       if (first) issues.push({ key: `${key}.${field}`, message: `${field} ${value} is already used by ${first}` });
       else seen.set(value, key);
     }
-    issues.push(...addressIssues(proxmox, cluster.network, machine.address, key, addresses, "address"));
+    if (lan) issues.push(...lanAddressIssues(lan, clusterNetworkName(cluster.network), machine.address, key, addresses, "address"));
   });
   const countIssue = controlPlaneCountIssue(cluster.machines.filter((machine) => machine.role === "controlplane").length, cluster.evenControlPlanesAcknowledged);
   if (countIssue) issues.push({ key: `${TALOS}.machines`, message: countIssue });
   return issues;
 }
 
-function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses: AddressBook): ConfigIssue[] {
+function checkTalos(proxmox: ProxmoxSettings | undefined, talos: TalosClusterSpec, addresses: AddressBook): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const network = proxmox.networks[talos.network];
+  const network = clusterLan(talos, proxmox);
+  const networkName = clusterNetworkName(talos.network);
   if (!network) {
-    issues.push({ key: `${TALOS}.network`, message: unknownName("network", talos.network, proxmox.networks) });
+    issues.push(unknownClusterNetwork(talos.network as string, proxmox));
   } else {
     const subnet = parseSubnet(network.subnet)!;
-    if (!isHostAddress(talos.vip, subnet)) issues.push({ key: `${TALOS}.vip`, message: `${talos.vip} is outside network ${talos.network} (${network.subnet})` });
+    if (!isHostAddress(talos.vip, subnet)) issues.push({ key: `${TALOS}.vip`, message: `${talos.vip} is outside ${networkName} (${network.subnet})` });
     else issues.push(...addresses.claim(talos.vip, `${TALOS}.vip`));
   }
 
@@ -416,15 +434,35 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
     const first = names.get(node.name);
     if (first) issues.push({ key: `${key}.name`, message: `node name "${node.name}" is already used by ${first}` });
     else names.set(node.name, key);
-    if (network) issues.push(...addressIssues(proxmox, talos.network, node.ip, key, addresses));
-    if (isVmNode(node) && !(node.proxmoxNode in proxmox.nodes)) {
+    if (network) issues.push(...lanAddressIssues(network, networkName, node.ip, key, addresses));
+    if (!isVmNode(node)) return;
+    if (!proxmox) {
+      issues.push({ key: `${key}.proxmoxNode`, message: `a node on a Proxmox VM needs ${PROXMOX}, which is not set: declare it, or make the node a machine of its own (bareMetal: {macAddress: ...})` });
+    } else if (typeof talos.network !== "string") {
+      issues.push({ key: `${key}.proxmoxNode`, message: `a node on a Proxmox VM needs a bridge: set ${TALOS}.network to a ${PROXMOX}.networks name instead of the LAN itself` });
+    } else if (!(node.proxmoxNode in proxmox.nodes)) {
       issues.push({ key: `${key}.proxmoxNode`, message: unknownName("Proxmox node", node.proxmoxNode, proxmox.nodes) });
     }
   });
 
-  // Every Proxmox node that hosts a Talos VM needs that VM's datastores (its role or its own
-  // may name other disks than the cluster's); each is reported once, under the key that names it.
+  if (proxmox) issues.push(...talosVmDatastoreIssues(proxmox, talos));
+
+  const countIssue = controlPlaneCountIssue(
+    talos.nodes.filter((node) => node.role === "controlplane").length,
+    talos.evenControlPlanesAcknowledged,
+  );
+  if (countIssue) issues.push({ key: `${TALOS}.nodes`, message: countIssue });
+  return issues;
+}
+
+/**
+ * Every Proxmox node that hosts a Talos VM needs that VM's datastores (its role or its own
+ * may name other disks than the cluster's); each is reported once, under the key that names it.
+ */
+function talosVmDatastoreIssues(proxmox: ProxmoxSettings, talos: TalosClusterSpec): ConfigIssue[] {
   const { vm } = talos;
+  if (vm === undefined) return [];
+  const issues: ConfigIssue[] = [];
   const checked = new Set<string>();
   const need = (key: string, datastore: string, content: DatastoreContent, host: string) => {
     if (checked.has(`${key} ${host} ${datastore}`)) return;
@@ -432,7 +470,7 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
     issues.push(...datastoreIssues(proxmox, host, datastore, content, key));
   };
   talos.nodes.forEach((node, index) => {
-    if (!isVmNode(node) || vm === undefined || !(node.proxmoxNode in proxmox.nodes)) return;
+    if (!isVmNode(node) || !(node.proxmoxNode in proxmox.nodes)) return;
     const shape = talosVmShape(talos, node);
     const sizeKey = (field: "osDisk" | "dataDisks" | "pciDevices") => talosVmFieldKey(talos, node, index, field);
     need(`${sizeKey("osDisk")}.datastore`, shape.osDisk.datastore, "images", node.proxmoxNode);
@@ -445,12 +483,6 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
     need(`${TALOS}.vm.snippetsDatastore`, vm.snippetsDatastore, "snippets", node.proxmoxNode);
     need(`${TALOS}.vm.cloudInitDatastore`, vm.cloudInitDatastore, "images", node.proxmoxNode);
   });
-
-  const countIssue = controlPlaneCountIssue(
-    talos.nodes.filter((node) => node.role === "controlplane").length,
-    talos.evenControlPlanesAcknowledged,
-  );
-  if (countIssue) issues.push({ key: `${TALOS}.nodes`, message: countIssue });
   return issues;
 }
 
@@ -458,10 +490,26 @@ function checkTalos(proxmox: ProxmoxSettings, talos: TalosClusterSpec, addresses
 function addressIssues(proxmox: ProxmoxSettings, networkName: string, ip: string, key: string, addresses: AddressBook, field = "ip"): ConfigIssue[] {
   const network = proxmox.networks[networkName];
   if (!network) return networkIssues(proxmox, networkName, key);
-  if (!isHostAddress(ip, parseSubnet(network.subnet)!)) {
-    return [{ key: `${key}.${field}`, message: `${ip} is not a host address of network ${networkName} (${network.subnet})` }];
-  }
+  return lanAddressIssues(network, `network ${networkName}`, ip, key, addresses, field);
+}
+
+/** An address on a LAN (`what` names it for the message): a host address of its subnet, claimed once. */
+function lanAddressIssues(lan: LanSpec, what: string, ip: string, key: string, addresses: AddressBook, field = "ip"): ConfigIssue[] {
+  if (!isHostAddress(ip, parseSubnet(lan.subnet)!)) return [{ key: `${key}.${field}`, message: `${ip} is not a host address of ${what} (${lan.subnet})` }];
   return addresses.claim(ip, `${key}.${field}`);
+}
+
+/** How messages name the Talos cluster's LAN. */
+function clusterNetworkName(network: string | LanSpec): string {
+  return typeof network === "string" ? `network ${network}` : `the cluster's LAN ${TALOS}.network`;
+}
+
+/** homeops:talos.network names a network homeops:proxmox does not declare (or there is no homeops:proxmox). */
+function unknownClusterNetwork(name: string, proxmox: ProxmoxSettings | undefined): ConfigIssue {
+  if (!proxmox) {
+    return { key: `${TALOS}.network`, message: `names network "${name}", but ${PROXMOX} is not set: declare the LAN here instead, {subnet, gateway, nameservers?, searchDomain?}` };
+  }
+  return { key: `${TALOS}.network`, message: unknownName("network", name, proxmox.networks) };
 }
 
 function datastoreIssues(proxmox: ProxmoxSettings, node: string, datastore: string, content: DatastoreContent, key: string): ConfigIssue[] {

@@ -1,7 +1,7 @@
 import type { ConfigIssue } from "../errors";
 import { addressRangeBounds } from "../ipv4";
 import type { ProxmoxSettings } from "../proxmox";
-import { isVmNode, TALOS_MINIMUM, talosVmShape, type TalosClusterSpec, type TalosSpec } from "../talos";
+import { clusterLan, isVmNode, TALOS_MINIMUM, talosVmShape, type TalosClusterSpec, type TalosSpec } from "../talos";
 import { kubernetesSupportIssue } from "../talosSupport";
 
 const TALOS = "homeops:talos";
@@ -14,7 +14,7 @@ const GENERATED_CONTRACT_MINOR = "1.13";
  * addresses): versions against Talos's support matrix, the cluster's pod and service subnets,
  * and what a control plane needs.
  */
-export function checkTalosCluster(talos: TalosSpec, proxmox: ProxmoxSettings): ConfigIssue[] {
+export function checkTalosCluster(talos: TalosSpec, proxmox: ProxmoxSettings | undefined): ConfigIssue[] {
   if (talos.manager === "omni") return versionIssues(talos.talosVersion, talos.kubernetesVersion, `${TALOS}.kubernetesVersion`);
   return [...homeopsVersionIssues(talos), ...subnetIssues(talos, proxmox), ...controlPlaneSizeIssues(talos), ...macAddressIssues(talos)];
 }
@@ -45,13 +45,15 @@ function homeopsVersionIssues(talos: TalosClusterSpec): ConfigIssue[] {
 }
 
 /** Pods, Services and nodes need address ranges of their own: an overlap makes routes ambiguous. */
-function subnetIssues(talos: TalosClusterSpec, proxmox: ProxmoxSettings): ConfigIssue[] {
-  const nodeNetwork = proxmox.networks[talos.network];
+function subnetIssues(talos: TalosClusterSpec, proxmox: ProxmoxSettings | undefined): ConfigIssue[] {
+  const nodeNetwork = clusterLan(talos, proxmox);
+  const nodeNetworkKey = typeof talos.network === "string" ? `homeops:proxmox.networks.${talos.network}.subnet` : `${TALOS}.network.subnet`;
+  const nodeNetworkName = typeof talos.network === "string" ? `the nodes' network ${talos.network}` : "the nodes' network";
   const ranges: { key: string; cidr: string; what: string }[] = [
     ...talos.podSubnets.map((cidr, index) => ({ key: `${TALOS}.podSubnets[${index}]`, cidr, what: "the pod subnet" })),
     ...talos.serviceSubnets.map((cidr, index) => ({ key: `${TALOS}.serviceSubnets[${index}]`, cidr, what: "the service subnet" })),
   ];
-  const others = [...ranges, ...(nodeNetwork ? [{ key: `homeops:proxmox.networks.${talos.network}.subnet`, cidr: nodeNetwork.subnet, what: `the nodes' network ${talos.network}` }] : [])];
+  const others = [...ranges, ...(nodeNetwork ? [{ key: nodeNetworkKey, cidr: nodeNetwork.subnet, what: nodeNetworkName }] : [])];
   return ranges.flatMap((range, index) =>
     others
       .slice(index + 1)

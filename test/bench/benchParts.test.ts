@@ -95,6 +95,19 @@ describe("scaled inventories", () => {
     expect(data.dockerStacks).toHaveLength(3 * original["homeops:dockerStacks"].length);
   });
 
+  test("a homelab whose cluster declares its LAN itself (no homeops:proxmox) scales, widening that LAN", () => {
+    const original = Object.fromEntries(Object.entries(stackConfigData("homelab")).map(([key, value]) => [`homeops:${key}`, value]));
+    const { bridge: _bridge, ...lan } = original["homeops:proxmox"].networks[original["homeops:talos"].network];
+    original["homeops:talos"].network = lan;
+    for (const key of ["proxmox", "proxmoxContainers", "proxmoxVms"]) delete original[`homeops:${key}`];
+    const { settings } = scaleHomelab(copy(original), 2);
+    const data = Object.fromEntries(Object.entries(settings).map(([key, value]) => [key.replace(/^homeops:/, ""), value]));
+    const result = validateHomelabConfig(data);
+    expect("issues" in result ? result.issues : []).toEqual([]);
+    expect(data.talos.network.subnet).toMatch(/\.0\.0\/16$/);
+    expect(data.talos.machines).toHaveLength(2 * original["homeops:talos"].machines.length);
+  });
+
   test("a Docker inventory x2 doubles hosts and stacks", () => {
     const original = Object.fromEntries(Object.entries(stackConfigData("vps")).map(([key, value]) => [`homeops:${key}`, value]));
     const { settings } = scaleDockerInventory(copy(original), 2, "vps");

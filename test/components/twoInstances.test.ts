@@ -56,7 +56,7 @@ function sharedDependencies() {
   const secretConfig = Object.fromEntries(configSecretKeys.map((key) => [`homeops:${key}`, `${key}-test`]));
   pulumi.runtime.setAllConfig(secretConfig, Object.keys(secretConfig));
   const secrets = new StackSecrets("shared-secrets", { generated: vps.generatedSecrets, configSecretKeys });
-  const proxmox = new ProxmoxCluster("shared-proxmox", { settings: homelab.proxmox, apiToken: pulumi.secret("homeops@pve!pulumi=test") });
+  const proxmox = new ProxmoxCluster("shared-proxmox", { settings: homelab.proxmox!, apiToken: pulumi.secret("homeops@pve!pulumi=test") });
   const kubernetes = new KubernetesProvider("shared-cluster", { kubeconfig: pulumi.secret("apiVersion: v1\nkind: Config\n") });
   const aws = new AwsProvider("shared-aws", { region: "us-east-1" });
   const cloudflare = new CloudflareProvider("shared-cloudflare", { apiToken: pulumi.secret("cloudflare-token-test") });
@@ -78,10 +78,10 @@ component("homeops:docker:Stack", (name) => {
 });
 // The VPS adopts its secrets and generates none, so this instance generates one of its own to have children.
 component("homeops:secrets:StackSecrets", (name) => new StackSecrets(name, { generated: { "session-key": { length: 32, special: false } }, configSecretKeys: [] }));
-component("homeops:proxmox:Cluster", (name) => new ProxmoxCluster(name, { settings: homelab.proxmox, apiToken: pulumi.secret("homeops@pve!pulumi=test") }));
+component("homeops:proxmox:Cluster", (name) => new ProxmoxCluster(name, { settings: homelab.proxmox!, apiToken: pulumi.secret("homeops@pve!pulumi=test") }));
 component("homeops:proxmox:Vm", (name) => {
-  const plan = planTalosCluster(talos, homelab.proxmox.networks.lan);
-  const spec = talosVmSpec(talos, plan.nodes.filter(isPlannedVm)[0], homelab.proxmox.networks.lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/talos.yaml" });
+  const plan = planTalosCluster(talos, homelab.proxmox!.networks.lan);
+  const spec = talosVmSpec(talos, plan.nodes.filter(isPlannedVm)[0], homelab.proxmox!.networks.lan, { systemImage: "local:iso/talos.img", userData: "local:snippets/talos.yaml" });
   new ProxmoxVm(name, spec, { provider: shared.proxmox.provider });
 });
 component("homeops:proxmox:Container", (name) => {
@@ -89,7 +89,7 @@ component("homeops:proxmox:Container", (name) => {
   new ProxmoxContainer(name, spec, { provider: shared.proxmox.provider });
 });
 component("homeops:talos:Pki", (name) => new TalosPki(name, { clusterName: talos.clusterName }));
-component("homeops:talos:Cluster", (name) => new TalosCluster(name, { proxmox: shared.proxmox, spec: talos }));
+component("homeops:talos:Cluster", (name) => new TalosCluster(name, { spec: talos, lan: homelab.proxmox!.networks.lan, proxmox: shared.proxmox }));
 component("homeops:kubernetes:Namespace", (name) => new PlatformNamespace(name, { plan: platformNamespaces(presetSettings())[0] }, { provider: shared.kubernetes }));
 component("homeops:kubernetes:HelmRelease", (name) => {
   const source = presetPlatform().charts.metallb!;

@@ -141,6 +141,13 @@ describe.each(EXAMPLES)("examples/$name", (example) => {
   });
 });
 
+test("examples/cluster-template: its bare-metal cluster on a LAN of its own plans without a Proxmox provider or resource", async () => {
+  const { plan } = await stackPreview("homelab", join(ROOT, "examples", "cluster-template", "Pulumi.cluster-template.yaml"));
+  const proxmox = plan.resources.filter((resource) => /^(pulumi:providers:)?proxmoxve\b|^homeops:proxmox:/.test(resource.type));
+  expect(proxmox.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
+  expect(plan.resources.some((resource) => resource.type === "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration")).toBe(true);
+});
+
 describe("the README's Declares section", () => {
   const readme = ["# x", "## Declares", "| a | `vm k8s/cp-1` `release platform/flux` `machine-config cp-1:kind: Layer2VIPConfig` `homeops:talos.vip` |", "", "## Leaves out", "`vm not-this`"].join("\n");
 

@@ -9,7 +9,7 @@ const RUNS = { numRuns: 100 };
 
 const example = talosExampleConfig();
 const { talos } = example;
-const lan: ProxmoxNetworkSpec = example.proxmox.networks.lan;
+const lan: ProxmoxNetworkSpec = example.proxmox!.networks.lan;
 
 const schematic = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => Buffer.from(bytes).toString("hex"));
 const release = fc.tuple(fc.nat(2), fc.nat(20), fc.nat(20)).map(([major, minor, patch]) => `v${major}.${minor}.${patch}`);

@@ -20,7 +20,7 @@ import { talosExampleConfig } from "./talosExample";
 
 function exampleCompute() {
   const config = talosExampleConfig();
-  return { talos: config.talos, lan: config.proxmox.networks.lan };
+  return { talos: config.talos, lan: config.proxmox!.networks.lan };
 }
 
 const { talos, lan } = exampleCompute();

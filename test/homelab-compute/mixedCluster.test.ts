@@ -44,7 +44,7 @@ function parse(data: Record<string, any>): { talos: TalosClusterSpec; lan: any }
   const result = validateHomelabConfig(data);
   if ("issues" in result) throw new Error(JSON.stringify(result.issues));
   if (result.config.talos.manager !== "homeops") throw new Error("not a cluster of the program's");
-  return { talos: result.config.talos, lan: result.config.proxmox.networks.lan };
+  return { talos: result.config.talos, lan: result.config.proxmox!.networks.lan };
 }
 
 const { talos, lan } = parse(mixedClusterData());

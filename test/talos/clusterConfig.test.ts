@@ -18,6 +18,18 @@ function problems(mutate: (config: Record<string, any>) => void) {
   mutate(config);
   return configProblems("homelab", config);
 }
+/** The example's LAN (homeops:proxmox.networks.lan) declared in homeops:talos.network itself. */
+const inlineLan = (c: Record<string, any>) => {
+  const { bridge: _bridge, ...lan } = c.proxmox.networks.lan;
+  c.talos.network = lan;
+};
+/** Three bare-metal control planes on a LAN of their own, and no homeops:proxmox, LXC or VM. */
+const bareMetalOnly = (c: Record<string, any>) => {
+  inlineLan(c);
+  c.talos.nodes = [0, 1, 2].map((index) => ({ ...BARE_METAL, role: "controlplane", name: `metal-${index}`, ip: `192.168.11.7${index}`, bareMetal: { macAddress: `0c:c4:7a:00:00:0${index}` } }));
+  delete c.talos.vm;
+  for (const key of ["proxmox", "proxmoxContainers", "proxmoxVms"]) delete c[key];
+};
 const withNodes = (...nodes: object[]) => (c: Record<string, any>) => c.talos.nodes.push(...copy(nodes));
 /** One GPU on pve2, as a cluster PCI mapping. */
 const GPU_ON_PVE2 = { rtx3090: { devices: [{ node: "pve2", path: "0000:01:00.0", id: "10de:2204" }] } };
@@ -47,6 +59,12 @@ describe("what the stack file may now say", () => {
       c.talos.nodes = [0, 1, 2].map((index) => ({ ...BARE_METAL, role: "controlplane", name: `metal-${index}`, ip: `192.168.11.7${index}`, bareMetal: { macAddress: `0c:c4:7a:00:00:0${index}` } }));
       delete c.talos.vm;
     }],
+    ["a bare-metal cluster on a LAN of its own (homeops:talos.network inline), without homeops:proxmox", bareMetalOnly],
+    ["a bare-metal cluster on a LAN of its own beside Proxmox guests", (c) => {
+      const guests = copy({ proxmox: c.proxmox, proxmoxContainers: c.proxmoxContainers });
+      bareMetalOnly(c);
+      Object.assign(c, guests);
+    }],
   ])("%s", (_what, mutate) => {
     expect(problems(mutate)).toEqual([]);
   });
@@ -66,6 +84,44 @@ describe("refused, with the key and the rule", () => {
     ["two bare-metal nodes on one NIC", withNodes(BARE_METAL, { ...BARE_METAL, name: "metal-2", ip: "192.168.11.72", bareMetal: { macAddress: "0C:C4:7A:12:34:56" } }), "homeops:talos.nodes[4].bareMetal.macAddress", /0c:c4:7a:12:34:56 is already the NIC of homeops:talos\.nodes\[3\]/],
     ["a bare-metal node's address used twice", withNodes({ ...BARE_METAL, ip: "192.168.11.200" }), "homeops:talos.nodes[3].ip", /already used by homeops:proxmoxContainers\.komodo/],
     ["VM nodes without the cluster's vm", (c) => delete c.talos.vm, "homeops:talos.vm", /is required but not set: the Proxmox VM nodes \(nodes\[0\], nodes\[1\], nodes\[2\]\) take their shape from it/],
+    // a LAN of the cluster's own (homeops:talos.network inline), and no homeops:proxmox
+    ["a VM node without homeops:proxmox", (c) => {
+      const vm = c.talos.vm;
+      bareMetalOnly(c);
+      c.talos.vm = vm;
+      c.talos.nodes.push(WORKER_VM);
+    }, "homeops:talos.nodes[3].proxmoxNode", /a node on a Proxmox VM needs homeops:proxmox, which is not set/],
+    ["the VMs' shape without homeops:proxmox", (c) => {
+      const vm = c.talos.vm;
+      bareMetalOnly(c);
+      c.talos.vm = vm;
+    }, "homeops:talos.vm", /runs on Proxmox, and homeops:proxmox is not set/],
+    ["a VM node on a LAN of the cluster's own (no bridge)", inlineLan, "homeops:talos.nodes[0].proxmoxNode", /needs a bridge: set homeops:talos\.network to a homeops:proxmox\.networks name/],
+    ["an LXC without homeops:proxmox", (c) => {
+      const { proxmoxContainers } = c;
+      bareMetalOnly(c);
+      c.proxmoxContainers = proxmoxContainers;
+    }, "homeops:proxmoxContainers.komodo", /an LXC runs on Proxmox, and homeops:proxmox is not set/],
+    ["a VM without homeops:proxmox", (c) => {
+      bareMetalOnly(c);
+      c.proxmoxVms = { "ai-1": { node: "pve2", vmId: 410, cores: 4, memoryMb: 4096, disks: [{ datastore: "local-lvm", sizeGb: 32 }], network: [{ network: "lan", ip: "192.168.11.90" }] } };
+    }, "homeops:proxmoxVms.ai-1", /a VM runs on Proxmox, and homeops:proxmox is not set/],
+    ["a network name without homeops:proxmox", (c) => {
+      bareMetalOnly(c);
+      c.talos.network = "lan";
+    }, "homeops:talos.network", /names network "lan", but homeops:proxmox is not set: declare the LAN here instead/],
+    ["an inline LAN's subnet with host bits", (c) => {
+      bareMetalOnly(c);
+      c.talos.network.subnet = "192.168.11.1/24";
+    }, "homeops:talos.network.subnet", /must be an IPv4 subnet/],
+    ["a node outside the inline LAN", (c) => {
+      bareMetalOnly(c);
+      c.talos.nodes[2].ip = "192.168.12.72";
+    }, "homeops:talos.nodes[2].ip", /192\.168\.12\.72 is not a host address of the cluster's LAN homeops:talos\.network \(192\.168\.11\.0\/24\)/],
+    ["Services on the inline LAN", (c) => {
+      bareMetalOnly(c);
+      c.talos.serviceSubnets = ["192.168.0.0/16"];
+    }, "homeops:talos.serviceSubnets[0]", /192\.168\.0\.0\/16 overlaps the nodes' network 192\.168\.11\.0\/24/],
     // sizes
     ["a node VM below Talos's minimum", withNodes({ ...WORKER_VM, vm: { memoryMb: 512 } }), "homeops:talos.nodes[3].vm.memoryMb", /at least 1024 MB/],
     ["a control plane sized down below a control plane's minimum", (c) => (c.talos.roles = { controlplane: { vm: { cores: 1 } } }), "homeops:talos.nodes[0]", /a control plane needs at least 2 cores, its VM has 1/],

@@ -4,6 +4,7 @@
  * VMIDs and addresses of its own), so that the program and its checks accept it.
  */
 import { isIPv4 } from "node:net";
+import { clusterLan } from "../../config/talos";
 
 /** A stack settings file's `config:` map, as parsed from YAML (`namespace:key` to value). */
 export type StackSettings = Record<string, any>;
@@ -30,10 +31,11 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
   const proxmox = settings[key("proxmox")];
   const talos = settings[key("talos")];
   const clusterMembers: any[] | undefined = talos?.nodes ?? talos?.machines;
-  if (!proxmox?.networks || !clusterMembers) throw new Error("the homelab inventory has no homeops:proxmox networks or homeops:talos nodes or machines to scale");
-  const lan = proxmox.networks[talos.network];
+  if (!clusterMembers) throw new Error("the homelab inventory has no homeops:talos nodes or machines to scale");
+  // The LAN object itself (in homeops:proxmox.networks or inline in homeops:talos), widened below.
+  const lan = clusterLan(talos, proxmox);
   const [base, prefix] = String(lan?.subnet ?? "").split("/");
-  if (prefix !== "24" || !isIPv4(base)) throw new Error(`the cluster network ${talos.network} is not a /24, which the scaled addresses assume`);
+  if (!lan || prefix !== "24" || !isIPv4(base)) throw new Error(`the cluster network ${JSON.stringify(talos.network)} is not a /24, which the scaled addresses assume`);
   const octets = base.split(".").map(Number);
   if (octets[2] + factor - 1 > 255) throw new Error(`a factor of ${factor} does not fit in ${lan.subnet}'s /16`);
   const wide = `${octets[0]}.${octets[1]}.0.0/16`;
@@ -48,7 +50,7 @@ export function scaleHomelab(original: StackSettings, factor: number): ScaledInv
   lan.subnet = wide;
 
   const originals = {
-    nodes: Object.entries(proxmox.nodes ?? {}),
+    nodes: Object.entries(proxmox?.nodes ?? {}),
     containers: Object.entries(settings[key("proxmoxContainers")] ?? {}),
     vms: Object.entries(settings[key("proxmoxVms")] ?? {}),
     talosNodes: [...clusterMembers],
