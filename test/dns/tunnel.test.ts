@@ -15,13 +15,16 @@ import { SECRET_PLACEHOLDER, type Plan } from "../../policy/contract/plan";
 import { evaluatePlan, type PolicyReport } from "../../policy/evaluate";
 import { planIndex } from "../support/planIndex";
 import { brokenConfig } from "../support/stackConfig";
-import { TUNNEL, planHomelabWith, withTunnel, CLUSTER_CONNECTOR } from "./tunnelFixture";
+import { CLUSTER_CONNECTOR, planHomelabWith, TUNNEL, withTunnel } from "./tunnelFixture";
+
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const TUNNEL_TYPE = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
 
 describe("the tunnel's pure plans", () => {
   const tunnel = dnsSchema.parse({
     provider: "cloudflare",
     zone: "example.com",
-    cloudflare: { accountId: "0123456789abcdef0123456789abcdef", apiToken: { configSecret: "a" }, acmeApiToken: { configSecret: "b" }, tunnel: TUNNEL },
+    cloudflare: { accountId: ACCOUNT, apiToken: { configSecret: "a" }, acmeApiToken: { configSecret: "b" }, tunnel: TUNNEL },
   }).cloudflare!.tunnel!;
 
   test("the ingress list keeps the rules' order with full host names and ends with the 404 catch-all", () => {
@@ -43,8 +46,8 @@ describe("the tunnel's pure plans", () => {
 
   test("the token is base64 of the JSON cloudflared decodes: account, tunnel id, secret", () => {
     const secret = Buffer.alloc(32, 7).toString("base64");
-    const token = tunnelToken("0123456789abcdef0123456789abcdef", "c0ffee00-1111-2222-3333-444444444444", secret);
-    expect(JSON.parse(Buffer.from(token, "base64").toString("utf8"))).toEqual({ a: "0123456789abcdef0123456789abcdef", t: "c0ffee00-1111-2222-3333-444444444444", s: secret });
+    const token = tunnelToken(ACCOUNT, "c0ffee00-1111-2222-3333-444444444444", secret);
+    expect(JSON.parse(Buffer.from(token, "base64").toString("utf8"))).toEqual({ a: ACCOUNT, t: "c0ffee00-1111-2222-3333-444444444444", s: secret });
   });
 
   test("a Docker connector is a one-container stack on its host: pinned image, declared zone, memory limit, token from the program's secret", () => {
@@ -68,11 +71,9 @@ describe("the tunnel's pure plans", () => {
 });
 
 describe("cloudflared as a container on a Docker host, in the planned homelab", () => {
-  const TUNNEL_TYPE = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
   const TUNNEL_CONFIG = "cloudflare:index/zeroTrustTunnelCloudflaredConfig:ZeroTrustTunnelCloudflaredConfig";
   const RECORD = "cloudflare:index/dnsRecord:DnsRecord";
   const CONTAINER = "docker:index/container:Container";
-  const ACCOUNT = "0123456789abcdef0123456789abcdef";
 
   let plan: Plan;
   let index: ReturnType<typeof planIndex>;
@@ -161,8 +162,6 @@ describe("cloudflared as a container on a Docker host, in the planned homelab", 
 });
 
 describe("cloudflared in the cluster", () => {
-  const ACCOUNT = "0123456789abcdef0123456789abcdef";
-  const TUNNEL_TYPE = "cloudflare:index/zeroTrustTunnelCloudflared:ZeroTrustTunnelCloudflared";
   const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
   const withClusterConnector = (config: Record<string, any>) => {

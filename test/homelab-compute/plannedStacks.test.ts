@@ -20,8 +20,12 @@ import { stackConfigData } from "../support/stackConfig";
 import { talosSchemaValidator } from "../talos/talosSchema";
 import { TALOS_EXAMPLE_FILE } from "./talosExample";
 
+const VM = "proxmoxve:index/vmLegacy:VmLegacy";
+const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
+const IMAGE = "proxmoxve:download/file:File";
+const NODE_CONFIGURATION = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
+
 describe("the committed homelab", () => {
-  const VM = "proxmoxve:index/vmLegacy:VmLegacy";
   const CONTAINER = "proxmoxve:index/containerLegacy:ContainerLegacy";
 
   let plan: Plan;
@@ -113,10 +117,6 @@ describe("the committed homelab", () => {
 });
 
 describe("a Talos cluster this program builds on Proxmox VMs", () => {
-  const VM = "proxmoxve:index/vmLegacy:VmLegacy";
-  const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
-  const IMAGE = "proxmoxve:download/file:File";
-  const NODE_CONFIGURATION = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
   const NODES = ["talos-cp-1", "talos-cp-2", "talos-cp-3"];
 
   let plan: Plan;
@@ -246,10 +246,6 @@ describe("a Talos cluster this program builds on Proxmox VMs", () => {
 
 describe("a cluster beyond three identical VMs", () => {
   const STACK_FILE = join(__dirname, "Pulumi.talos-mixed.yaml");
-  const VM = "proxmoxve:index/vmLegacy:VmLegacy";
-  const SNIPPET = "proxmoxve:index/fileLegacy:FileLegacy";
-  const IMAGE = "proxmoxve:download/file:File";
-  const NODE_CONFIGURATION = "pulumi-nodejs:dynamic/talos:TalosNodeConfiguration";
   const BOOTSTRAP = "pulumi-nodejs:dynamic/talos:TalosBootstrap";
   const inCluster = (name: string) => `mixed/${name}`;
 

@@ -13,16 +13,18 @@ import { loadSerializedProvider, plainInputs } from "../support/dynamicProvider"
 import { FakeTalosApi } from "./fakeTalosApi";
 import { generateTestPki, type TestPki } from "./testPki";
 
-describe("the client", () => {
-  let pki: TestPki;
-  let api: FakeTalosApi;
+/** One fake node for the whole file: the client's cases and the resource's provider both call it. */
+let pki: TestPki;
+let api: FakeTalosApi;
 
-  beforeAll(async () => {
-    pki = generateTestPki();
-    api = await FakeTalosApi.start(pki);
-  });
-  afterAll(() => api.close());
-  beforeEach(() => api.reset());
+beforeAll(async () => {
+  pki = generateTestPki();
+  api = await FakeTalosApi.start(pki);
+});
+afterAll(() => api.close());
+beforeEach(() => api.reset());
+
+describe("the client", () => {
 
   function options(overrides: Partial<TalosBootstrapOptions> = {}): TalosBootstrapOptions {
     return {
@@ -162,15 +164,11 @@ describe("the client", () => {
 describe("the TalosBootstrap resource", () => {
   const DYNAMIC_TYPE = "pulumi-nodejs:dynamic/talos:TalosBootstrap";
 
-  let pki: TestPki;
-  let api: FakeTalosApi;
   const registrations: pulumi.runtime.MockResourceArgs[] = [];
   /** Inputs of the TalosBootstrap pointed at the fake node, as the mock monitor received them. */
   let registeredInputs: Record<string, unknown>;
 
   beforeAll(async () => {
-    pki = generateTestPki();
-    api = await FakeTalosApi.start(pki);
     await pulumi.runtime.setMocks({
       newResource: (args) => {
         registrations.push(args);
@@ -189,8 +187,6 @@ describe("the TalosBootstrap resource", () => {
       }),
     );
   });
-  afterAll(() => api.close());
-  beforeEach(() => api.reset());
 
   describe("TalosBootstrap registration", () => {
     test("carries the node, port and CA in the clear, the client certificate and key as secrets", () => {
