@@ -11,7 +11,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Plan } from "../../policy/contract/plan";
 import type { Output } from "../plan/cli";
-import { failIfStalled, REPOSITORY_ROOT, runOfflinePreview, StalledRunError } from "../plan/offlinePreview";
+import { commandOutcome, REPOSITORY_ROOT, runOfflinePreview } from "../plan/offlinePreview";
 import { readMachineCapacities } from "./capacities";
 import { stackDocument } from "./stackDocument";
 
@@ -44,21 +44,11 @@ async function main(argv: string[], previewOf: PreviewOf, console: Output): Prom
 
 /** `npm run diagrams -- <argv>`: prints to `output`, resolves to the exit code. */
 export async function diagramsCommand(argv: string[], output: Output = console, previewOf: PreviewOf = (stack) => runOfflinePreview({ stack })): Promise<number> {
-  let failure: unknown;
-  // The SDK rejects several promises for one program error (a bad stack config); report the first only.
-  const remember = (error: unknown) => (failure ??= error);
-  process.on("unhandledRejection", remember);
-  try {
-    const code = await failIfStalled(main(argv, previewOf, output));
-    if (failure !== undefined) throw failure;
-    return code;
-  } catch (caught) {
-    const error = caught instanceof StalledRunError ? (failure ?? caught) : caught;
-    output.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  } finally {
-    process.off("unhandledRejection", remember);
-  }
+  const outcome = await commandOutcome(() => main(argv, previewOf, output));
+  if (!("failure" in outcome)) return outcome.code;
+  const { failure } = outcome;
+  output.error(`error: ${failure instanceof Error ? failure.message : String(failure)}`);
+  return 1;
 }
 
 if (require.main === module) diagramsCommand(process.argv.slice(2)).then((code) => process.exit(code));

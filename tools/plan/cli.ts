@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePlan, hasMandatoryViolation } from "../../policy/evaluate";
 import type { Plan } from "../../policy/contract/plan";
-import { failIfStalled, offlineRun, STACK_TRACES_VARIABLE, StalledRunError, stackFileOf, type OfflinePreviewOptions } from "./offlinePreview";
+import { commandOutcome, offlineRun, STACK_TRACES_VARIABLE, stackFileOf, type OfflinePreviewOptions } from "./offlinePreview";
 import { policyConfigForStack } from "./policyConfig";
 import { renderViolations } from "./violations";
 import { ID_PLACEHOLDER, importPlanFor, liveInventoryOf } from "./importFile";
@@ -104,27 +104,10 @@ function report(error: unknown, console: Output): number {
   return 1;
 }
 
-// A failure inside an apply surfaces as a rejection only after the program has run: one
-// more turn of the event loop lets it arrive before the exit code is decided.
-const settled = () => new Promise((resolve) => setImmediate(resolve));
-
 /** `npm run plan -- <argv>`: prints to `output`, resolves to the exit code; `preview` runs the stack's offline preview. */
 export async function planCommand(argv: string[], output: Output = console, preview: PreviewRunner = freshPreview): Promise<number> {
-  let failure: unknown;
-  // The SDK rejects several promises for one program error; report the first only.
-  const remember = (error: unknown) => (failure ??= error);
-  process.on("unhandledRejection", remember);
-  try {
-    const code = await failIfStalled(main(argv, output, preview));
-    await settled();
-    return failure ? report(failure, output) : code;
-  } catch (error) {
-    await settled();
-    // A stalled run's cause is the failure the SDK left unhandled.
-    return report(error instanceof StalledRunError ? (failure ?? error) : error, output);
-  } finally {
-    process.off("unhandledRejection", remember);
-  }
+  const outcome = await commandOutcome(() => main(argv, output, preview));
+  return "failure" in outcome ? report(outcome.failure, output) : outcome.code;
 }
 
 if (require.main === module) planCommand(process.argv.slice(2)).then((code) => process.exit(code));

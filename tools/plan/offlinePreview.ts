@@ -78,11 +78,40 @@ export function failIfStalled<T>(work: Promise<T>): Promise<T> {
 }
 
 /** The run stopped with resources still waiting; the failure that stopped it was reported as an unhandled rejection, if at all. */
-export class StalledRunError extends Error {
+class StalledRunError extends Error {
   constructor() {
     super("the program stopped with resources still waiting on values that never came");
   }
 }
+
+/** What a command's work came to: its exit code, or the failure to report. */
+export type CommandOutcome = { code: number } | { failure: unknown };
+
+/**
+ * A command's work on offline runs of the program (through failIfStalled), and the failure
+ * to report if any. The SDK rejects several promises for one program error and leaves them
+ * unhandled: the first is the failure, also when it stalled the run; otherwise the error
+ * the work threw.
+ */
+export async function commandOutcome(work: () => Promise<number>): Promise<CommandOutcome> {
+  let unhandled: unknown;
+  const remember = (error: unknown) => (unhandled ??= error);
+  process.on("unhandledRejection", remember);
+  try {
+    const code = await failIfStalled(work());
+    await settled();
+    return unhandled === undefined ? { code } : { failure: unhandled };
+  } catch (error) {
+    await settled();
+    return { failure: error instanceof StalledRunError ? (unhandled ?? error) : error };
+  } finally {
+    process.off("unhandledRejection", remember);
+  }
+}
+
+// A failure inside an apply surfaces as a rejection only after the program has run: one
+// more turn of the event loop lets it arrive before the outcome is decided.
+const settled = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The SDK's per-run state store; not in its public typings (the Automation API runs each inline program in one). */
 const { withLocalStorage } = require("@pulumi/pulumi/runtime/state") as { withLocalStorage<T>(run: () => Promise<T>): Promise<T> };
